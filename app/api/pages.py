@@ -1,0 +1,5 @@
+"""HTML pages (placeholder until the visualizer page lands)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

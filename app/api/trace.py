@@ -1,0 +1,68 @@
+"""``/api/trace`` (POST JSON, GET query) and ``/api/limits``."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from app.api.errors import friendly
+from app.api.query import parse_query
+from app.limits import LIMITS
+from app.schemas import ErrorResponse, LimitsResponse, TraceRequest, TraceResponse
+from app.tracing import run_trace
+
+router = APIRouter(prefix="/api", tags=["trace"])
+ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+QueryText = Annotated[str | None, Query()]
+
+
+class TraceJSONResponse(JSONResponse):
+    """Compact JSON: a trace can hold many thousands of steps."""
+
+    def render(self, content: Any) -> bytes:
+        import json
+
+        return json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
+
+
+@router.post("/trace", response_model=TraceResponse, responses=ERRORS)
+async def post_trace(request: TraceRequest) -> TraceJSONResponse:
+    """Trace a convolution given as JSON."""
+    return TraceJSONResponse(await run_in_threadpool(run_trace, request))
+
+
+@router.get("/trace", response_model=TraceResponse, responses=ERRORS)
+async def get_trace(
+    request: Request,
+    input_size: Annotated[str, Query(description="5 or 5,5")],
+    transposed: QueryText = None,
+    kernel_size: QueryText = None,
+    stride: QueryText = None,
+    padding: QueryText = None,
+    dilation: QueryText = None,
+    output_padding: QueryText = None,
+    in_channels: QueryText = None,
+    out_channels: QueryText = None,
+    groups: QueryText = None,
+    input: QueryText = None,
+    weight: QueryText = None,
+    bias: QueryText = None,
+    seed: QueryText = None,
+    fill: QueryText = None,
+) -> JSONResponse:
+    """Trace a convolution given as query parameters (the share-link format)."""
+    fields, flat = parse_query(request.query_params)
+    try:
+        trace_request = TraceRequest.model_validate(fields)
+    except ValidationError as exc:
+        detail = friendly([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()])
+        return JSONResponse(status_code=422, content={"detail": detail})
+    return TraceJSONResponse(await run_in_threadpool(run_trace, trace_request, flat))
+
+
+@router.get("/limits", response_model=LimitsResponse)
+async def get_limits() -> dict[str, Any]:
+    """The size limits every trace must stay within."""
+    return LIMITS.as_dict()

@@ -1,0 +1,240 @@
+"""Shapes, padding and the canvas of a convolution, one spatial dimension at a time.
+
+Notation follows Dumoulin & Visin (2016), "A guide to convolution arithmetic for
+deep learning": ``i`` input size, ``k`` kernel size, ``s`` stride, ``d`` dilation,
+``p_before``/``p_after`` the padding on each side. Transposed convolutions follow
+PyTorch's ``ConvTranspose``: ``padding`` is what is cropped from the full output.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from app.arithmetic.errors import ConfigError
+
+PaddingName = Literal["valid", "same", "full", "causal"]
+PADDING_NAMES: tuple[str, ...] = ("valid", "same", "full", "causal")
+
+
+def effective_kernel(kernel_size: int, dilation: int = 1) -> int:
+    """Span of a dilated kernel: ``d·(k − 1) + 1``.
+
+    >>> effective_kernel(3, dilation=4)
+    9
+    """
+    return dilation * (kernel_size - 1) + 1
+
+
+def output_size(
+    input_size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int = 1,
+) -> int:
+    """Output size of a direct convolution: ``floor((i + p_b + p_a − k_eff) / s) + 1``.
+
+    >>> output_size(5, kernel_size=3, stride=2, padding=1)
+    3
+    >>> output_size(6, kernel_size=3, stride=2)  # floor: the last row is never reached
+    2
+    >>> output_size(9, kernel_size=3, dilation=4)
+    1
+    """
+    before, after = (padding, padding) if isinstance(padding, int) else padding
+    span = input_size + before + after - effective_kernel(kernel_size, dilation)
+    return span // stride + 1
+
+
+def transposed_output_size(
+    input_size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int = 1,
+    output_padding: int = 0,
+) -> int:
+    """Output size of a transposed convolution (PyTorch):
+    ``(i − 1)·s − p_b − p_a + k_eff + output_padding``.
+
+    >>> transposed_output_size(3, kernel_size=3, stride=2, padding=1, output_padding=1)
+    6
+    >>> transposed_output_size(9, kernel_size=3)
+    11
+    """
+    before, after = (padding, padding) if isinstance(padding, int) else padding
+    k_eff = effective_kernel(kernel_size, dilation)
+    return (input_size - 1) * stride - before - after + k_eff + output_padding
+
+
+def same_padding(
+    input_size: int, kernel_size: int, stride: int = 1, dilation: int = 1, transposed: bool = False
+) -> tuple[int, int, int]:
+    """TensorFlow/Keras ``"same"`` as ``(before, after, output_padding)``.
+
+    Direct: ``o = ceil(i / s)``, ``total = max((o − 1)·s + k_eff − i, 0)``, the odd
+    cell goes after (bottom/right). Transposed: ``o = i·s``, ``total = k_eff − s``
+    cropped the same way, or, when negative, ``−total`` of output_padding.
+
+    >>> same_padding(5, 3, stride=2)            # o = 3, total = 2
+    (1, 1, 0)
+    >>> same_padding(6, 3, stride=2)            # o = 3, total = 1: the extra cell after
+    (0, 1, 0)
+    >>> same_padding(2, 3, stride=2, transposed=True)  # the seed: 2×2 → 4×4
+    (0, 1, 0)
+    >>> same_padding(2, 1, stride=2, transposed=True)  # k_eff < s: grow instead of crop
+    (0, 0, 1)
+    """
+    k_eff = effective_kernel(kernel_size, dilation)
+    if transposed:
+        total = k_eff - stride
+        if total < 0:
+            return 0, 0, -total
+    else:
+        out = -(-input_size // stride)
+        total = max((out - 1) * stride + k_eff - input_size, 0)
+    return total // 2, total - total // 2, 0
+
+
+def resolve_named_padding(
+    name: str, input_size: int, kernel_size: int, stride: int, dilation: int, transposed: bool
+) -> tuple[int, int, int]:
+    """``"valid"``, ``"same"``, ``"full"`` or ``"causal"`` as ``(before, after, output_padding)``.
+
+    >>> resolve_named_padding("full", 5, 3, 1, 1, False)
+    (2, 2, 0)
+    >>> resolve_named_padding("causal", 8, 2, 1, 4, False)
+    (4, 0, 0)
+    """
+    if name == "valid":
+        return 0, 0, 0
+    if name == "same":
+        return same_padding(input_size, kernel_size, stride, dilation, transposed)
+    if name in ("full", "causal"):
+        if transposed:
+            raise ConfigError(
+                "padding",
+                f'"{name}" padding exists only for a direct convolution; for a transposed one '
+                'use "valid", "same" or numbers (what is cropped from the output)',
+            )
+        reach = dilation * (kernel_size - 1)
+        return (reach, reach, 0) if name == "full" else (reach, 0, 0)
+    raise ConfigError(
+        "padding", f'"{name}" is not a padding; use a number or one of {", ".join(PADDING_NAMES)}'
+    )
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One spatial dimension of a convolution, with everything the diagram needs.
+
+    The *canvas* is the grid the kernel slides over with ``canvas_stride``:
+    the padded input for a direct convolution; for a transposed one, the input
+    with ``s − 1`` zeros inserted between cells and ``k_eff − 1 − p`` of padding
+    on each side (negative: cropped), slid over with stride 1.
+
+    >>> axis = Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1))
+    >>> axis.output_size, axis.canvas_size, axis.canvas_origin, axis.canvas_step
+    (3, 7, 1, 1)
+    >>> t = Axis(input_size=3, kernel_size=3, stride=2, padding=(1, 1), output_padding=1,
+    ...          transposed=True)
+    >>> t.output_size, t.canvas_size, t.canvas_origin, t.canvas_step
+    (6, 8, 1, 2)
+    """
+
+    input_size: int
+    kernel_size: int
+    stride: int = 1
+    padding: tuple[int, int] = (0, 0)
+    dilation: int = 1
+    output_padding: int = 0
+    transposed: bool = False
+
+    @property
+    def k_eff(self) -> int:
+        return effective_kernel(self.kernel_size, self.dilation)
+
+    @property
+    def output_size(self) -> int:
+        if self.transposed:
+            return transposed_output_size(
+                self.input_size,
+                self.kernel_size,
+                self.stride,
+                self.padding,
+                self.dilation,
+                self.output_padding,
+            )
+        return output_size(
+            self.input_size, self.kernel_size, self.stride, self.padding, self.dilation
+        )
+
+    @property
+    def canvas_origin(self) -> int:
+        """Canvas coordinate of input index 0."""
+        if self.transposed:
+            return self.k_eff - 1 - self.padding[0]
+        return self.padding[0]
+
+    @property
+    def canvas_step(self) -> int:
+        """Canvas distance between neighbouring input cells (``s`` when zeros are inserted)."""
+        return self.stride if self.transposed else 1
+
+    @property
+    def canvas_size(self) -> int:
+        before, after = self.padding
+        if self.transposed:
+            grow_after = self.k_eff - 1 - after + self.output_padding
+            return (self.input_size - 1) * self.stride + 1 + self.canvas_origin + grow_after
+        return self.input_size + before + after
+
+    @property
+    def window_stride(self) -> int:
+        """How far the window moves on the canvas per output cell."""
+        return 1 if self.transposed else self.stride
+
+    def taps(self, out_index: int) -> list[tuple[int, int]]:
+        """``(kernel_index, input_index)`` pairs of output cell ``out_index`` that land on
+        a real input cell (padding and inserted zeros add nothing).
+
+        >>> Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1)).taps(0)
+        [(1, 0), (2, 1)]
+        >>> Axis(input_size=2, kernel_size=3, stride=2, transposed=True).taps(2)
+        [(0, 1), (2, 0)]
+        """
+        anchor = out_index * self.window_stride
+        found = []
+        for k in range(self.kernel_size):
+            # A transposed kernel is rotated by 180° on the canvas (the zero-insertion view).
+            flipped = self.kernel_size - 1 - k if self.transposed else k
+            offset = anchor + self.dilation * flipped - self.canvas_origin
+            index, rest = divmod(offset, self.canvas_step)
+            if rest == 0 and 0 <= index < self.input_size:
+                found.append((k, index))
+        return found
+
+    def unused_inputs(self) -> list[int]:
+        """Input indices that no output cell reads.
+
+        >>> Axis(input_size=6, kernel_size=3, stride=2).unused_inputs()
+        [5]
+        """
+        used = {i for o in range(self.output_size) for _, i in self.taps(o)}
+        return [i for i in range(self.input_size) if i not in used]
+
+
+def receptive_fields(
+    kernel_sizes: list[int], strides: list[int], dilations: list[int]
+) -> list[tuple[int, int]]:
+    """``(receptive_field, jump)`` after each layer of a stack, on the stack's input:
+    ``r = 1 + Σ_l d_l·(k_l − 1)·Π_{m<l} s_m``, jump ``Π s``.
+
+    >>> [r for r, _ in receptive_fields([3, 3, 3, 3], [1, 1, 1, 1], [1, 2, 4, 8])]
+    [3, 7, 15, 31]
+    """
+    field, jump, result = 1, 1, []
+    for k, s, d in zip(kernel_sizes, strides, dilations, strict=True):
+        field += d * (k - 1) * jump
+        jump *= s
+        result.append((field, jump))
+    return result

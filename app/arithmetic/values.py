@@ -1,0 +1,118 @@
+"""The numbers a trace runs on: given by the user, or generated.
+
+Generated values are small integers so a person can check a sum in their head,
+and depend only on ``seed`` and ``fill`` (the same for GET and POST).
+"""
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.arithmetic.config import ConvConfig
+from app.arithmetic.errors import ConfigError
+
+Fill = Literal["random", "ones", "arange"]
+FILLS: tuple[str, ...] = ("random", "ones", "arange")
+Nested = float | Sequence["Nested"]
+
+# The classic diagrams use inputs 0..3 and small kernels; a −1 keeps sums honest.
+INPUT_RANGE = (0, 3)
+WEIGHT_RANGE = (-1, 2)
+
+
+def generate(
+    shape: tuple[int, ...], fill: str, seed: int, stream: int, low: int, high: int
+) -> NDArray[np.float64]:
+    """Deterministic small-integer values of ``shape``.
+
+    ``stream`` separates input (0) from weight (1), so giving one explicitly
+    does not change the other.
+
+    >>> generate((2, 3), "arange", 0, 0, 0, 3).tolist()
+    [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    >>> generate((1, 2), "ones", 0, 1, -1, 2).tolist()
+    [[1.0, 1.0]]
+    """
+    if fill == "ones":
+        return np.ones(shape)
+    if fill == "arange":
+        return np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    if fill == "random":
+        rng = np.random.default_rng([seed, stream])
+        return rng.integers(low, high, size=shape, endpoint=True).astype(np.float64)
+    raise ConfigError("fill", f'fill must be one of {", ".join(FILLS)} (got "{fill}")')
+
+
+def _as_array(
+    field: str, given: Nested, shapes: list[tuple[int, ...]], what: str
+) -> NDArray[np.float64]:
+    try:
+        array = np.asarray(given, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise ConfigError(
+            field, f"{field} must be a rectangular nested list of numbers ({what})"
+        ) from None
+    for shape in shapes:
+        if array.shape == shape:
+            return array.reshape(shapes[0])
+    got = "×".join(map(str, array.shape)) or "a single number"
+    raise ConfigError(
+        field,
+        f"{field} has shape {got}, but this configuration needs "
+        f"{' or '.join('×'.join(map(str, s)) for s in shapes)} ({what})",
+    )
+
+
+def _check_finite(field: str, array: NDArray[np.float64], max_abs: float) -> None:
+    if not np.all(np.isfinite(array)):
+        raise ConfigError(field, f"{field} must hold finite numbers (no NaN or infinity)")
+    if array.size and float(np.max(np.abs(array))) > max_abs:
+        raise ConfigError(field, f"{field} values must be between −{max_abs:g} and {max_abs:g}")
+
+
+def resolve_values(
+    config: ConvConfig,
+    input: Nested | None = None,
+    weight: Nested | None = None,
+    bias: Sequence[float] | None = None,
+    fill: str = "random",
+    seed: int = 0,
+    max_abs: float = 1e6,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
+    """``(input, weight, bias)`` in PyTorch layouts, from what was given or generated.
+
+    With one channel (and one filter), the leading channel axes may be left out.
+
+    >>> from app.arithmetic.config import build_config
+    >>> config = build_config([2, 2], transposed=True)
+    >>> x, w, b = resolve_values(config, input=[[1, 2], [3, 4]], fill="ones")
+    >>> x.shape, w.shape, float(w.sum()), b
+    ((1, 2, 2), (1, 1, 3, 3), 9.0, None)
+    """
+    if fill not in FILLS:
+        raise ConfigError("fill", f'fill must be one of {", ".join(FILLS)} (got "{fill}")')
+    in_shape, w_shape = config.input_shape, config.weight_shape
+    if input is None:
+        x = generate(in_shape, fill, seed, 0, *INPUT_RANGE)
+    else:
+        shapes = [in_shape] + ([in_shape[1:]] if in_shape[0] == 1 else [])
+        x = _as_array("input", input, shapes, "[in_channels, *input_size]")
+        _check_finite("input", x, max_abs)
+    if weight is None:
+        w = generate(w_shape, fill, seed, 1, *WEIGHT_RANGE)
+    else:
+        lead = (
+            "[in_channels, out_channels/groups"
+            if config.transposed
+            else "[out_channels, in_channels/groups"
+        )
+        shapes = [w_shape] + ([w_shape[2:]] if w_shape[:2] == (1, 1) else [])
+        w = _as_array("weight", weight, shapes, lead + ", *kernel_size]")
+        _check_finite("weight", w, max_abs)
+    b = None
+    if bias is not None:
+        b = _as_array("bias", list(bias), [(config.out_channels,)], "one number per output channel")
+        _check_finite("bias", b, max_abs)
+    return x, w, b

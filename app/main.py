@@ -1,0 +1,25 @@
+"""The ASGI app: ``app.main:app``, built by ``create_app()``."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.api import errors, pages, trace
+from app.paths import STATIC_DIR
+
+
+def create_app() -> FastAPI:
+    application = FastAPI(
+        title="ConvScope",
+        version=__version__,
+        description="Convolution arithmetic, traced cell by cell: padding, stride, dilation, "
+        "groups, and transposed convolutions.",
+    )
+    errors.install(application)
+    application.include_router(trace.router)
+    application.include_router(pages.router)
+    application.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return application
+
+
+app = create_app()

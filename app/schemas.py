@@ -1,0 +1,136 @@
+"""Pydantic schemas at the HTTP boundary, named by role.
+
+Requests are strict: ``true`` is not a number and ``"3"`` is not a stride.
+Ranges and the maths (kernel larger than the padded input…) are checked by
+``app.arithmetic.config`` and ``app.limits``, which name the field.
+"""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+IntOrList = int | list[int]
+PaddingField = int | Literal["valid", "same", "full", "causal"] | list[int] | list[list[int]]
+
+
+def _check_numbers(value: Any, field: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float | list):
+        raise ValueError(f"{field} must hold numbers only, as nested lists")
+    if isinstance(value, list):
+        for item in value:
+            _check_numbers(item, field)
+    return value
+
+
+class TraceRequest(BaseModel):
+    """A convolution to trace. Every field but ``input_size`` has a default."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    transposed: bool = False
+    input_size: list[int] = Field(description="spatial size: [L] (1-D) or [H, W] (2-D)")
+    kernel_size: IntOrList = 3
+    stride: IntOrList = 1
+    padding: PaddingField = 0
+    dilation: IntOrList = 1
+    output_padding: IntOrList = 0
+    in_channels: int = 1
+    out_channels: int = 1
+    groups: int = 1
+    input: list[Any] | None = Field(default=None, description="[in_channels, *input_size]")
+    weight: list[Any] | None = Field(
+        default=None,
+        description="[out_channels, in_channels/groups, *kernel_size] direct, "
+        "[in_channels, out_channels/groups, *kernel_size] transposed",
+    )
+    bias: list[float] | None = None
+    seed: int = 0
+    fill: Literal["random", "ones", "arange"] = "random"
+
+    @field_validator("input", "weight")
+    @classmethod
+    def _numbers(cls, value: list[Any] | None, info: Any) -> list[Any] | None:
+        if value is not None:
+            _check_numbers(value, info.field_name)
+        return value
+
+
+class Canvas(BaseModel):
+    size: list[int]
+    origin: list[int]
+    step: list[int]
+
+
+class Formula(BaseModel):
+    name: str
+    general: str
+    substituted: str
+    result: str
+
+
+class Cost(BaseModel):
+    params: int
+    macs: int
+
+
+class Step(BaseModel):
+    output: list[int] = Field(description="[out_channel, *position]")
+    anchor: list[int] = Field(description="canvas coordinate of kernel cell 0")
+    taps: list[list[list[int]]] = Field(description="[[input index], [weight index]] pairs")
+    value: float
+
+
+class TraceConfig(BaseModel):
+    transposed: bool
+    input_size: list[int]
+    kernel_size: list[int]
+    stride: list[int]
+    padding: list[list[int]]
+    dilation: list[int]
+    output_padding: list[int]
+    in_channels: int
+    out_channels: int
+    groups: int
+    seed: int
+    fill: str
+
+
+class TraceResponse(BaseModel):
+    config: TraceConfig
+    query: str = Field(description="this configuration as a share-link query string")
+    output_size: list[int]
+    input: list[Any]
+    weight: list[Any]
+    bias: list[float] | None
+    output: list[Any]
+    padding: list[list[int]]
+    canvas: Canvas
+    kernel_flipped: bool
+    steps: list[Step]
+    unused_input: list[list[int]]
+    formulas: list[Formula]
+    cost: Cost
+    code: dict[str, str]
+
+
+class LimitsResponse(BaseModel):
+    max_spatial_size_1d: int
+    max_spatial_size_2d: int
+    max_kernel_size: int
+    max_stride: int
+    max_dilation: int
+    max_channels: int
+    max_taps: int
+    max_output_cells: int
+    max_abs_value: float
+    max_seed: int
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    detail: list[ErrorItem]
