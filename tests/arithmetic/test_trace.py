@@ -1,0 +1,98 @@
+"""The trace against PyTorch, against its own contract, and against the adjoint identity."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from app.arithmetic.config import ConvConfig, build_config
+from app.arithmetic.trace import count_taps, trace
+from app.arithmetic.values import resolve_values
+from tests.reference import torch_output
+from tests.strategies import configs
+
+MANY = settings(
+    max_examples=300, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow]
+)
+
+
+def _values(config: ConvConfig, seed: int, with_bias: bool):
+    x, w, _ = resolve_values(config, seed=seed)
+    rng = np.random.default_rng(seed)
+    b = rng.integers(-3, 4, size=config.out_channels).astype(float) if with_bias else None
+    return x, w, b
+
+
+@MANY
+@given(configs(), st.integers(0, 2**16), st.booleans())
+def test_output_matches_pytorch(config: ConvConfig, seed: int, with_bias: bool) -> None:
+    event(f"{'transposed' if config.transposed else 'direct'} {config.ndim}-D")
+    event(f"groups {config.groups}")
+    x, w, b = _values(config, seed, with_bias)
+    expected = torch_output(config, x, w, b)
+    result = trace(config, x, w, b)
+    assert result.output.shape == expected.shape == config.output_shape
+    np.testing.assert_allclose(result.output, expected, atol=1e-9)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.filter_too_much])
+@given(configs(), st.integers(0, 2**16), st.booleans())
+def test_steps_follow_the_contract(config: ConvConfig, seed: int, with_bias: bool) -> None:
+    """SPEC.md: one step per output cell in order; a kernel cell (ky, kx) covers canvas cell
+    anchor + d·(ky, kx), or anchor + d·(K−1−ky, K−1−kx) when flipped; input index i sits at
+    origin + i·step; value = Σ input·weight + bias, equal to the output cell."""
+    x, w, b = _values(config, seed, with_bias)
+    result = trace(config, x, w, b)
+    cells = list(np.ndindex(*config.output_shape))
+    assert [tuple(s["output"]) for s in result.steps] == cells
+    axes = config.axes
+    for step in result.steps:
+        o, position = step["output"][0], step["output"][1:]
+        assert step["anchor"] == [p * a.window_stride for p, a in zip(position, axes, strict=True)]
+        total = 0.0 if b is None else b[o]
+        for x_index, w_index in step["taps"]:
+            kernel = w_index[2:]
+            for d, axis in enumerate(axes):
+                k = axis.kernel_size - 1 - kernel[d] if config.transposed else kernel[d]
+                canvas = step["anchor"][d] + axis.dilation * k
+                assert canvas == axis.canvas_origin + x_index[1 + d] * axis.canvas_step
+                assert 0 <= canvas < axis.canvas_size
+            total += x[tuple(x_index)] * w[tuple(w_index)]
+        assert step["value"] == pytest.approx(total)
+        assert result.output[tuple(step["output"])] == pytest.approx(total)
+    assert sum(len(s["taps"]) for s in result.steps) == count_taps(config)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.filter_too_much])
+@given(configs(transposed=False), st.integers(0, 2**16))
+def test_transposed_is_the_adjoint(direct: ConvConfig, seed: int) -> None:
+    """⟨conv(x), y⟩ = ⟨x, conv_transposed(y)⟩ for the same kernel, stride, dilation, padding."""
+    x, w, _ = resolve_values(direct, seed=seed)
+    y = np.random.default_rng(seed + 1).integers(-3, 4, size=direct.output_shape).astype(float)
+    back = build_config(
+        input_size=list(direct.output_size),
+        kernel_size=list(direct.kernel_size),
+        stride=list(direct.stride),
+        dilation=list(direct.dilation),
+        padding=[list(p) for p in direct.padding],
+        # The direct convolution's floor dropped `remainder` cells; output_padding gives them back.
+        output_padding=[(a.input_size + sum(a.padding) - a.k_eff) % a.stride for a in direct.axes],
+        transposed=True,
+        in_channels=direct.out_channels,
+        out_channels=direct.in_channels,
+        groups=direct.groups,
+    )
+    assert back.output_size == direct.input_size
+    forward = trace(direct, x, w).output
+    backward = trace(back, y, w).output
+    assert float(np.sum(forward * y)) == pytest.approx(float(np.sum(x * backward)))
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.filter_too_much])
+@given(configs())
+def test_canvas_fits_the_windows(config: ConvConfig) -> None:
+    """A window sliding over the canvas with the window stride gives exactly output_size."""
+    for axis in config.axes:
+        assert (axis.canvas_size - axis.k_eff) // axis.window_stride + 1 == axis.output_size
+        if not config.transposed:
+            assert axis.canvas_origin + (axis.input_size - 1) < axis.canvas_size

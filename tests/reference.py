@@ -1,0 +1,52 @@
+"""Independent references for the engine: PyTorch, and a plain loop over the SPEC's contract."""
+
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from app.arithmetic.config import ConvConfig
+
+CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def torch_output(
+    config: ConvConfig, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
+) -> np.ndarray:
+    """The same convolution computed by PyTorch (float64, unbatched layouts).
+
+    Symmetric padding goes through PyTorch's own ``padding`` argument, so its
+    semantics are what is tested; asymmetric padding is done the way PyTorch
+    users do it: ``F.pad`` before a direct convolution, cropping after a transposed one.
+    """
+    xt = torch.tensor(x, dtype=torch.float64)[None]
+    wt = torch.tensor(w, dtype=torch.float64)
+    bt = None if b is None else torch.tensor(b, dtype=torch.float64)
+    n = config.ndim
+    symmetric = all(before == after for before, after in config.padding)
+    common: dict[str, Any] = {
+        "stride": config.stride,
+        "dilation": config.dilation,
+        "groups": config.groups,
+    }
+    if not config.transposed:
+        if symmetric:
+            y = CONV[n](xt, wt, bt, padding=[p for p, _ in config.padding], **common)
+        else:
+            pads = [side for pair in reversed(config.padding) for side in pair]
+            y = CONV[n](F.pad(xt, pads), wt, bt, padding=0, **common)
+        return y[0].numpy()
+    if symmetric:
+        y = CONV_T[n](
+            xt, wt, bt, padding=[p for p, _ in config.padding],
+            output_padding=config.output_padding, **common,
+        )  # fmt: skip
+        return y[0].numpy()
+    y = CONV_T[n](xt, wt, bt, padding=0, output_padding=config.output_padding, **common)
+    crop = tuple(
+        slice(before, size - after)
+        for (before, after), size in zip(config.padding, y.shape[2:], strict=True)
+    )
+    return y[0][(slice(None), *crop)].numpy()
