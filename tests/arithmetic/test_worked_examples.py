@@ -35,7 +35,7 @@ def test_seed_tf_conv2d_transpose_same() -> None:
                 "output_padding": 1,
             },
             6,
-        ),  # fmt: skip
+        ),
         ({"input_size": [3], "kernel_size": 3, "stride": 2, "padding": 1, "transposed": True}, 5),
     ],
 )
