@@ -10,7 +10,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from app.arithmetic.errors import ConfigError
 
@@ -79,6 +81,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": friendly(list(exc.errors()))})
+
+    @app.exception_handler(HTTPException)
+    async def unreadable_body(request: Request, exc: HTTPException) -> Response:
+        # FastAPI answers 400 for a body it cannot even decode; to a client that is one
+        # more invalid request, reported like the others.
+        if exc.status_code != 400:
+            return await http_exception_handler(request, exc)
+        msg = 'the request body could not be read; send UTF-8 JSON like {"input_size": [5, 5]}'
+        return JSONResponse(
+            status_code=422, content={"detail": [{"loc": ["body"], "msg": msg, "type": "body"}]}
+        )
 
     @app.exception_handler(ConfigError)
     async def config_error(request: Request, exc: ConfigError) -> JSONResponse:
