@@ -7,7 +7,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.arithmetic.config import build_config
-from app.limits import LIMITS
 from tests.reference import torch_output
 
 SEED_QUERY = (
