@@ -1,9 +1,381 @@
-"""Framework code that builds the same layer and input (PyTorch, Keras)."""
+"""Framework code that builds the same layer and input: PyTorch and Keras.
+
+Each snippet is self-contained (the trace's own input, weight and bias are
+written out), runs the layer and ends with ``print(y.shape)``. Where a framework
+cannot say the configuration directly, the snippet uses the workaround and a
+comment says why. ``tests/test_codegen.py`` runs every PyTorch snippet with
+torch and compares shape and values with the trace.
+
+>>> from app.arithmetic.config import build_config
+>>> from app.arithmetic.trace import trace
+>>> config = build_config([5, 5], kernel_size=3, stride=2, padding=1)
+>>> code = snippets(config, trace(config, np.ones((1, 5, 5)), np.ones((1, 1, 3, 3))))
+>>> "torch.nn.Conv2d(" in code["pytorch"], "keras.layers.Conv2D(" in code["keras"]
+(True, True)
+"""
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from app.arithmetic.config import ConvConfig
-from app.arithmetic.trace import Trace
+from app.arithmetic.geometry import Axis, same_padding
+from app.arithmetic.trace import Trace, json_numbers
 
 
 def snippets(config: ConvConfig, result: Trace) -> dict[str, str]:
-    """Snippets per framework; filled in by the framework-code work (issue 5)."""
-    return {}
+    """``{"pytorch": …, "keras": …}`` for this configuration and these values."""
+    return {"pytorch": pytorch(config, result), "keras": keras(config, result)}
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def literal(values: Any, indent: int = 0) -> str:
+    """Nested lists as Python text, one innermost row per line (numpy's layout).
+
+    >>> print(literal([[1, 2], [3, 4]]))
+    [[1, 2],
+     [3, 4]]
+    >>> literal([0.5, 2])
+    '[0.5, 2]'
+    """
+    if not isinstance(values, list) or not values or not isinstance(values[0], list):
+        return repr(values)
+    pad = " " * (indent + 1)
+    sep = "," + "\n" * (1 if not isinstance(values[0][0], list) else 2) + pad
+    return "[" + sep.join(literal(v, indent + 1) for v in values) + "]"
+
+
+def _numbers(array: NDArray[np.float64]) -> str:
+    return literal(json_numbers(array))
+
+
+def _tuple(values: tuple[int, ...] | list[int]) -> str:
+    """``(3, 3)``, or ``3`` in 1-D (PyTorch and Keras both take a bare int there)."""
+    return str(values[0]) if len(values) == 1 else "(" + ", ".join(map(str, values)) + ")"
+
+
+def _is_same(axis: Axis) -> bool:
+    """True when this axis's padding is exactly TensorFlow/Keras ``"same"``."""
+    before, after, extra = same_padding(
+        axis.input_size, axis.kernel_size, axis.stride, axis.dilation, axis.transposed
+    )
+    return (before, after) == axis.padding and extra == axis.output_padding
+
+
+def _is_valid_keras_transposed(axis: Axis) -> bool:
+    """Keras ``Conv*Transpose(padding="valid")`` gives ``i·s + max(k_eff − s, 0)``: PyTorch's
+    size with no crop and ``output_padding = max(s − k_eff, 0)``."""
+    return axis.padding == (0, 0) and axis.output_padding == max(axis.stride - axis.k_eff, 0)
+
+
+def _crop_slices(config: ConvConfig) -> str:
+    """``y[:, 0:4, 1:5]``-style slices that crop each axis's ``(before, after)``."""
+    parts = []
+    for axis in config.axes:
+        before, after = axis.padding
+        full = axis.output_size + before + after
+        parts.append(f"{before}:{full - after}")
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------- PyTorch
+
+
+def pytorch(config: ConvConfig, result: Trace) -> str:
+    """A PyTorch snippet: unbatched tensors in PyTorch's own layouts.
+
+    >>> from app.arithmetic.config import build_config
+    >>> from app.arithmetic.trace import trace
+    >>> c = build_config([4], kernel_size=2, padding=[[1, 0]])
+    >>> print(pytorch(c, trace(c, np.arange(4.0).reshape(1, 4), np.ones((1, 1, 2)))), end="")
+    import torch
+    import torch.nn.functional as F
+    <BLANKLINE>
+    # input [in_channels, L]: unbatched, PyTorch's layout
+    x = torch.tensor([[0, 1, 2, 3]], dtype=torch.float32)
+    # Conv1d pads both sides alike; this padding is length 1 before, 0 after,
+    # so F.pad pads the input first and the layer adds none
+    x = F.pad(x, (1, 0))
+    layer = torch.nn.Conv1d(
+        in_channels=1, out_channels=1, kernel_size=2, stride=1,
+        padding=0, dilation=1, groups=1, bias=False,
+    )
+    with torch.no_grad():
+        # weight [out_channels, in_channels/groups, kL]
+        layer.weight.copy_(torch.tensor([[[1, 1]]]))
+    y = layer(x)
+    print(y.shape)  # torch.Size([1, 4])
+    """
+    n = config.ndim
+    dims = "L" if n == 1 else "H, W"
+    kdims = _kdims(n)
+    name = f"ConvTranspose{n}d" if config.transposed else f"Conv{n}d"
+    lines = [
+        "import torch",
+        "import torch.nn.functional as F",
+        "",
+        f"# input [in_channels, {dims}]: unbatched, PyTorch's layout",
+        f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
+        "dtype=torch.float32)",
+    ]
+    padding, before, after = _pytorch_padding(config, name)
+    lines += before
+    extra = f"output_padding={_tuple(config.output_padding)}, " if config.transposed else ""
+    has_bias = result.bias is not None
+    lines += [
+        f"layer = torch.nn.{name}(",
+        f"    in_channels={config.in_channels}, out_channels={config.out_channels}, "
+        f"kernel_size={_tuple(config.kernel_size)}, stride={_tuple(config.stride)},",
+        f"    padding={padding}, {extra}dilation={_tuple(config.dilation)}, "
+        f"groups={config.groups}, bias={has_bias},",
+        ")",
+        "with torch.no_grad():",
+    ]
+    layout = (
+        "in_channels, out_channels/groups"
+        if config.transposed
+        else "out_channels, in_channels/groups"
+    )
+    lines.append(f"    # weight [{layout}, {kdims}]")
+    opening = "    layer.weight.copy_(torch.tensor("
+    lines.append(f"{opening}{_indented(_numbers(result.weight), opening)}))")
+    if result.bias is not None:
+        lines.append(f"    layer.bias.copy_(torch.tensor({_numbers(result.bias)}))")
+    lines.append("y = layer(x)")
+    lines += after
+    shape = ", ".join(map(str, config.output_shape))
+    lines.append(f"print(y.shape)  # torch.Size([{shape}])")
+    return "\n".join(lines) + "\n"
+
+
+def _sides(config: ConvConfig) -> str:
+    """``height 0 before, 1 after; width 0 before, 1 after``."""
+    return "; ".join(
+        f"{name} {b} before, {a} after"
+        for name, (b, a) in zip(config.axis_names, config.padding, strict=True)
+    )
+
+
+def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], list[str]]:
+    """The layer's ``padding=`` text, and the lines before and after the layer that a
+    padding PyTorch cannot say needs (``F.pad`` first, or a slice that crops)."""
+    symmetric = all(b == a for b, a in config.padding)
+    numbers = _tuple([b for b, _ in config.padding])
+    if config.transposed:
+        before = []
+        if all(_is_same(a) for a in config.axes):
+            before = [
+                '# this is TensorFlow/Keras padding="same" for a transposed convolution; '
+                "PyTorch's ConvTranspose",
+                '# has no padding="same", so the crop and output_padding it resolves to are '
+                "written out",
+            ]
+        if symmetric:
+            return numbers, before, []
+        return (
+            "0",
+            before,
+            [
+                f"# {name}'s padding crops both sides alike; this crop is {_sides(config)},",
+                "# so the layer keeps the full output (padding=0) and a slice crops it",
+                f"y = y[:, {_crop_slices(config)}]",
+            ],
+        )
+    before = []
+    if any(b or a for b, a in config.padding) and all(_is_same(a) for a in config.axes):
+        if all(s == 1 for s in config.stride):
+            return '"same"', [], []
+        before = [
+            '# this is TensorFlow/Keras padding="same"; PyTorch\'s padding="same" only '
+            "supports stride 1,",
+            "# so the numbers it resolves to are written out",
+        ]
+    if symmetric:
+        return numbers, before, []
+    sides = ", ".join(f"{b}, {a}" for b, a in reversed(config.padding))
+    order = " (F.pad lists the last dimension first)" if config.ndim > 1 else ""
+    before += [
+        f"# {name} pads both sides alike; this padding is {_sides(config)},",
+        f"# so F.pad pads the input first{order} and the layer adds none",
+        f"x = F.pad(x, ({sides}))",
+    ]
+    return "0", before, []
+
+
+def _indented(text: str, prefix: str) -> str:
+    """Continuation lines of a multi-line literal, aligned under its opening bracket."""
+    return text.replace("\n ", "\n " + " " * len(prefix))
+
+
+# ---------------------------------------------------------------------------- Keras
+
+
+def keras(config: ConvConfig, result: Trace) -> str:
+    """A Keras 3 snippet: channels-last, batched; the values converted from PyTorch's layout.
+
+    Not run by the tests (TensorFlow is too heavy to install); ``compile()`` checks it.
+    """
+    n = config.ndim
+    dims = "L" if n == 1 else "H, W"
+    spatial = tuple(range(2, 2 + n))
+    to_last = (*range(1, n + 1), 0)  # [C, *spatial] → [*spatial, C]
+    kernel_axes = (*spatial, 1, 0)  # PyTorch [a, b, *k] → Keras [*k, b, a]
+    lines = [
+        "import keras",
+        "import numpy as np",
+        "",
+        f"# input [in_channels, {dims}] (PyTorch's layout, as on the page)",
+        f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
+        f"# Keras is channels-last and batched: [1, {dims}, in_channels]",
+        f"x = np.transpose(x, {to_last})[None]",
+    ]
+    weight_layout = (
+        "in_channels, out_channels/groups"
+        if config.transposed
+        else "out_channels, in_channels/groups"
+    )
+    kdims = "kL" if n == 1 else "kH, kW"
+    lines.append(f"# weight [{weight_layout}, {kdims}] (PyTorch's layout)")
+    lines.append(
+        f'w = np.array({_indented(_numbers(result.weight), "w = np.array(")}, dtype="float32")'
+    )
+    has_bias = result.bias is not None
+    build = _keras_transposed if config.transposed else _keras_direct
+    body, after = build(config, has_bias)
+    lines += [body[0], f"kernel = np.transpose(w, {kernel_axes})", *body[1:]]
+    lines.append("layer.build(x.shape)")
+    if result.bias is None:
+        lines.append("layer.set_weights([kernel])")
+    else:
+        lines.append(f'bias = np.array({_numbers(result.bias)}, dtype="float32")')
+        lines.append("layer.set_weights([kernel, bias])")
+    lines += ["y = layer(x)", *after]
+    shape = ", ".join(map(str, (1, *config.output_size, config.out_channels)))
+    lines.append(f"print(y.shape)  # ({shape}): channels-last")
+    return "\n".join(lines) + "\n"
+
+
+def _pairs(pairs: tuple[tuple[int, int], ...]) -> str:
+    """Keras's per-side padding/cropping argument: ``(b, a)`` in 1-D, ``((t, b), (l, r))`` in 2-D.
+
+    >>> _pairs(((0, 1),)), _pairs(((0, 1), (2, 3)))
+    ('(0, 1)', '((0, 1), (2, 3))')
+    """
+    text = ", ".join(f"({b}, {a})" for b, a in pairs)
+    return text if len(pairs) == 1 else f"({text})"
+
+
+def _layer(name: str, args: list[str]) -> list[str]:
+    return [f"layer = keras.layers.{name}(", *(f"    {a}," for a in args), ")"]
+
+
+def _keras_direct(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[str]]:
+    """Conv1D/Conv2D: padding "valid", "same", "causal", or a ZeroPadding layer before."""
+    n = config.ndim
+    lines = [f"# Keras kernel [{_kdims(n)}, in_channels/groups, out_channels]"]
+    after: list[str] = []
+    strides = config.stride
+    dilated_strides = any(s > 1 for s in strides) and any(d > 1 for d in config.dilation)
+    padded = any(b or a for b, a in config.padding)
+    if not padded:
+        padding = "valid"
+    elif all(_is_same(a) for a in config.axes) and not dilated_strides:
+        padding = "same"
+    elif n == 1 and config.padding[0] == (config.dilation[0] * (config.kernel_size[0] - 1), 0):
+        padding = "causal"
+    else:
+        padding = "valid"
+        lines.append(
+            '# Keras takes padding="valid" or "same" only; this padding is a ZeroPadding '
+            "layer before the convolution"
+        )
+        lines.append(f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(config.padding)})(x)")
+    if dilated_strides:
+        lines.append(
+            "# Keras refuses strides > 1 together with dilation_rate > 1: run with stride 1, "
+            "then keep every"
+        )
+        lines.append("# stride-th output cell, which is the same result")
+        every = ", ".join(f"::{s}" for s in strides)
+        after.append(f"y = y[:, {every}, :]")
+        strides = tuple(1 for _ in strides)
+    if config.groups > 1:
+        lines.append("# groups > 1: TensorFlow runs grouped convolutions on GPU only")
+    lines += _layer(
+        f"Conv{n}D",
+        [
+            f"filters={config.out_channels}",
+            f"kernel_size={_tuple(config.kernel_size)}",
+            f"strides={_tuple(strides)}",
+            f'padding="{padding}"',
+            f"dilation_rate={_tuple(config.dilation)}",
+            f"groups={config.groups}",
+            f"use_bias={has_bias}",
+        ],
+    )
+    return lines, after
+
+
+def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[str]]:
+    """Conv1DTranspose/Conv2DTranspose: "same", "valid", or valid + output_padding + Cropping."""
+    n = config.ndim
+    lines = [f"# Keras kernel [{_kdims(n)}, out_channels, in_channels]"]
+    after: list[str] = []
+    if config.groups > 1:
+        g, cin, cout = (
+            config.groups,
+            config.in_channels // config.groups,
+            config.out_channels // config.groups,
+        )
+        lines += [
+            f"# Keras's Conv{n}DTranspose has no groups: a block-diagonal kernel (zero between",
+            "# groups) gives the same result",
+            f"blocks = np.zeros(kernel.shape[:-2] + ({config.out_channels}, {config.in_channels}), "
+            'dtype="float32")',
+            f"for g in range({g}):",
+            f"    blocks[..., g * {cout}:(g + 1) * {cout}, g * {cin}:(g + 1) * {cin}] = "
+            f"kernel[..., :, g * {cin}:(g + 1) * {cin}]",
+            "kernel = blocks",
+        ]
+    args = [
+        f"filters={config.out_channels}",
+        f"kernel_size={_tuple(config.kernel_size)}",
+        f"strides={_tuple(config.stride)}",
+    ]
+    if all(_is_same(a) for a in config.axes):
+        args.append('padding="same"')
+    elif all(_is_valid_keras_transposed(a) for a in config.axes):
+        args.append('padding="valid"')
+    else:
+        args.append('padding="valid"')
+        if any(config.output_padding):
+            args.append(f"output_padding={_tuple(config.output_padding)}")
+            if any(op >= s for op, s in zip(config.output_padding, config.stride, strict=True)):
+                lines.append(
+                    "# Keras wants output_padding < strides (PyTorch allows < max(stride, "
+                    "dilation)): this may be refused"
+                )
+        else:
+            args.append(f"output_padding={_tuple([0] * n)}")
+        if any(b or a for b, a in config.padding):
+            after += [
+                "# PyTorch's padding of a transposed convolution crops its output; Keras "
+                "takes only",
+                '# "valid"/"same", so crop with a Cropping layer',
+                f"y = keras.layers.Cropping{n}D(cropping={_pairs(config.padding)})(y)",
+            ]
+    if any(s > 1 for s in config.stride) and any(d > 1 for d in config.dilation):
+        lines.append(
+            "# TensorFlow's CPU kernels refuse dilation_rate > 1 with strides > 1; PyTorch's "
+            "ConvTranspose does not"
+        )
+    args += [f"dilation_rate={_tuple(config.dilation)}", f"use_bias={has_bias}"]
+    lines += _layer(f"Conv{n}DTranspose", args)
+    return lines, after
+
+
+def _kdims(n: int) -> str:
+    return "kL" if n == 1 else "kH, kW"
