@@ -15,6 +15,7 @@ def conv_fields(
 ) -> dict[str, Any]:
     """Keyword arguments of ``build_config`` that the maths accepts."""
     n = draw(st.sampled_from([1, 2])) if ndim is None else ndim
+    longest = {1: 14, 2: 9, 3: 5}[n]
     t = draw(st.booleans()) if transposed is None else transposed
     per_dim = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
     stride, dilation = draw(per_dim(1, 3)), draw(per_dim(1, 3))
@@ -39,7 +40,7 @@ def conv_fields(
             draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation, strict=True)
         ]
     return {
-        "input_size": draw(per_dim(1, 9 if n == 2 else 14)),
+        "input_size": draw(per_dim(1, longest)),
         "kernel_size": draw(per_dim(1, 4)),
         "stride": stride,
         "dilation": dilation,

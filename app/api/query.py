@@ -6,7 +6,7 @@ and the page's share link (SPEC.md, "API contract"). Numbers for ``input`` and
 2-D slices; they are parsed flat here and shaped once the configuration is known.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,7 +108,7 @@ def parse_values(field: str, text: str) -> FlatValues:
 
 
 def parse_query(
-    params: Mapping[str, str], allowed: tuple[str, ...] = TRACE_FIELDS
+    params: Mapping[str, str] | Iterable[tuple[str, str]], allowed: tuple[str, ...] = TRACE_FIELDS
 ) -> tuple[dict[str, Any], dict[str, FlatValues]]:
     """Query parameters → (fields for ``TraceRequest``, flat ``input``/``weight`` numbers).
 
@@ -117,7 +117,10 @@ def parse_query(
     """
     fields: dict[str, Any] = {}
     flat: dict[str, FlatValues] = {}
-    for name, text in params.items():
+    pairs = params.items() if isinstance(params, Mapping) else params
+    for name, text in pairs:
+        if name in fields or name in flat:
+            raise ConfigError(name, f"{name} is given twice; give it once")
         if name not in allowed:
             raise ConfigError(name, f'"{name}" is not a field; the fields are {", ".join(allowed)}')
         if name == "transposed":

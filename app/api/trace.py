@@ -53,7 +53,7 @@ async def get_trace(
     fill: QueryText = None,
 ) -> JSONResponse:
     """Trace a convolution given as query parameters (the share-link format)."""
-    fields, flat = parse_query(request.query_params)
+    fields, flat = parse_query(request.query_params.multi_items())
     try:
         trace_request = TraceRequest.model_validate(fields)
     except ValidationError as exc:

@@ -160,6 +160,7 @@ BAD_QUERIES = [
     ("input_size=2,2&input=1,a;3,4", "input", "not a number"),
     ("input_size=5,5&step=3", "step", "not a field"),
     ("stride=2", "input_size", "required"),
+    ("input_size=5&input_size=7", "input_size", "twice"),
     ("input_size=", "input_size", "empty"),
 ]
 

@@ -96,3 +96,11 @@ def test_canvas_fits_the_windows(config: ConvConfig) -> None:
         assert (axis.canvas_size - axis.k_eff) // axis.window_stride + 1 == axis.output_size
         if not config.transposed:
             assert axis.canvas_origin + (axis.input_size - 1) < axis.canvas_size
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.filter_too_much])
+@given(configs(ndim=3), st.integers(0, 2**16))
+def test_three_dimensional_output_matches_pytorch(config: ConvConfig, seed: int) -> None:
+    """3-D is not on the page, but the engine is dimension-generic and checked as such."""
+    x, w, _ = resolve_values(config, seed=seed)
+    np.testing.assert_allclose(trace(config, x, w).output, torch_output(config, x, w, None))
