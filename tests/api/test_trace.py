@@ -16,7 +16,8 @@ SEED_OUTPUT = [[[1, 1, 3, 2], [1, 1, 3, 2], [4, 4, 10, 6], [3, 3, 7, 4]]]
 
 
 def test_padded_strided_example(client: TestClient) -> None:
-    body = client.get("/api/trace?input_size=5,5&kernel_size=3&stride=2&padding=1").json()
+    response = client.get("/api/trace?input_size=5,5&kernel_size=3&stride=2&padding=1")
+    body = response.json()
     assert body["output_size"] == [3, 3]
     assert body["canvas"] == {"size": [7, 7], "origin": [1, 1], "step": [1, 1]}
     assert body["padding"] == [[1, 1], [1, 1]]
@@ -27,6 +28,7 @@ def test_padded_strided_example(client: TestClient) -> None:
     inputs = {tuple(tap[0]) for tap in step["taps"]}
     assert inputs == {(0, y, x) for y in (1, 2, 3) for x in (3, 4)}
     assert body["unused_input"] == [[], []]
+    assert response.headers["server-timing"].startswith("trace;dur=")
     config = build_config([5, 5], kernel_size=3, stride=2, padding=1)
     expected = torch_output(
         config, np.array(body["input"], float), np.array(body["weight"], float), None
