@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from app.arithmetic.errors import ConfigError
+from app.schemas import TraceRequest
 
 TRACE_FIELDS = (
     "transposed", "input_size", "kernel_size", "stride", "padding", "dilation", "output_padding",
@@ -140,6 +143,21 @@ def parse_query(
         else:
             fields[name] = text.strip()
     return fields, flat
+
+
+def request_from_query(
+    params: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> tuple[TraceRequest, dict[str, FlatValues]]:
+    """A validated ``TraceRequest`` (and its flat values) from share-link query parameters.
+
+    Raises ``ConfigError`` or ``RequestValidationError``; both become a 422 naming the field.
+    """
+    fields, flat = parse_query(params)
+    try:
+        return TraceRequest.model_validate(fields), flat
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from None
 
 
 def _join(values: list[Any], sep: str = ",") -> str:

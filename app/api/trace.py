@@ -4,13 +4,11 @@ import json
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
-from app.api.errors import friendly
-from app.api.query import FlatValues, parse_query
+from app.api.query import FlatValues, request_from_query
 from app.limits import LIMITS
 from app.schemas import ErrorResponse, LimitsResponse, TraceRequest, TraceResponse
 from app.tracing import run_trace
@@ -43,8 +41,7 @@ async def post_trace(request: TraceRequest) -> TraceJSONResponse:
     return await _traced(request)
 
 
-@router.get("/trace", response_model=TraceResponse, responses=ERRORS)
-async def get_trace(
+def trace_query(
     request: Request,
     input_size: Annotated[str, Query(description="5 or 5,5")],
     transposed: QueryText = None,
@@ -61,15 +58,18 @@ async def get_trace(
     bias: QueryText = None,
     seed: QueryText = None,
     fill: QueryText = None,
-) -> JSONResponse:
+) -> tuple[TraceRequest, dict[str, FlatValues]]:
+    """The trace fields of the query string (named here so the API docs list them)."""
+    return request_from_query(request.query_params.multi_items())
+
+
+TraceQuery = Annotated[tuple[TraceRequest, dict[str, FlatValues]], Depends(trace_query)]
+
+
+@router.get("/trace", response_model=TraceResponse, responses=ERRORS)
+async def get_trace(query: TraceQuery) -> TraceJSONResponse:
     """Trace a convolution given as query parameters (the share-link format)."""
-    fields, flat = parse_query(request.query_params.multi_items())
-    try:
-        trace_request = TraceRequest.model_validate(fields)
-    except ValidationError as exc:
-        detail = friendly([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()])
-        return JSONResponse(status_code=422, content={"detail": detail})
-    return await _traced(trace_request, flat)
+    return await _traced(*query)
 
 
 @router.get("/limits", response_model=LimitsResponse)
