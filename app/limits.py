@@ -24,8 +24,15 @@ class Limits:
     max_channels: int = 64
     max_taps: int = 500_000
     max_output_cells: int = 65_536
+    max_matrix_entries: int = 65_536
     max_abs_value: float = 1e6
     max_seed: int = 2**32 - 1
+    # Pictures (/api/render.*): a side in pixels; GIF frames (one per step), their total
+    # pixels (Pillow keeps every frame in memory, one byte a pixel) and frames per second.
+    max_render_side: int = 2048
+    max_gif_frames: int = 1024
+    max_gif_pixels: int = 64_000_000
+    max_gif_fps: int = 20
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,4 +85,16 @@ def check_trace(config: ConvConfig, limits: Limits = LIMITS) -> None:
             "input_size",
             f"this trace would have {taps:,} taps (multiplications), above the limit of "
             f"{limits.max_taps:,}; use a smaller input, kernel or fewer channels",
+        )
+
+
+def check_matrix(config: ConvConfig, limits: Limits = LIMITS) -> None:
+    """Refuse a matrix view with more entries than the limit (it is dense)."""
+    rows = config.out_channels * prod(config.output_size)
+    columns = config.in_channels * prod(config.input_size)
+    if rows * columns > limits.max_matrix_entries:
+        raise ConfigError(
+            "input_size",
+            f"the matrix would be {rows}×{columns} = {rows * columns:,} entries, above the limit "
+            f"of {limits.max_matrix_entries:,}; the matrix view is for small examples",
         )

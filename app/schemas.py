@@ -122,8 +122,19 @@ class LimitsResponse(BaseModel):
     max_channels: int
     max_taps: int
     max_output_cells: int
+    max_matrix_entries: int
     max_abs_value: float
     max_seed: int
+
+
+class MatrixResponse(BaseModel):
+    query: str
+    matrix: list[list[float]] = Field(description="output.flatten() = matrix @ input.flatten()")
+    rows: list[list[int]] = Field(description="each row's output index, channel first")
+    columns: list[list[int]] = Field(description="each column's input index, channel first")
+    input: list[Any]
+    bias: list[float] | None
+    output: list[Any]
 
 
 class ErrorItem(BaseModel):

@@ -13,6 +13,7 @@ from app.api.query import FlatValues, to_query
 from app.arithmetic.config import ConvConfig, build_config, per_dimension
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
+from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import Trace, json_numbers, trace
 from app.arithmetic.values import resolve_values
 from app.schemas import TraceRequest
@@ -71,8 +72,10 @@ def _shape_flat(field: str, flat: FlatValues, shape: tuple[int, ...]) -> list[An
     return nested
 
 
-def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
-    """The whole trace response as plain JSON-ready data."""
+def compute(
+    request: TraceRequest, flat: dict[str, FlatValues] | None = None
+) -> tuple[Trace, dict[str, Any]]:
+    """The trace of a request, and the request's fields with the values it used."""
     config = config_of(request)
     given = {"input": request.input, "weight": request.weight}
     shapes = {"input": config.input_shape, "weight": config.weight_shape}
@@ -87,11 +90,33 @@ def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) 
         seed=request.seed,
         max_abs=limits.LIMITS.max_abs_value,
     )
-    result = trace(config, x, w, b)
-    padding_name = request.padding if isinstance(request.padding, str) else None
     fields = request.model_dump()
     fields.update({k: v for k, v in given.items() if v is not None})
-    return describe(result, padding_name, to_query(fields, DEFAULTS, config.ndim), request)
+    return trace(config, x, w, b), fields
+
+
+def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
+    """The whole trace response as plain JSON-ready data."""
+    result, fields = compute(request, flat)
+    padding_name = request.padding if isinstance(request.padding, str) else None
+    query = to_query(fields, DEFAULTS, result.config.ndim)
+    return describe(result, padding_name, query, request)
+
+
+def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
+    """The convolution as a matrix (small sizes only)."""
+    limits.check_matrix(config_of(request))
+    result, fields = compute(request, flat)
+    matrix, rows, columns = conv_matrix(result)
+    return {
+        "query": to_query(fields, DEFAULTS, result.config.ndim),
+        "matrix": json_numbers(matrix),
+        "rows": rows,
+        "columns": columns,
+        "input": json_numbers(result.input),
+        "bias": None if result.bias is None else json_numbers(result.bias),
+        "output": json_numbers(result.output),
+    }
 
 
 def describe(

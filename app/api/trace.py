@@ -2,6 +2,7 @@
 
 import json
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,8 +11,14 @@ from fastapi.responses import JSONResponse
 
 from app.api.query import FlatValues, request_from_query
 from app.limits import LIMITS
-from app.schemas import ErrorResponse, LimitsResponse, TraceRequest, TraceResponse
-from app.tracing import run_trace
+from app.schemas import (
+    ErrorResponse,
+    LimitsResponse,
+    MatrixResponse,
+    TraceRequest,
+    TraceResponse,
+)
+from app.tracing import run_matrix, run_trace
 
 router = APIRouter(prefix="/api", tags=["trace"])
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
@@ -26,11 +33,13 @@ class TraceJSONResponse(JSONResponse):
 
 
 async def _traced(
-    trace_request: TraceRequest, flat: dict[str, FlatValues] | None = None
+    trace_request: TraceRequest,
+    flat: dict[str, FlatValues] | None = None,
+    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any]] = run_trace,
 ) -> TraceJSONResponse:
     """Compute off the event loop, and report the server time (``Server-Timing``)."""
     start = time.perf_counter()
-    body = await run_in_threadpool(run_trace, trace_request, flat)
+    body = await run_in_threadpool(run, trace_request, flat)
     elapsed_ms = (time.perf_counter() - start) * 1000
     return TraceJSONResponse(body, headers={"Server-Timing": f"trace;dur={elapsed_ms:.2f}"})
 
@@ -70,6 +79,18 @@ TraceQuery = Annotated[tuple[TraceRequest, dict[str, FlatValues]], Depends(trace
 async def get_trace(query: TraceQuery) -> TraceJSONResponse:
     """Trace a convolution given as query parameters (the share-link format)."""
     return await _traced(*query)
+
+
+@router.post("/matrix", response_model=MatrixResponse, responses=ERRORS)
+async def post_matrix(request: TraceRequest) -> TraceJSONResponse:
+    """The convolution as a matrix: ``output.flatten() = matrix @ input.flatten() (+ bias)``."""
+    return await _traced(request, None, run_matrix)
+
+
+@router.get("/matrix", response_model=MatrixResponse, responses=ERRORS)
+async def get_matrix(query: TraceQuery) -> TraceJSONResponse:
+    """The convolution as a matrix, from the share-link query."""
+    return await _traced(*query, run_matrix)
 
 
 @router.get("/limits", response_model=LimitsResponse)

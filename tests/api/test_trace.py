@@ -192,3 +192,20 @@ def test_undecodable_body_is_a_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_matrix_view(client: TestClient) -> None:
+    body = client.get("/api/matrix?input_size=4&kernel_size=3&weight=1,2,3&input=1,0,2,1").json()
+    assert body["matrix"] == [[1, 2, 3, 0], [0, 1, 2, 3]]
+    assert body["rows"] == [[0, 0], [0, 1]] and body["columns"] == [[0, i] for i in range(4)]
+    assert body["output"] == [[1 * 1 + 0 * 2 + 2 * 3, 0 * 1 + 2 * 2 + 1 * 3]]
+    same = client.post(
+        "/api/matrix", json={"input_size": [4], "weight": [1, 2, 3], "input": [1, 0, 2, 1]}
+    )
+    assert same.json() == body
+
+
+def test_matrix_view_is_for_small_sizes(client: TestClient) -> None:
+    response = client.get("/api/matrix?input_size=32,32")
+    assert response.status_code == 422
+    assert "matrix view is for small examples" in response.json()["detail"][0]["msg"]
