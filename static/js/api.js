@@ -1,0 +1,20 @@
+// Fetching traces. Errors come back as the API's own words, per field.
+
+/** GET /api/trace?query → { trace } or { errors: [{ field, msg }] }. */
+export async function fetchTrace(query, signal) {
+  let response;
+  try {
+    response = await fetch(`/api/trace?${query}`, { signal });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    return { errors: [{ field: null, msg: "ConvScope's server cannot be reached." }] };
+  }
+  const body = await response.json().catch(() => null);
+  if (response.ok && body) return { trace: body };
+  if (response.status === 422 && body && Array.isArray(body.detail)) {
+    return {
+      errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg })),
+    };
+  }
+  return { errors: [{ field: null, msg: `The server answered ${response.status}.` }] };
+}

@@ -1,0 +1,61 @@
+// The configuration form: one control per request field, named as the field.
+// Validated as you type by asking the API; its own message shows next to the field.
+
+import { TRACE_FIELDS } from "./state.js";
+
+/** The form's values as query texts; empty means "the default". */
+export function readForm(form) {
+  const values = {};
+  for (const name of TRACE_FIELDS) {
+    const control = form.elements[name];
+    if (!control) continue;
+    if (control.type === "checkbox") values[name] = control.checked ? "1" : "";
+    else if (name === "fill") values[name] = control.value === "random" ? "" : control.value;
+    else values[name] = control.value;
+  }
+  return values;
+}
+
+/** Put query texts into the form (a preset, a link). Fields not given are cleared. */
+export function writeForm(form, fields) {
+  for (const name of TRACE_FIELDS) {
+    const control = form.elements[name];
+    if (!control) continue;
+    const value = fields[name] ?? "";
+    if (control.type === "checkbox") control.checked = ["1", "true"].includes(value.toLowerCase());
+    else if (name === "fill") control.value = value || "random";
+    else control.value = value;
+  }
+}
+
+/** Show the API's errors next to their fields; returns the ones no field could take. */
+export function showErrors(form, errors) {
+  const orphans = [];
+  for (const name of TRACE_FIELDS) {
+    const control = form.elements[name];
+    if (!control) continue;
+    const error = errors.find((e) => e.field === name);
+    const slot = document.getElementById(`err-${name}`);
+    slot.textContent = error ? error.msg : "";
+    if (error) control.setAttribute("aria-invalid", "true");
+    else control.removeAttribute("aria-invalid");
+  }
+  for (const e of errors) if (!form.elements[e.field]) orphans.push(e);
+  return orphans;
+}
+
+/** Call onChange(values) after typing pauses for a moment. */
+export function watchForm(form, onChange, delay = 250) {
+  let timer = null;
+  const fire = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => onChange(readForm(form)), delay);
+  };
+  form.addEventListener("input", fire);
+  form.addEventListener("change", fire);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    clearTimeout(timer);
+    onChange(readForm(form));
+  });
+}

@@ -1,0 +1,13 @@
+// Wiring of /embed: only the diagram and the player, sized to its frame; autoplay
+// loops like the classic GIFs. Parameters: autoplay=1, step=N, speed=, controls=0,
+// theme=light|dark, view=scatter (transposed).
+
+import { initialState } from "./state.js";
+import { Viewer } from "./viewer.js";
+
+const state = initialState();
+const page = state.page;
+const viewer = new Viewer({ loop: true, maxCell: 64 });
+viewer.load(state.trace, { view: page.view, step: Number(page.step) || 0 });
+if (page.speed) viewer.setSpeed(Number(page.speed) || 1);
+if (page.autoplay === "1") viewer.player.play();

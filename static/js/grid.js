@@ -1,0 +1,473 @@
+// Drawing the diagram: grids of cells drawn once, then per step only the cells that
+// change get their classes toggled (a 64×64 input animates smoothly).
+//
+// Two pictures of a trace:
+// - CanvasDiagram: the canvas (input, padding, inserted zeros) under a sliding kernel
+//   window, writing the output one cell per step. For a transposed convolution this
+//   is the zero-insertion view: inserted zeros, kernel rotated by 180°, stride 1.
+// - ScatterDiagram (transposed only): each input cell multiplies the kernel and adds
+//   it into a window of the output, overlaps accumulating.
+
+import {
+  canvasCell, cellKey, feeds, fmt, inputChannelsOf, kernelOffset, kernelSlice,
+  outputChannelsOf, stepOfOutput,
+} from "./trace.js";
+
+/** The one function that decides what a cell looks like: its classes, text and title. */
+export function look(role, value) {
+  switch (role) {
+    case "input": return { cls: "cell in", text: fmt(value), title: `input ${fmt(value)}` };
+    case "padding": return { cls: "cell pad", text: "", title: "padding (adds nothing)" };
+    case "zero": return { cls: "cell zero", text: "", title: "inserted zero (adds nothing)" };
+    case "real": return { cls: "cell real", text: "", title: "" };
+    case "output": return { cls: "cell out", text: fmt(value), title: `output ${fmt(value)}` };
+    case "kernel": return { cls: "kcell", text: fmt(value), title: `weight ${fmt(value)}` };
+    default: throw new Error(`no look for ${role}`);
+  }
+}
+
+function makeCell(role, grid, index, value) {
+  const l = look(role, value);
+  const el = document.createElement("div");
+  el.className = l.cls;
+  el.dataset.grid = grid;
+  el.dataset.index = index;
+  if (l.title) el.title = `${l.title} · [${index}]`;
+  if (l.text) el.textContent = l.text;
+  return el;
+}
+
+function figure(caption, rows, cols, className) {
+  const fig = document.createElement("figure");
+  fig.className = `grid-figure ${className}`;
+  const cap = document.createElement("figcaption");
+  cap.textContent = caption;
+  const grid = document.createElement("div");
+  grid.className = "grid";
+  grid.style.setProperty("--rows", rows);
+  grid.style.setProperty("--cols", cols);
+  fig.append(cap, grid);
+  return { fig, grid, rows, cols };
+}
+
+function stage(className, label) {
+  const el = document.createElement("div");
+  el.className = `stage ${className}`;
+  el.setAttribute("aria-label", label);
+  return el;
+}
+
+const at = (n) => `calc(var(--cell) * ${n})`;
+
+function term(a, b) {
+  const paren = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
+  return `${paren(a)}·${paren(b)}`;
+}
+
+const MAX_TERMS = 12;
+
+function sumText(terms, total) {
+  const shown = terms.length > MAX_TERMS
+    ? [...terms.slice(0, MAX_TERMS - 1), `… (${terms.length - MAX_TERMS + 1} more)`]
+    : terms;
+  return `${shown.join(" + ") || "0"} = ${fmt(total)}`;
+}
+
+class Diagram {
+  constructor(root, t) {
+    this.root = root;
+    this.t = t;
+    this.multiIn = t.inChannels > 1;
+    this.multiOut = t.outChannels > 1;
+    this.cur = -1;
+    this.figures = [];
+    this.lit = [];
+    root.replaceChildren();
+    root.classList.toggle("one-d", t.nd === 1);
+  }
+
+  outputGrids(parent) {
+    const t = this.t;
+    const [oh, ow] = t.outputSize;
+    this.outputEls = new Map();
+    this.outputFigures = [];
+    for (let o = 0; o < t.outChannels; o++) {
+      const f = figure(this.multiOut ? `output channel ${o}` : "output", oh, ow, "output-figure");
+      for (let y = 0; y < oh; y++) {
+        for (let x = 0; x < ow; x++) {
+          const el = makeCell("output", "output", cellKey(t, this.multiOut, o, y, x),
+            t.output[o][y][x]);
+          this.outputEls.set(`${o},${y},${x}`, el);
+          f.grid.append(el);
+        }
+      }
+      parent.append(f.fig);
+      this.figures.push(f);
+      this.outputFigures.push(f.fig);
+    }
+  }
+
+  markOutputChannel(o) {
+    this.outputFigures.forEach((fig, i) => fig.classList.toggle("current", i === o));
+  }
+
+  inputEl(c, y, x) {
+    return this.inputEls.get(`${c},${y},${x}`);
+  }
+
+  /** Light what a hovered or pinned cell touches; returns nothing, remembers what it lit. */
+  highlight(el) {
+    this.clearHighlight();
+    const index = el.dataset.index.split(",").map(Number);
+    const grid = el.dataset.grid;
+    const t = this.t;
+    const full = (multi) => {
+      const c = multi ? index[0] : 0;
+      const rest = multi ? index.slice(1) : index;
+      return t.nd === 1 ? [c, 0, rest[0]] : [c, ...rest];
+    };
+    const lit = [el];
+    if (grid === "output") {
+      const step = stepOfOutput(t).get(full(this.multiOut).join(","));
+      if (step === undefined) return;
+      for (const [i] of t.steps[step].taps) lit.push(this.inputEl(...i));
+      lit.push(...this.windowCells(step));
+    } else if (grid === "input") {
+      for (const { step } of feeds(t).get(full(this.multiIn).join(",")) || []) {
+        lit.push(this.outputEls.get(t.steps[step].output.join(",")));
+      }
+    } else {
+      return;
+    }
+    this.lit = lit.filter(Boolean);
+    for (const x of this.lit) x.classList.add("hl");
+    this.root.classList.add("exploring");
+  }
+
+  clearHighlight() {
+    for (const x of this.lit) x.classList.remove("hl");
+    this.lit = [];
+    this.root.classList.remove("exploring");
+  }
+
+  windowCells() {
+    return [];
+  }
+
+  /** Grid sizes, for fitting the cell size to the room there is. */
+  layout() {
+    return this.figures.map((f) => ({ rows: f.rows, cols: f.cols }));
+  }
+}
+
+export class CanvasDiagram extends Diagram {
+  constructor(root, t) {
+    super(root, t);
+    const [ch, cw] = t.canvas.size;
+    const [kh, kw] = t.kernelSize;
+    this.count = t.steps.length;
+    this.inputEls = new Map();
+    this.canvasEls = [];
+    this.overlays = [];
+    this.inputFigures = [];
+    const unused = t.nd === 1 ? [[], t.raw.unused_input[0] || []] : t.raw.unused_input;
+    const isUnused = (iy, ix) => unused[0]?.includes(iy) || unused[1]?.includes(ix);
+    const inStage = stage("in-stage", "input");
+    for (let c = 0; c < t.inChannels; c++) {
+      const name = t.transposed ? "canvas: input with inserted zeros and padding" : "input";
+      const f = figure(this.multiIn ? `${name}, channel ${c}` : name, ch, cw, "input-figure");
+      const cells = [];
+      for (let cy = 0; cy < ch; cy++) {
+        const row = [];
+        for (let cx = 0; cx < cw; cx++) {
+          const what = canvasCell(t, cy, cx);
+          const key = cellKey(t, this.multiIn, c, cy, cx);
+          const el = makeCell(what.kind === "input" ? "real" : what.kind, "canvas", key);
+          if (what.kind === "input") {
+            const inner = makeCell("input", "input", cellKey(t, this.multiIn, c, what.iy, what.ix),
+              t.input[c][what.iy][what.ix]);
+            this.inputEls.set(`${c},${what.iy},${what.ix}`, inner);
+            if (isUnused(what.iy, what.ix)) {
+              inner.classList.add("unused");
+              inner.title += " · never reached by any window";
+            }
+            el.append(inner);
+          }
+          row.push(el);
+          f.grid.append(el);
+        }
+        cells.push(row);
+      }
+      this.canvasEls.push(cells);
+      const overlay = document.createElement("div");
+      overlay.className = "kernel";
+      overlay.hidden = true;
+      overlay.setAttribute("aria-hidden", "true");
+      const kcells = [];
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const [dy, dx] = kernelOffset(t, ky, kx);
+          const el = makeCell("kernel", "kernel", cellKey(t, this.multiIn, c, ky, kx), 0);
+          el.style.left = at(dx);
+          el.style.top = at(dy);
+          el.dataset.offset = t.nd === 1 ? `${dx}` : `${dy},${dx}`;
+          kcells.push({ el, ky, kx });
+          overlay.append(el);
+        }
+      }
+      f.grid.append(overlay);
+      this.overlays.push({ el: overlay, kcells });
+      inStage.append(f.fig);
+      this.figures.push(f);
+      this.inputFigures.push(f.fig);
+    }
+    const arrow = document.createElement("div");
+    arrow.className = "arrow";
+    arrow.setAttribute("aria-hidden", "true");
+    arrow.textContent = "→";
+    const outStage = stage("out-stage", "output");
+    this.outputGrids(outStage);
+    this.stepEls = t.steps.map((s) => this.outputEls.get(s.output.join(",")));
+    root.append(inStage, arrow, outStage);
+    this.curOut = -1;
+  }
+
+  showStep(n) {
+    const t = this.t;
+    const step = t.steps[n];
+    for (const el of this.taps || []) el.classList.remove("tap");
+    this.taps = step.taps.map(([i]) => this.inputEl(...i)).filter(Boolean);
+    for (const el of this.taps) el.classList.add("tap");
+    if (n > this.cur) {
+      for (let i = Math.max(this.cur, 0); i <= n; i++) this.stepEls[i].classList.add("written");
+    } else {
+      for (let i = n + 1; i <= this.cur; i++) this.stepEls[i].classList.remove("written");
+    }
+    if (this.cur >= 0) this.stepEls[this.cur].classList.remove("current");
+    this.stepEls[n].classList.add("current");
+    const o = step.output[0];
+    if (o !== this.curOut) this.switchOutputChannel(o);
+    const [ay, ax] = step.anchor;
+    const anchor = t.raw.steps[n].anchor.join(",");
+    for (const c of this.activeChannels) {
+      const overlay = this.overlays[c].el;
+      overlay.style.transform = `translate(${at(ax)}, ${at(ay)})`;
+      overlay.dataset.anchor = anchor;
+    }
+    this.cur = n;
+  }
+
+  switchOutputChannel(o) {
+    const t = this.t;
+    this.curOut = o;
+    this.activeChannels = inputChannelsOf(t, o);
+    this.overlays.forEach(({ el, kcells }, c) => {
+      const active = this.activeChannels.includes(c);
+      el.hidden = !active;
+      this.inputFigures[c].classList.toggle("current", active);
+      if (!active) return;
+      const slice = kernelSlice(t, o, c);
+      for (const { el: k, ky, kx } of kcells) {
+        const w = slice[ky][kx];
+        k.textContent = fmt(w);
+        k.title = `weight ${fmt(w)} · [${k.dataset.index}]`;
+      }
+    });
+    this.markOutputChannel(o);
+  }
+
+  /** Canvas cells under the window of step n (padding and zeros included). */
+  windowCells(n) {
+    const t = this.t;
+    const step = t.steps[n];
+    const [kh, kw] = t.kernelSize;
+    const cells = [];
+    for (const c of inputChannelsOf(t, step.output[0])) {
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const [dy, dx] = kernelOffset(t, ky, kx);
+          cells.push(this.canvasEls[c][step.anchor[0] + dy]?.[step.anchor[1] + dx]);
+        }
+      }
+    }
+    return cells;
+  }
+
+  /** The arithmetic of step n: "3·1 + 0·2 + … + bias 1 = 7". */
+  arithmetic(n) {
+    const t = this.t;
+    const step = t.steps[n];
+    const terms = step.taps.map(([i, w]) => term(t.input[i[0]][i[1]][i[2]],
+      t.weight[w[0]][w[1]][w[2]][w[3]]));
+    if (t.bias) terms.push(`bias ${fmt(t.bias[step.output[0]])}`);
+    const where = cellKey(t, this.multiOut, ...step.output);
+    const padded = step.taps.length < t.kernelSize[0] * t.kernelSize[1]
+      * inputChannelsOf(t, step.output[0]).length;
+    const skipped = t.transposed ? "inserted zeros and padding add" : "padding adds";
+    const note = padded ? ` (${skipped} nothing)` : "";
+    return `output[${where}] = ${sumText(terms, step.value)}${note}`;
+  }
+
+  status(n) {
+    const step = this.t.steps[n];
+    return `Step ${n + 1} of ${this.count}: output[${cellKey(this.t, this.multiOut,
+      ...step.output)}] = ${fmt(step.value)}`;
+  }
+}
+
+export class ScatterDiagram extends Diagram {
+  constructor(root, t) {
+    super(root, t);
+    const [ih, iw] = t.inputSize;
+    const [kh, kw] = t.kernelSize;
+    this.inputEls = new Map();
+    this.order = [];
+    const inStage = stage("in-stage", "input");
+    for (let c = 0; c < t.inChannels; c++) {
+      const f = figure(this.multiIn ? `input channel ${c}` : "input", ih, iw, "input-figure");
+      for (let y = 0; y < ih; y++) {
+        for (let x = 0; x < iw; x++) {
+          const el = makeCell("input", "input", cellKey(t, this.multiIn, c, y, x),
+            t.input[c][y][x]);
+          this.inputEls.set(`${c},${y},${x}`, el);
+          this.order.push([c, y, x]);
+          f.grid.append(el);
+        }
+      }
+      inStage.append(f.fig);
+      this.figures.push(f);
+    }
+    this.count = this.order.length;
+    const times = document.createElement("div");
+    times.className = "arrow";
+    times.setAttribute("aria-hidden", "true");
+    times.textContent = "×";
+    const kStage = stage("kernel-stage", "kernel");
+    this.kernelCells = [];
+    for (let o = 0; o < t.outChannels; o++) {
+      const f = figure(this.multiOut ? `kernel for output ${o}` : "kernel", kh, kw,
+        "kernel-figure");
+      const cells = [];
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const el = makeCell("kernel", "kernel", cellKey(t, this.multiOut, o, ky, kx), 0);
+          el.classList.add("cell");
+          cells.push({ el, ky, kx });
+          f.grid.append(el);
+        }
+      }
+      this.kernelCells.push({ fig: f.fig, cells });
+      kStage.append(f.fig);
+      this.figures.push(f);
+    }
+    const arrow = times.cloneNode(true);
+    arrow.textContent = "→";
+    const outStage = stage("out-stage", "output");
+    this.outputGrids(outStage);
+    this.outList = [...this.outputEls.values()];
+    this.outIndex = new Map([...this.outputEls.keys()].map((k, i) => [k, i]));
+    const map = feeds(t);
+    this.contributions = this.order.map(([c, y, x]) => {
+      const value = t.input[c][y][x];
+      return (map.get(`${c},${y},${x}`) || []).map(({ step, weight: w }) => {
+        const out = t.steps[step].output;
+        const weight = t.weight[w[0]][w[1]][w[2]][w[3]];
+        return { out: this.outIndex.get(out.join(",")), weight, add: value * weight };
+      });
+    });
+    const start = [...this.outputEls.keys()].map((k) => (t.bias ? t.bias[Number(k.split(",")[0])] : 0));
+    this.start = start;
+    root.append(inStage, times, kStage, arrow, outStage);
+    this.curIn = -1;
+  }
+
+  showStep(n) {
+    const t = this.t;
+    if (n < this.cur || this.cur < 0) {
+      this.sums = Float64Array.from(this.start);
+      this.touched = new Uint32Array(this.outList.length);
+      this.applied = -1;
+    }
+    const changed = new Set();
+    for (let i = this.applied + 1; i <= n; i++) {
+      for (const { out, add } of this.contributions[i]) {
+        this.sums[out] += add;
+        this.touched[out] += 1;
+        changed.add(out);
+      }
+    }
+    this.applied = n;
+    const all = this.cur < 0 || n < this.cur;
+    const update = all ? this.outList.keys() : changed;
+    for (const i of update) {
+      const el = this.outList[i];
+      el.textContent = fmt(this.sums[i]);
+      el.classList.toggle("written", this.touched[i] > 0);
+    }
+    for (const el of this.fed || []) {
+      el.classList.remove("tap");
+      delete el.dataset.w;
+    }
+    this.fed = this.contributions[n].map(({ out, weight }) => {
+      const el = this.outList[out];
+      el.dataset.w = fmt(weight);
+      return el;
+    });
+    for (const el of this.fed) el.classList.add("tap");
+    if (this.currentEl) this.currentEl.classList.remove("current");
+    this.currentEl = this.inputEl(...this.order[n]);
+    this.currentEl.classList.add("current");
+    const c = this.order[n][0];
+    if (c !== this.curIn) this.switchInputChannel(c);
+    this.cur = n;
+  }
+
+  switchInputChannel(c) {
+    const t = this.t;
+    this.curIn = c;
+    const outs = outputChannelsOf(t, c);
+    this.kernelCells.forEach(({ fig, cells }, o) => {
+      const active = outs.includes(o);
+      fig.classList.toggle("current", active);
+      const slice = kernelSlice(t, o, outs.includes(o) ? c : inputChannelsOf(t, o)[0]);
+      for (const { el, ky, kx } of cells) el.textContent = fmt(slice[ky][kx]);
+    });
+    this.figures.slice(0, t.inChannels).forEach((f, i) => f.fig.classList.toggle("current", i === c));
+  }
+
+  arithmetic(n) {
+    const [c, y, x] = this.order[n];
+    const value = this.t.input[c][y][x];
+    const where = cellKey(this.t, this.multiIn, c, y, x);
+    const parts = this.contributions[n].map(({ out, weight }) =>
+      `${term(value, weight)} into output[${this.outList[out].dataset.index}]`);
+    const shown = parts.length > MAX_TERMS
+      ? [...parts.slice(0, MAX_TERMS - 1), `… (${parts.length - MAX_TERMS + 1} more)`]
+      : parts;
+    return `input[${where}] = ${fmt(value)} times the kernel adds ${shown.join(", ") || "nothing (cropped)"}`;
+  }
+
+  status(n) {
+    const [c, y, x] = this.order[n];
+    return `Step ${n + 1} of ${this.count}: input[${cellKey(this.t, this.multiIn, c, y, x)}] `
+      + `scatters into ${this.contributions[n].length} output cells`;
+  }
+}
+
+/** Fit the cell size to the room: side by side if it reads, else stacked. */
+export function fitCells(root, diagram, { maxCell = 48 } = {}) {
+  const width = Math.max(root.clientWidth, 200);
+  const grids = diagram.layout();
+  const GAP = 36;
+  const fits = (cols, count) => Math.floor((width - GAP * count) / cols);
+  const all = fits(grids.reduce((s, g) => s + g.cols, 0), grids.length);
+  const widest = Math.max(...grids.map((g) => g.cols));
+  let cell = all >= 20 ? all : fits(widest, 1);
+  const tallest = Math.max(...grids.map((g) => g.rows));
+  const roomHigh = Math.floor((window.innerHeight * 0.62) / tallest);
+  cell = Math.max(4, Math.min(cell, maxCell, Math.max(roomHigh, 14)));
+  root.style.setProperty("--cell", `${cell}px`);
+  root.classList.toggle("no-text", cell < 18);
+  root.classList.toggle("no-weights", cell < 30);
+  return cell;
+}

@@ -1,0 +1,93 @@
+// Play / pause / step / scrub / speed. Knows nothing of convolutions: it moves an
+// index through [0, count) and calls onStep(index); speed is in steps per second
+// (1× is two steps a second). Fast speeds skip frames rather than fall behind.
+
+const BASE_RATE = 2;
+
+export class Player {
+  constructor({ count, onStep, onPlaying, loop = false }) {
+    this.count = count;
+    this.onStep = onStep;
+    this.onPlaying = onPlaying;
+    this.loop = loop;
+    this.index = 0;
+    this.speed = 1;
+    this.playing = false;
+    this.frame = null;
+  }
+
+  setCount(count) {
+    this.pause();
+    this.count = count;
+    this.index = Math.min(this.index, count - 1);
+  }
+
+  seek(index) {
+    const clamped = Math.max(0, Math.min(this.count - 1, index));
+    this.index = clamped;
+    this.onStep(clamped);
+  }
+
+  forward() {
+    this.pause();
+    this.seek(this.index + 1);
+  }
+
+  back() {
+    this.pause();
+    this.seek(this.index - 1);
+  }
+
+  reset() {
+    this.pause();
+    this.seek(0);
+  }
+
+  toggle() {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (this.playing || this.count < 1) return;
+    if (this.index >= this.count - 1) this.seek(0);
+    this.playing = true;
+    this.onPlaying(true);
+    this.last = performance.now();
+    this.carry = 0;
+    this.frame = requestAnimationFrame((now) => this.tick(now));
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    cancelAnimationFrame(this.frame);
+    this.onPlaying(false);
+  }
+
+  setSpeed(speed) {
+    this.speed = speed > 0 ? speed : 1;
+  }
+
+  tick(now) {
+    if (!this.playing) return;
+    this.carry += ((now - this.last) / 1000) * BASE_RATE * this.speed;
+    this.last = now;
+    const advance = Math.floor(this.carry);
+    if (advance > 0) {
+      this.carry -= advance;
+      let next = this.index + advance;
+      if (next > this.count - 1) {
+        if (this.loop) {
+          next = 0;
+        } else {
+          this.seek(this.count - 1);
+          this.pause();
+          return;
+        }
+      }
+      this.seek(next);
+    }
+    this.frame = requestAnimationFrame((t) => this.tick(t));
+  }
+}

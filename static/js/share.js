@@ -1,0 +1,57 @@
+// Sharing: "Copy link", the Embed dialog (iframe, link, Markdown image) and downloads
+// of the rendered step (SVG, PNG) and the animation (GIF), all built from the share query.
+
+const $ = (id) => document.getElementById(id);
+
+const escapeAttr = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+export function shareLink(query) {
+  return `${location.origin}/?${query}`;
+}
+
+async function copy(text, button) {
+  const label = button.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select and copy";
+  }
+  setTimeout(() => { button.textContent = label; }, 1500);
+}
+
+/** The three snippets of the Embed dialog, for what is on screen. */
+export function snippets({ query, title, width, height }) {
+  const link = shareLink(query);
+  const iframe = `<iframe src="${escapeAttr(`${location.origin}/embed?${query}`)}" width="${width}" `
+    + `height="${height}" title="${escapeAttr(`ConvScope: ${title}`)}" style="border:0" `
+    + `loading="lazy" allowfullscreen></iframe>`;
+  const image = `${location.origin}/api/render.png?${query}&step=0`;
+  const markdown = `[![ConvScope: ${title.replace(/[[\]]/g, "")}](${image})](${link})`;
+  return { link, iframe, markdown };
+}
+
+export function wireSharing({ current }) {
+  $("copy-link").addEventListener("click", (e) => copy(shareLink(current().query), e.currentTarget));
+  const dialog = $("embed-dialog");
+  $("open-embed").addEventListener("click", () => {
+    const diagram = $("diagram").getBoundingClientRect();
+    const width = Math.min(960, Math.max(320, Math.ceil(diagram.width) + 32));
+    const height = Math.ceil(diagram.height) + 170;
+    const s = snippets({ ...current(), width, height });
+    $("embed-iframe").value = s.iframe;
+    $("embed-link").value = s.link;
+    $("embed-markdown").value = s.markdown;
+    dialog.showModal();
+  });
+  $("copy-iframe").addEventListener("click", (e) => copy($("embed-iframe").value, e.currentTarget));
+  $("copy-markdown").addEventListener("click",
+    (e) => copy($("embed-markdown").value, e.currentTarget));
+}
+
+/** Point the download buttons at the rendering of this query and step. */
+export function updateDownloads(traceQuery, step) {
+  $("dl-svg").href = `/api/render.svg?${traceQuery}&step=${step}`;
+  $("dl-png").href = `/api/render.png?${traceQuery}&step=${step}`;
+  $("dl-gif").href = `/api/render.gif?${traceQuery}`;
+}
