@@ -47,6 +47,14 @@ def _check_max(field: str, values: list[int], limit: int, what: str) -> None:
             raise ConfigError(field, f"{field} {value} is above the limit of {limit} ({what})")
 
 
+def check_dimensions(ndim: int) -> None:
+    """The API and the page draw 1-D and 2-D (the engine also computes 3-D)."""
+    if ndim not in (1, 2):
+        raise ConfigError(
+            "input_size", f"input_size needs 1 number (1-D) or 2 numbers (2-D); got {ndim}"
+        )
+
+
 def check_request(
     input_size: list[int],
     kernel_size: list[int],
@@ -57,10 +65,6 @@ def check_request(
 ) -> None:
     """Refuse sizes above the limits before any work is done."""
     ndim = len(input_size)
-    if ndim not in (1, 2):
-        raise ConfigError(
-            "input_size", f"input_size needs 1 number (1-D) or 2 numbers (2-D); got {ndim}"
-        )
     size_limit = limits.max_spatial_size_1d if ndim == 1 else limits.max_spatial_size_2d
     _check_max("input_size", input_size, size_limit, f"per dimension in {ndim}-D")
     _check_max("kernel_size", kernel_size, limits.max_kernel_size, "per dimension")

@@ -24,10 +24,7 @@ DEFAULTS = {name: field.default for name, field in TraceRequest.model_fields.ite
 def config_of(request: TraceRequest) -> ConvConfig:
     """Check limits first (cheap), then the maths; raise ``ConfigError`` naming the field."""
     ndim = len(request.input_size)
-    if ndim not in (1, 2):
-        raise ConfigError(
-            "input_size", f"input_size needs 1 number (1-D) or 2 numbers (2-D); got {ndim}"
-        )
+    limits.check_dimensions(ndim)
     if not 0 <= request.seed <= limits.LIMITS.max_seed:
         raise ConfigError("seed", f"seed must be between 0 and {limits.LIMITS.max_seed}")
     limits.check_request(

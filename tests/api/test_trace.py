@@ -132,6 +132,7 @@ BAD_POSTS = [
     ({"input_size": [5, 5], "in_channels": 65}, "in_channels", "limit of 64"),
     ({"input_size": [5, 5, 5]}, "input_size", "1 number"),
     ({"input_size": []}, "input_size", "1 number"),
+    ({"input_size": [5, 5, 5], "kernel_size": [3, 3]}, "input_size", "1 number"),
     ({"input_size": [5, 5], "seed": -1}, "seed", "between"),
     ({"input_size": [5, 5], "strides": 2}, "strides", "not a field"),
     ({}, "input_size", "required"),
