@@ -16,7 +16,7 @@ export function unusedText(raw) {
   const names = AXES[raw.config.input_size.length];
   return raw.unused_input
     .map((indices, d) => (indices.length
-      ? `Input ${names[d]} ${indices.join(", ")} ${indices.length > 1 ? "are" : "is"} never reached`
+      ? `Input ${names[d]} ${indices.join(", ")} ${indices.length > 1 ? "are" : "is"} never used`
       : ""))
     .filter(Boolean);
 }
@@ -36,7 +36,8 @@ export function renderFormulas(container, raw) {
     `input ${raw.config.input_size.join("×")} → output ${raw.output_size.join("×")}`,
     ` · ${fmt(raw.cost.params)} parameters · ${fmt(raw.cost.macs)} multiply-adds`);
   const unused = unusedText(raw).map((text) => el("p", { className: "unused-note" },
-    `${text}: the stride does not divide evenly, so the last window stops short.`));
+    `${text}: no window's taps land on them (a stride that does not divide evenly stops the `
+    + "last window short; a dilation skips cells between taps)."));
   container.replaceChildren(summary, ...unused, el("div", { className: "table-scroll" }, table));
 }
 

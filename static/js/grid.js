@@ -29,7 +29,7 @@ export function look(role, value) {
 function makeCell(role, grid, index, value) {
   const l = look(role, value);
   const el = document.createElement("div");
-  el.className = l.cls;
+  el.className = l.text.length > 5 ? `${l.cls} longer` : l.text.length > 3 ? `${l.cls} long` : l.cls;
   el.dataset.grid = grid;
   el.dataset.index = index;
   if (l.title) el.title = `${l.title} · [${index}]`;
@@ -157,6 +157,12 @@ class Diagram {
   /** Grid sizes, for fitting the cell size to the room there is. */
   layout() {
     return this.figures.map((f) => ({ rows: f.rows, cols: f.cols }));
+  }
+
+  /** Grid sizes by stage (input, [kernel,] output). */
+  stages() {
+    return [...this.root.querySelectorAll(".stage")].map((stageEl) => this.figures
+      .filter((f) => stageEl.contains(f.fig)).map((f) => ({ rows: f.rows, cols: f.cols })));
   }
 }
 
@@ -454,18 +460,21 @@ export class ScatterDiagram extends Diagram {
   }
 }
 
-/** Fit the cell size to the room: side by side if it reads, else stacked. */
+/** Fit the cell size to the room: all grids in a row, one stage per row, or one grid per row. */
 export function fitCells(root, diagram, { maxCell = 48 } = {}) {
   const width = Math.max(root.clientWidth, 200);
+  const height = window.innerHeight * 0.7;
   const grids = diagram.layout();
-  const GAP = 36;
-  const fits = (cols, count) => Math.floor((width - GAP * count) / cols);
-  const all = fits(grids.reduce((s, g) => s + g.cols, 0), grids.length);
-  const widest = Math.max(...grids.map((g) => g.cols));
-  let cell = all >= 20 ? all : fits(widest, 1);
-  const tallest = Math.max(...grids.map((g) => g.rows));
-  const roomHigh = Math.floor((window.innerHeight * 0.62) / tallest);
-  cell = Math.max(4, Math.min(cell, maxCell, Math.max(roomHigh, 14)));
+  const stages = diagram.stages();
+  const GAP = 30;
+  const across = (gs) => Math.floor((width - GAP * gs.length) / gs.reduce((s, g) => s + g.cols, 0));
+  const tall = (gs) => Math.max(...gs.map((g) => g.rows));
+  const options = [
+    Math.min(across(grids), height / tall(grids)),
+    Math.min(...stages.map(across), height / stages.reduce((s, gs) => s + tall(gs), 0)),
+    Math.min(...grids.map((g) => across([g])), height / grids.reduce((s, g) => s + g.rows, 0)),
+  ].map((c) => Math.floor(Math.min(c, maxCell)));
+  const cell = Math.max(4, options.find((c) => c >= 20) ?? Math.max(...options));
   root.style.setProperty("--cell", `${cell}px`);
   root.classList.toggle("no-text", cell < 18);
   root.classList.toggle("no-weights", cell < 30);
