@@ -7,7 +7,9 @@ import { Viewer } from "./viewer.js";
 
 const state = initialState();
 const page = state.page;
-const viewer = new Viewer({ loop: true, maxCell: 64 });
+// The frame's height, less what sits under the diagram (numbers, player, link back).
+const below = () => document.body.scrollHeight - document.getElementById("diagram").offsetHeight;
+const viewer = new Viewer({ loop: true, maxCell: 64, height: () => window.innerHeight - below() - 16 });
 viewer.load(state.trace, { view: page.view, step: Number(page.step) || 0 });
 if (page.speed) viewer.setSpeed(Number(page.speed) || 1);
 if (page.autoplay === "1") viewer.player.play();

@@ -44,8 +44,8 @@ function figure(caption, rows, cols, className) {
   cap.textContent = caption;
   const grid = document.createElement("div");
   grid.className = "grid";
-  grid.style.setProperty("--rows", rows);
-  grid.style.setProperty("--cols", cols);
+  fig.style.setProperty("--rows", rows);
+  fig.style.setProperty("--cols", cols);
   fig.append(cap, grid);
   return { fig, grid, rows, cols };
 }
@@ -180,7 +180,7 @@ export class CanvasDiagram extends Diagram {
     const isUnused = (iy, ix) => unused[0]?.includes(iy) || unused[1]?.includes(ix);
     const inStage = stage("in-stage", "input");
     for (let c = 0; c < t.inChannels; c++) {
-      const name = t.transposed ? "canvas: input with inserted zeros and padding" : "input";
+      const name = t.transposed ? "input, zeros inserted, padded" : "input";
       const f = figure(this.multiIn ? `${name}, channel ${c}` : name, ch, cw, "input-figure");
       const cells = [];
       for (let cy = 0; cy < ch; cy++) {
@@ -446,11 +446,11 @@ export class ScatterDiagram extends Diagram {
     const value = this.t.input[c][y][x];
     const where = cellKey(this.t, this.multiIn, c, y, x);
     const parts = this.contributions[n].map(({ out, weight }) =>
-      `${term(value, weight)} into output[${this.outList[out].dataset.index}]`);
+      `output[${this.outList[out].dataset.index}] += ${term(value, weight)} → ${fmt(this.sums[out])}`);
     const shown = parts.length > MAX_TERMS
       ? [...parts.slice(0, MAX_TERMS - 1), `… (${parts.length - MAX_TERMS + 1} more)`]
       : parts;
-    return `input[${where}] = ${fmt(value)} times the kernel adds ${shown.join(", ") || "nothing (cropped)"}`;
+    return `input[${where}] = ${fmt(value)} times the kernel: ${shown.join("; ") || "lands only on cropped cells"}`;
   }
 
   status(n) {
@@ -461,18 +461,19 @@ export class ScatterDiagram extends Diagram {
 }
 
 /** Fit the cell size to the room: all grids in a row, one stage per row, or one grid per row. */
-export function fitCells(root, diagram, { maxCell = 48 } = {}) {
+export function fitCells(root, diagram, { maxCell = 48, height = window.innerHeight * 0.7 } = {}) {
   const width = Math.max(root.clientWidth, 200);
-  const height = window.innerHeight * 0.7;
   const grids = diagram.layout();
   const stages = diagram.stages();
   const GAP = 30;
   const across = (gs) => Math.floor((width - GAP * gs.length) / gs.reduce((s, g) => s + g.cols, 0));
   const tall = (gs) => Math.max(...gs.map((g) => g.rows));
+  const CAPTION = 40; // a grid's caption and the gap below it
+  const high = (rows, count) => (height - CAPTION * count) / rows;
   const options = [
-    Math.min(across(grids), height / tall(grids)),
-    Math.min(...stages.map(across), height / stages.reduce((s, gs) => s + tall(gs), 0)),
-    Math.min(...grids.map((g) => across([g])), height / grids.reduce((s, g) => s + g.rows, 0)),
+    Math.min(across(grids), high(tall(grids), 1)),
+    Math.min(...stages.map(across), high(stages.reduce((s, gs) => s + tall(gs), 0), stages.length)),
+    Math.min(...grids.map((g) => across([g])), high(grids.reduce((s, g) => s + g.rows, 0), grids.length)),
   ].map((c) => Math.floor(Math.min(c, maxCell)));
   const cell = Math.max(4, options.find((c) => c >= 20) ?? Math.max(...options));
   root.style.setProperty("--cell", `${cell}px`);

@@ -9,11 +9,12 @@ import { normalize } from "./trace.js";
 const $ = (id) => document.getElementById(id);
 
 export class Viewer {
-  constructor({ loop = false, maxCell = 48, onStep = () => {} } = {}) {
+  constructor({ loop = false, maxCell = 48, height = () => window.innerHeight * 0.7, onStep = () => {} } = {}) {
     this.root = $("diagram");
     this.arithmeticEl = $("arithmetic");
     this.statusEl = $("status");
     this.maxCell = maxCell;
+    this.height = height;
     this.onStep = onStep;
     this.pinned = null;
     this.player = new Player({
@@ -25,7 +26,13 @@ export class Viewer {
     this.wirePlayer();
     this.wireExploring();
     this.wireKeys();
-    new ResizeObserver(() => this.fit()).observe(this.root);
+    let width = 0;
+    new ResizeObserver(([entry]) => {
+      if (Math.round(entry.contentRect.width) === width) return; // height follows the cells
+      width = Math.round(entry.contentRect.width);
+      this.fit();
+    }).observe(this.root);
+    window.addEventListener("resize", () => this.fit());
   }
 
   /** Draw a trace (raw /api/trace JSON) in a view ("canvas" or "scatter"), at a step. */
@@ -45,7 +52,7 @@ export class Viewer {
   }
 
   fit() {
-    if (this.diagram) fitCells(this.root, this.diagram, { maxCell: this.maxCell });
+    if (this.diagram) fitCells(this.root, this.diagram, { maxCell: this.maxCell, height: this.height() });
   }
 
   show(n) {
