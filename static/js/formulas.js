@@ -9,36 +9,33 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const AXES = { 1: ["positions"], 2: ["rows", "columns"] };
+const AXES = { 1: [["position", "positions"]], 2: [["row", "rows"], ["column", "columns"]] };
 
-/** Which input rows / columns no window reaches (SPEC.md: the stride does not divide evenly). */
+/** Which input rows / columns no window's taps reach (the API's unused_input). */
 export function unusedText(raw) {
   const names = AXES[raw.config.input_size.length];
   return raw.unused_input
     .map((indices, d) => (indices.length
-      ? `Input ${names[d]} ${indices.join(", ")} ${indices.length > 1 ? "are" : "is"} never used`
+      ? `Input ${names[d][indices.length > 1 ? 1 : 0]} ${indices.join(", ")} `
+        + `${indices.length > 1 ? "are" : "is"} never used`
       : ""))
     .filter(Boolean);
 }
 
 export function renderFormulas(container, raw) {
-  const table = el("table", { className: "formulas" });
-  table.append(el("thead", {}, el("tr", {},
-    el("th", { scope: "col" }, "what"), el("th", { scope: "col" }, "formula"),
-    el("th", { scope: "col" }, "with these numbers"), el("th", { scope: "col" }, "result"))));
-  const body = el("tbody");
+  const list = el("dl", { className: "formulas" });
   for (const f of raw.formulas) {
-    body.append(el("tr", {}, el("th", { scope: "row" }, f.name), el("td", {}, el("code", {}, f.general)),
-      el("td", {}, el("code", {}, f.substituted)), el("td", { className: "result" }, f.result)));
+    list.append(el("dt", {}, f.name), el("dd", {}, el("code", {}, f.general), el("br"),
+      el("code", {}, f.substituted), " = ", el("strong", { className: "result" }, f.result)));
   }
-  table.append(body);
   const summary = el("p", { className: "sizes" },
     `input ${raw.config.input_size.join("×")} → output ${raw.output_size.join("×")}`,
     ` · ${fmt(raw.cost.params)} parameters · ${fmt(raw.cost.macs)} multiply-adds`);
-  const unused = unusedText(raw).map((text) => el("p", { className: "unused-note" },
-    `${text}: no window's taps land on them (a stride that does not divide evenly stops the `
-    + "last window short; a dilation skips cells between taps)."));
-  container.replaceChildren(summary, ...unused, el("div", { className: "table-scroll" }, table));
+  const unused = unusedText(raw);
+  const note = unused.length ? [el("p", { className: "unused-note" }, `${unused.map((t, i) => (i ? t.replace("Input", "input") : t)).join("; ")}: `
+    + "no window's taps land there (the stride does not divide evenly, or a dilation skips "
+    + "cells). They are hatched on the diagram.")] : [];
+  container.replaceChildren(summary, ...note, list);
 }
 
 export function renderCode(card, container, raw) {
