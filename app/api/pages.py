@@ -16,15 +16,14 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
 
 from app.api.errors import friendly
-from app.api.query import TRACE_FIELDS, parse_query
+from app.api.query import TRACE_FIELDS, request_from_query
 from app.arithmetic.errors import ConfigError
 from app.paths import TEMPLATES_DIR
-from app.schemas import TraceRequest
 from app.tracing import run_trace
 
 router = APIRouter(tags=["pages"])
@@ -51,14 +50,13 @@ def _trace_or_error(
 ) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
     """The trace of ``fields``, or the fields it refuses with the API's own message."""
     try:
-        parsed, flat = parse_query(fields)
-        return run_trace(TraceRequest.model_validate(parsed), flat), []
+        return run_trace(*request_from_query(fields)), []
     except ConfigError as exc:
         return None, [{"param": exc.field, "msg": exc.message, "fallback": FALLBACK}]
-    except ValidationError as exc:
-        errors = friendly([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()])
+    except RequestValidationError as exc:
         return None, [
-            {"param": str(e["loc"][-1]), "msg": e["msg"], "fallback": FALLBACK} for e in errors
+            {"param": str(e["loc"][-1]), "msg": e["msg"], "fallback": FALLBACK}
+            for e in friendly(list(exc.errors()))
         ]
 
 
