@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import errors, pages, render, trace
+from app.api import errors, headers, oembed, pages, render, trace
 from app.paths import STATIC_DIR
 
 
@@ -19,6 +19,8 @@ def create_app() -> FastAPI:
     application.include_router(trace.router)
     application.include_router(pages.router)
     application.include_router(render.router)
+    application.include_router(oembed.router)
+    headers.install(application)
     application.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return application
 
