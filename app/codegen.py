@@ -110,7 +110,7 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
     print(y.shape)  # torch.Size([1, 4])
     """
     n = config.ndim
-    dims = "L" if n == 1 else "H, W"
+    dims = _dims(n)
     kdims = _kdims(n)
     name = f"ConvTranspose{n}d" if config.transposed else f"Conv{n}d"
     lines = [
@@ -219,7 +219,7 @@ def keras(config: ConvConfig, result: Trace) -> str:
     Not run by the tests (TensorFlow is too heavy to install); ``compile()`` checks it.
     """
     n = config.ndim
-    dims = "L" if n == 1 else "H, W"
+    dims = _dims(n)
     spatial = tuple(range(2, 2 + n))
     to_last = (*range(1, n + 1), 0)  # [C, *spatial] → [*spatial, C]
     kernel_axes = (*spatial, 1, 0)  # PyTorch [a, b, *k] → Keras [*k, b, a]
@@ -237,7 +237,7 @@ def keras(config: ConvConfig, result: Trace) -> str:
         if config.transposed
         else "out_channels, in_channels/groups"
     )
-    kdims = "kL" if n == 1 else "kH, kW"
+    kdims = _kdims(n)
     lines.append(f"# weight [{weight_layout}, {kdims}] (PyTorch's layout)")
     lines.append(
         f'w = np.array({_indented(_numbers(result.weight), "w = np.array(")}, dtype="float32")'
@@ -377,5 +377,13 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
     return lines, after
 
 
+DIMS = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def _dims(n: int) -> str:
+    """Names of the spatial dimensions in layout comments: ``H, W`` in 2-D."""
+    return ", ".join(DIMS[n])
+
+
 def _kdims(n: int) -> str:
-    return "kL" if n == 1 else "kH, kW"
+    return ", ".join(f"k{d}" for d in DIMS[n])
