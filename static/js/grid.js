@@ -7,6 +7,10 @@
 //   is the zero-insertion view: inserted zeros, kernel rotated by 180°, stride 1.
 // - ScatterDiagram (transposed only): each input cell multiplies the kernel and adds
 //   it into a window of the output, overlaps accumulating.
+//
+// Input and output grids are ARIA grids (role grid > row > gridcell) for keyboard
+// exploring: each is one tab stop (a roving tabindex, moved by viewer.js); every
+// explorable cell carries its accessible name; navigation is computed here.
 
 import {
   canvasCell, cellKey, feeds, fmt, inputChannelsOf, kernelOffset, kernelSlice,
@@ -37,22 +41,69 @@ function makeCell(role, grid, index, value) {
   return el;
 }
 
-function figure(caption, rows, cols, className) {
+/** The accessible name of an explorable cell: "input row 2, column 3, value 2". */
+function cellName(kind, t, multi, c, y, x, value) {
+  const channel = multi ? ` channel ${c},` : "";
+  const where = t.nd === 1 ? ` position ${x}` : ` row ${y}, column ${x}`;
+  return `${kind}${channel}${where}, value ${fmt(value)}`;
+}
+
+function named(el, name) {
+  el.setAttribute("role", "gridcell");
+  el.setAttribute("aria-label", name);
+  return el;
+}
+
+let captions = 0;
+
+/** A captioned grid; explorable ones are ARIA grids whose cells go into `row(y)`. */
+function figure(caption, rows, cols, className, { explore = false } = {}) {
   const fig = document.createElement("figure");
   fig.className = `grid-figure ${className}`;
   const cap = document.createElement("figcaption");
   cap.textContent = caption;
+  cap.id = `grid-caption-${++captions}`;
   const grid = document.createElement("div");
   grid.className = "grid";
   fig.style.setProperty("--rows", rows);
   fig.style.setProperty("--cols", cols);
   fig.append(cap, grid);
-  return { fig, grid, rows, cols };
+  let row = () => grid;
+  if (explore) {
+    grid.setAttribute("role", "grid");
+    grid.setAttribute("aria-labelledby", cap.id);
+    grid.setAttribute("aria-describedby", "explore-keys");
+    const made = [];
+    row = (y) => {
+      if (!made[y]) {
+        made[y] = document.createElement("div");
+        made[y].className = "grid-row";
+        made[y].setAttribute("role", "row");
+        grid.append(made[y]);
+      }
+      return made[y];
+    };
+  }
+  return { fig, grid, rows, cols, row };
+}
+
+/** Make a grid's top-left explorable cell its one tab stop. */
+function tabStop(grid) {
+  const first = grid.querySelector("[data-grid=input], [data-grid=output]");
+  if (first) first.tabIndex = 0;
+}
+
+/** Up to `most` items joined, then "… (n more)". */
+function listed(items, most = 12) {
+  return items.length > most
+    ? `${items.slice(0, most - 1).join(", ")}, … (${items.length - most + 1} more)`
+    : items.join(", ");
 }
 
 function stage(className, label) {
   const el = document.createElement("div");
   el.className = `stage ${className}`;
+  el.setAttribute("role", "group");
   el.setAttribute("aria-label", label);
   return el;
 }
@@ -92,15 +143,18 @@ class Diagram {
     this.outputEls = new Map();
     this.outputFigures = [];
     for (let o = 0; o < t.outChannels; o++) {
-      const f = figure(this.multiOut ? `output channel ${o}` : "output", oh, ow, "output-figure");
+      const f = figure(this.multiOut ? `output channel ${o}` : "output", oh, ow, "output-figure",
+        { explore: true });
       for (let y = 0; y < oh; y++) {
         for (let x = 0; x < ow; x++) {
-          const el = makeCell("output", "output", cellKey(t, this.multiOut, o, y, x),
-            t.output[o][y][x]);
+          const value = t.output[o][y][x];
+          const el = makeCell("output", "output", cellKey(t, this.multiOut, o, y, x), value);
+          named(el, cellName("output", t, this.multiOut, o, y, x, value));
           this.outputEls.set(`${o},${y},${x}`, el);
-          f.grid.append(el);
+          f.row(y).append(el);
         }
       }
+      tabStop(f.grid);
       parent.append(f.fig);
       this.figures.push(f);
       this.outputFigures.push(f.fig);
@@ -115,25 +169,28 @@ class Diagram {
     return this.inputEls.get(`${c},${y},${x}`);
   }
 
-  /** Light what a hovered or pinned cell touches; returns nothing, remembers what it lit. */
+  /** [channel, y, x] of an input or output cell, from its data-index. */
+  position(el) {
+    const index = el.dataset.index.split(",").map(Number);
+    const multi = el.dataset.grid === "output" ? this.multiOut : this.multiIn;
+    const c = multi ? index[0] : 0;
+    const rest = multi ? index.slice(1) : index;
+    return this.t.nd === 1 ? [c, 0, rest[0]] : [c, ...rest];
+  }
+
+  /** Light what a hovered, focused or pinned cell touches; remembers what it lit. */
   highlight(el) {
     this.clearHighlight();
-    const index = el.dataset.index.split(",").map(Number);
     const grid = el.dataset.grid;
     const t = this.t;
-    const full = (multi) => {
-      const c = multi ? index[0] : 0;
-      const rest = multi ? index.slice(1) : index;
-      return t.nd === 1 ? [c, 0, rest[0]] : [c, ...rest];
-    };
     const lit = [el];
     if (grid === "output") {
-      const step = stepOfOutput(t).get(full(this.multiOut).join(","));
+      const step = stepOfOutput(t).get(this.position(el).join(","));
       if (step === undefined) return;
       for (const [i] of t.steps[step].taps) lit.push(this.inputEl(...i));
       lit.push(...this.windowCells(step));
     } else if (grid === "input") {
-      for (const { step } of feeds(t).get(full(this.multiIn).join(",")) || []) {
+      for (const { step } of feeds(t).get(this.position(el).join(",")) || []) {
         lit.push(this.outputEls.get(t.steps[step].output.join(",")));
       }
     } else {
@@ -152,6 +209,67 @@ class Diagram {
 
   windowCells() {
     return [];
+  }
+
+  /** In words, what a cell reads from (output) or feeds (input): for the aria-live status. */
+  describe(el) {
+    const t = this.t;
+    const [c, y, x] = this.position(el);
+    if (el.dataset.grid === "output") {
+      const step = t.steps[stepOfOutput(t).get(`${c},${y},${x}`)];
+      if (!step) return `output[${cellKey(t, this.multiOut, c, y, x)}].`;
+      const taps = step.taps.map(([i]) => `[${cellKey(t, this.multiIn, ...i)}]`);
+      const reads = taps.length
+        ? `reads ${taps.length} input cell${taps.length === 1 ? "" : "s"}: ${listed(taps)}`
+        : "reads only padding";
+      return `output[${cellKey(t, this.multiOut, c, y, x)}] = ${fmt(step.value)} ${reads}.`;
+    }
+    const outs = (feeds(t).get(`${c},${y},${x}`) || [])
+      .map(({ step }) => `[${cellKey(t, this.multiOut, ...t.steps[step].output)}]`);
+    const fed = outs.length
+      ? `feeds ${outs.length} output cell${outs.length === 1 ? "" : "s"}: ${listed(outs)}`
+      : "feeds no output cell (no window reaches it)";
+    return `input[${cellKey(t, this.multiIn, c, y, x)}] = ${fmt(t.input[c][y][x])} ${fed}.`;
+  }
+
+  /** The explorable cell that a navigation key moves to from `el`; undefined if not one. */
+  neighbour(el, key, ctrl = false) {
+    const [c, y, x] = this.position(el);
+    const output = el.dataset.grid === "output";
+    const [y0, y1, x0, x1] = output
+      ? [0, this.t.outputSize[0] - 1, 0, this.t.outputSize[1] - 1]
+      : this.inputBounds();
+    const PAGE = 5;
+    let [ny, nx] = [y, x];
+    switch (key) {
+      case "ArrowUp": ny -= 1; break;
+      case "ArrowDown": ny += 1; break;
+      case "ArrowLeft": nx -= 1; break;
+      case "ArrowRight": nx += 1; break;
+      case "PageUp": ny -= PAGE; break;
+      case "PageDown": ny += PAGE; break;
+      case "Home": nx = x0; if (ctrl) ny = y0; break;
+      case "End": nx = x1; if (ctrl) ny = y1; break;
+      default: return undefined;
+    }
+    ny = Math.min(Math.max(ny, y0), y1);
+    nx = Math.min(Math.max(nx, x0), x1);
+    const next = (output ? this.outputEls : this.inputEls).get(`${c},${ny},${nx}`);
+    return next || el;
+  }
+
+  /** [y0, y1, x0, x1]: the input indices drawn (a transposed canvas may crop some). */
+  inputBounds() {
+    if (!this._inputBounds) {
+      const b = [Infinity, -Infinity, Infinity, -Infinity];
+      for (const key of this.inputEls.keys()) {
+        const [, y, x] = key.split(",").map(Number);
+        b[0] = Math.min(b[0], y); b[1] = Math.max(b[1], y);
+        b[2] = Math.min(b[2], x); b[3] = Math.max(b[3], x);
+      }
+      this._inputBounds = b;
+    }
+    return this._inputBounds;
   }
 
   /** Grid sizes, for fitting the cell size to the room there is. */
@@ -181,7 +299,8 @@ export class CanvasDiagram extends Diagram {
     const inStage = stage("in-stage", "input");
     for (let c = 0; c < t.inChannels; c++) {
       const name = t.transposed ? "input, zeros inserted, padded" : "input";
-      const f = figure(this.multiIn ? `${name}, channel ${c}` : name, ch, cw, "input-figure");
+      const f = figure(this.multiIn ? `${name}, channel ${c}` : name, ch, cw, "input-figure",
+        { explore: true });
       const cells = [];
       for (let cy = 0; cy < ch; cy++) {
         const row = [];
@@ -190,17 +309,22 @@ export class CanvasDiagram extends Diagram {
           const key = cellKey(t, this.multiIn, c, cy, cx);
           const el = makeCell(what.kind === "input" ? "real" : what.kind, "canvas", key);
           if (what.kind === "input") {
+            el.setAttribute("role", "none");
+            const value = t.input[c][what.iy][what.ix];
             const inner = makeCell("input", "input", cellKey(t, this.multiIn, c, what.iy, what.ix),
-              t.input[c][what.iy][what.ix]);
+              value);
+            named(inner, cellName("input", t, this.multiIn, c, what.iy, what.ix, value));
             this.inputEls.set(`${c},${what.iy},${what.ix}`, inner);
             if (isUnused(what.iy, what.ix)) {
               inner.classList.add("unused");
               inner.title += " · never reached by any window";
             }
             el.append(inner);
+          } else {
+            named(el, what.kind === "zero" ? "inserted zero" : "padding");
           }
           row.push(el);
-          f.grid.append(el);
+          f.row(cy).append(el);
         }
         cells.push(row);
       }
@@ -222,6 +346,7 @@ export class CanvasDiagram extends Diagram {
         }
       }
       f.grid.append(overlay);
+      tabStop(f.grid);
       this.overlays.push({ el: overlay, kcells });
       inStage.append(f.fig);
       this.figures.push(f);
@@ -330,16 +455,19 @@ export class ScatterDiagram extends Diagram {
     this.order = [];
     const inStage = stage("in-stage", "input");
     for (let c = 0; c < t.inChannels; c++) {
-      const f = figure(this.multiIn ? `input channel ${c}` : "input", ih, iw, "input-figure");
+      const f = figure(this.multiIn ? `input channel ${c}` : "input", ih, iw, "input-figure",
+        { explore: true });
       for (let y = 0; y < ih; y++) {
         for (let x = 0; x < iw; x++) {
-          const el = makeCell("input", "input", cellKey(t, this.multiIn, c, y, x),
-            t.input[c][y][x]);
+          const value = t.input[c][y][x];
+          const el = makeCell("input", "input", cellKey(t, this.multiIn, c, y, x), value);
+          named(el, cellName("input", t, this.multiIn, c, y, x, value));
           this.inputEls.set(`${c},${y},${x}`, el);
           this.order.push([c, y, x]);
-          f.grid.append(el);
+          f.row(y).append(el);
         }
       }
+      tabStop(f.grid);
       inStage.append(f.fig);
       this.figures.push(f);
     }

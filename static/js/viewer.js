@@ -1,6 +1,9 @@
 // The diagram and its player together: what both the full page and /embed show.
 // Loads a trace, draws the chosen picture, moves it step by step, and lets a
-// person explore by hovering and pinning cells.
+// person explore by hovering and pinning cells, or by keyboard: each input and
+// output grid is one tab stop (roving tabindex), the arrow keys move within it,
+// focusing a cell shows what hovering shows, Enter or Space pins, Escape unpins.
+// All by event delegation on the diagram: no per-cell listeners.
 
 import { CanvasDiagram, ScatterDiagram, fitCells } from "./grid.js";
 import { Player } from "./player.js";
@@ -100,7 +103,7 @@ export class Viewer {
         return;
       }
       if (e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.target.closest("input, textarea, select, button, a, dialog")) return;
+      if (e.target.closest("input, textarea, select, button, a, dialog, [role=grid]")) return;
       const p = this.player;
       if (e.key === " ") p.toggle();
       else if (e.key === "ArrowRight") p.forward();
@@ -112,10 +115,10 @@ export class Viewer {
   }
 
   wireExploring() {
-    const cellOf = (e) => e.target.closest("[data-grid=input], [data-grid=output]");
+    const cellOf = (target) => target?.closest?.("[data-grid=input], [data-grid=output]");
     this.root.addEventListener("mouseover", (e) => {
       if (this.pinned) return;
-      const cell = cellOf(e);
+      const cell = cellOf(e.target);
       if (cell) this.diagram.highlight(cell);
       else this.diagram.clearHighlight();
     });
@@ -123,23 +126,77 @@ export class Viewer {
       if (!this.pinned) this.diagram.clearHighlight();
     });
     this.root.addEventListener("click", (e) => {
-      const cell = cellOf(e);
+      const cell = cellOf(e.target);
       if (!cell) return;
-      if (this.pinned === cell) {
-        this.unpin();
-        return;
-      }
-      if (this.pinned) this.pinned.classList.remove("pinned");
-      this.pinned = cell;
-      cell.classList.add("pinned");
-      this.diagram.highlight(cell);
-      this.statusEl.textContent = `Pinned ${cell.dataset.grid}[${cell.dataset.index}]; `
-        + "click it again or press Escape to unpin.";
+      this.focusCell(cell, { preventScroll: true });
+      this.togglePin(cell);
     });
+    this.root.addEventListener("focusin", (e) => {
+      const cell = cellOf(e.target);
+      if (!cell) return;
+      this.makeTabStop(cell);
+      if (!this.pinned) this.diagram.highlight(cell);
+      const pinned = this.pinned && this.pinned !== cell
+        ? ` Pinned: ${this.pinned.dataset.grid}[${this.pinned.dataset.index}].` : "";
+      this.statusEl.textContent = this.diagram.describe(cell) + pinned;
+    });
+    this.root.addEventListener("focusout", (e) => {
+      if (this.pinned || !cellOf(e.target) || cellOf(e.relatedTarget)) return;
+      this.diagram.clearHighlight();
+    });
+    // The grid's keys win over the player's while focus is on a cell (the document
+    // listener in wireKeys never sees them).
+    this.root.addEventListener("keydown", (e) => {
+      const cell = cellOf(e.target);
+      if (!cell || e.altKey || e.metaKey) return;
+      if (e.key === "Enter" || e.key === " ") {
+        this.togglePin(cell);
+      } else if (e.key === "Escape") {
+        if (!this.pinned) return;
+        this.unpin();
+      } else {
+        const next = this.diagram.neighbour(cell, e.key, e.ctrlKey);
+        if (next === undefined) return;
+        if (next !== cell) this.focusCell(next);
+      }
+      e.preventDefault();
+      e.stopPropagation();
+    });
+  }
+
+  /** Roving tabindex: `cell` becomes its grid's one tab stop. */
+  makeTabStop(cell) {
+    for (const old of cell.closest("[role=grid]")?.querySelectorAll("[tabindex]") || []) {
+      if (old !== cell) old.removeAttribute("tabindex");
+    }
+    cell.tabIndex = 0;
+  }
+
+  /** Focus a cell (focusin then makes it the tab stop and shows what it touches). */
+  focusCell(cell, options = {}) {
+    cell.tabIndex = 0;
+    cell.focus(options);
+  }
+
+  togglePin(cell) {
+    if (this.pinned === cell) {
+      this.unpin();
+      this.statusEl.textContent = `Unpinned ${cell.dataset.grid}[${cell.dataset.index}].`;
+      return;
+    }
+    if (this.pinned) this.unpin();
+    this.pinned = cell;
+    cell.classList.add("pinned");
+    cell.setAttribute("aria-selected", "true");
+    this.diagram.highlight(cell);
+    this.statusEl.textContent = `Pinned ${cell.dataset.grid}[${cell.dataset.index}]: `
+      + `${this.diagram.describe(cell)} Click it again, press Enter or Space on it, `
+      + "or press Escape to unpin.";
   }
 
   unpin() {
     this.pinned.classList.remove("pinned");
+    this.pinned.removeAttribute("aria-selected");
     this.pinned = null;
     this.diagram.clearHighlight();
   }
