@@ -340,26 +340,39 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
             f"kernel[..., :, g * {cin}:(g + 1) * {cin}]",
             "kernel = blocks",
         ]
+    strides = list(config.stride)
+    dilated_strides = any(s > 1 for s in strides) and any(d > 1 for d in config.dilation)
+    if dilated_strides:
+        # The zero-insertion view: s − 1 zeros between input cells, then stride 1.
+        strides = [1] * n
+        sizes = ", ".join(
+            f"{(i - 1) * s + 1}" for i, s in zip(config.input_size, config.stride, strict=True)
+        )
+        every = ", ".join(f"::{s}" for s in config.stride)
+        lines += [
+            "# Keras refuses strides > 1 together with dilation_rate > 1: insert the stride's",
+            "# zeros between input cells by hand (the zero-insertion view), then use stride 1",
+            f'spread = np.zeros((1, {sizes}, x.shape[-1]), dtype="float32")',
+            f"spread[:, {every}, :] = x",
+            "x = spread",
+        ]
     args = [
         f"filters={config.out_channels}",
         f"kernel_size={_tuple(config.kernel_size)}",
-        f"strides={_tuple(config.stride)}",
+        f"strides={_tuple(strides)}",
     ]
-    if all(_is_same(a) for a in config.axes):
+    if not dilated_strides and all(_is_same(a) for a in config.axes):
         args.append('padding="same"')
-    elif all(_is_valid_keras_transposed(a) for a in config.axes):
+    elif not dilated_strides and all(_is_valid_keras_transposed(a) for a in config.axes):
         args.append('padding="valid"')
     else:
         args.append('padding="valid"')
-        if any(config.output_padding):
-            args.append(f"output_padding={_tuple(config.output_padding)}")
-            if any(op >= s for op, s in zip(config.output_padding, config.stride, strict=True)):
-                lines.append(
-                    "# Keras wants output_padding < strides (PyTorch allows < max(stride, "
-                    "dilation)): this may be refused"
-                )
-        else:
-            args.append(f"output_padding={_tuple([0] * n)}")
+        # Keras wants output_padding < strides; the rest is added past the last window.
+        keras_pad = [min(op, s - 1) for op, s in zip(config.output_padding, strides, strict=True)]
+        args.append(f"output_padding={_tuple(keras_pad)}")
+        rest = [op - kp for op, kp in zip(config.output_padding, keras_pad, strict=True)]
+        if any(rest):
+            after += _extend_past_windows(rest, has_bias)
         if any(b or a for b, a in config.padding):
             after += [
                 "# PyTorch's padding of a transposed convolution crops its output; Keras "
@@ -367,14 +380,24 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
                 '# "valid"/"same", so crop with a Cropping layer',
                 f"y = keras.layers.Cropping{n}D(cropping={_pairs(config.padding)})(y)",
             ]
-    if any(s > 1 for s in config.stride) and any(d > 1 for d in config.dilation):
-        lines.append(
-            "# TensorFlow's CPU kernels refuse dilation_rate > 1 with strides > 1; PyTorch's "
-            "ConvTranspose does not"
-        )
     args += [f"dilation_rate={_tuple(config.dilation)}", f"use_bias={has_bias}"]
     lines += _layer(f"Conv{n}DTranspose", args)
     return lines, after
+
+
+def _extend_past_windows(rest: list[int], has_bias: bool) -> list[str]:
+    """Output cells Keras cannot make: past the full output, where no window reaches,
+    PyTorch writes the bias alone."""
+    widths = ", ".join(["[0, 0]", *(f"[0, {r}]" for r in rest), "[0, 0]"])
+    if has_bias:
+        pad = f"keras.ops.add(keras.ops.pad(keras.ops.subtract(y, bias), [{widths}]), bias)"
+    else:
+        pad = f"keras.ops.pad(y, [{widths}])"
+    return [
+        "# PyTorch's output_padding may reach max(stride, dilation) − 1, more than Keras takes;",
+        "# the cells past the last window hold the bias alone, so add them by hand",
+        f"y = {pad}",
+    ]
 
 
 DIMS = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}

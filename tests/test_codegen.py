@@ -329,7 +329,8 @@ def test_keras_notes_what_it_cannot_express() -> None:
     grouped = keras_code("transposed grouped, dilated, strided")
     assert re.search(r"# Keras's Conv1DTranspose has no groups", grouped)
     assert "groups=" not in grouped.split("Conv1DTranspose(")[1]
-    assert "dilation_rate > 1 with strides > 1" in grouped
+    assert "Keras refuses strides > 1 together with dilation_rate > 1" in grouped
+    assert "zero-insertion view" in grouped and "strides=1," in grouped
     assert "Keras refuses strides > 1 together with dilation_rate > 1" in keras_code(
         "dilated and strided"
     )
