@@ -113,20 +113,6 @@ class TraceResponse(BaseModel):
     code: dict[str, str]
 
 
-class LimitsResponse(BaseModel):
-    max_spatial_size_1d: int
-    max_spatial_size_2d: int
-    max_kernel_size: int
-    max_stride: int
-    max_dilation: int
-    max_channels: int
-    max_taps: int
-    max_output_cells: int
-    max_matrix_entries: int
-    max_abs_value: float
-    max_seed: int
-
-
 class MatrixResponse(BaseModel):
     query: str
     matrix: list[list[float]] = Field(description="output.flatten() = matrix @ input.flatten()")

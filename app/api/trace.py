@@ -10,10 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api.query import FlatValues, request_from_query
-from app.limits import LIMITS
+from app.limits import LIMITS, Limits
 from app.schemas import (
     ErrorResponse,
-    LimitsResponse,
     MatrixResponse,
     TraceRequest,
     TraceResponse,
@@ -93,7 +92,7 @@ async def get_matrix(query: TraceQuery) -> TraceJSONResponse:
     return await _traced(*query, run_matrix)
 
 
-@router.get("/limits", response_model=LimitsResponse)
+@router.get("/limits", response_model=Limits)
 async def get_limits() -> dict[str, Any]:
     """The size limits every trace must stay within."""
     return LIMITS.as_dict()

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.arithmetic.config import build_config
+from app.limits import LIMITS
 from tests.reference import torch_output
 
 SEED_QUERY = (
@@ -108,6 +109,7 @@ def test_limits_endpoint(client: TestClient) -> None:
     body = client.get("/api/limits").json()
     assert body["max_spatial_size_2d"] == 64 and body["max_spatial_size_1d"] == 512
     assert body["max_kernel_size"] == 15 and body["max_taps"] == 500_000
+    assert body == LIMITS.as_dict()  # every limit is reported, none filtered out
 
 
 BAD_POSTS = [
