@@ -6,7 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from app.arithmetic.config import ConvConfig
+from app.arithmetic.config import ConvConfig, build_config
 
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
@@ -50,3 +50,21 @@ def torch_output(
         for (before, after), size in zip(config.padding, y.shape[2:], strict=True)
     )
     return y[0][(slice(None), *crop)].numpy()
+
+
+def transposed_twin(direct: ConvConfig) -> ConvConfig:
+    """The transposed convolution with the same kernel, stride, dilation and padding that maps
+    the direct one's output size back to its input size (and uses the same weight tensor)."""
+    return build_config(
+        input_size=list(direct.output_size),
+        kernel_size=list(direct.kernel_size),
+        stride=list(direct.stride),
+        dilation=list(direct.dilation),
+        padding=[list(p) for p in direct.padding],
+        # The direct convolution's floor dropped `remainder` cells; output_padding gives them back.
+        output_padding=[(a.input_size + sum(a.padding) - a.k_eff) % a.stride for a in direct.axes],
+        transposed=True,
+        in_channels=direct.out_channels,
+        out_channels=direct.in_channels,
+        groups=direct.groups,
+    )

@@ -4,11 +4,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.arithmetic.config import ConvConfig, build_config
+from app.arithmetic.config import ConvConfig
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import trace
 from app.arithmetic.values import resolve_values
-from tests.reference import torch_output
+from tests.reference import torch_output, transposed_twin
 from tests.strategies import configs
 
 SOME = settings(max_examples=80, suppress_health_check=[HealthCheck.filter_too_much])
@@ -30,18 +30,7 @@ def test_matrix_times_input_is_the_pytorch_output(config: ConvConfig, seed: int)
 @given(configs(transposed=False), st.integers(0, 2**16))
 def test_transposed_matrix_is_the_direct_matrix_transposed(direct: ConvConfig, seed: int) -> None:
     x, w, _ = resolve_values(direct, seed=seed)
-    back = build_config(
-        input_size=list(direct.output_size),
-        kernel_size=list(direct.kernel_size),
-        stride=list(direct.stride),
-        dilation=list(direct.dilation),
-        padding=[list(p) for p in direct.padding],
-        output_padding=[(a.input_size + sum(a.padding) - a.k_eff) % a.stride for a in direct.axes],
-        transposed=True,
-        in_channels=direct.out_channels,
-        out_channels=direct.in_channels,
-        groups=direct.groups,
-    )
+    back = transposed_twin(direct)
     y = np.zeros(direct.output_shape)
     forward, _, _ = conv_matrix(trace(direct, x, w))
     backward, _, _ = conv_matrix(trace(back, y, w))

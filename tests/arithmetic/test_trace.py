@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from app.arithmetic.config import ConvConfig, build_config
+from app.arithmetic.config import ConvConfig
 from app.arithmetic.trace import count_taps, trace
 from app.arithmetic.values import resolve_values
-from tests.reference import torch_output
+from tests.reference import torch_output, transposed_twin
 from tests.strategies import configs
 
 MANY = settings(
@@ -69,19 +69,7 @@ def test_transposed_is_the_adjoint(direct: ConvConfig, seed: int) -> None:
     """⟨conv(x), y⟩ = ⟨x, conv_transposed(y)⟩ for the same kernel, stride, dilation, padding."""
     x, w, _ = resolve_values(direct, seed=seed)
     y = np.random.default_rng(seed + 1).integers(-3, 4, size=direct.output_shape).astype(float)
-    back = build_config(
-        input_size=list(direct.output_size),
-        kernel_size=list(direct.kernel_size),
-        stride=list(direct.stride),
-        dilation=list(direct.dilation),
-        padding=[list(p) for p in direct.padding],
-        # The direct convolution's floor dropped `remainder` cells; output_padding gives them back.
-        output_padding=[(a.input_size + sum(a.padding) - a.k_eff) % a.stride for a in direct.axes],
-        transposed=True,
-        in_channels=direct.out_channels,
-        out_channels=direct.in_channels,
-        groups=direct.groups,
-    )
+    back = transposed_twin(direct)
     assert back.output_size == direct.input_size
     forward = trace(direct, x, w).output
     backward = trace(back, y, w).output
