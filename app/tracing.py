@@ -70,10 +70,9 @@ def _shape_flat(field: str, flat: FlatValues, shape: tuple[int, ...]) -> list[An
 
 
 def compute(
-    request: TraceRequest, flat: dict[str, FlatValues] | None = None
+    config: ConvConfig, request: TraceRequest, flat: dict[str, FlatValues] | None = None
 ) -> tuple[Trace, dict[str, Any]]:
-    """The trace of a request, and the request's fields with the values it used."""
-    config = config_of(request)
+    """The trace of a checked request, and the request's fields with the values it used."""
     given = {"input": request.input, "weight": request.weight}
     shapes = {"input": config.input_shape, "weight": config.weight_shape}
     for field, values in (flat or {}).items():
@@ -94,7 +93,7 @@ def compute(
 
 def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
     """The whole trace response as plain JSON-ready data."""
-    result, fields = compute(request, flat)
+    result, fields = compute(config_of(request), request, flat)
     padding_name = request.padding if isinstance(request.padding, str) else None
     query = to_query(fields, DEFAULTS, result.config.ndim)
     return describe(result, padding_name, query, request)
@@ -102,8 +101,9 @@ def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) 
 
 def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
     """The convolution as a matrix (small sizes only)."""
-    limits.check_matrix(config_of(request))
-    result, fields = compute(request, flat)
+    config = config_of(request)
+    limits.check_matrix(config)
+    result, fields = compute(config, request, flat)
     matrix, rows, columns = conv_matrix(result)
     return {
         "query": to_query(fields, DEFAULTS, result.config.ndim),
