@@ -137,28 +137,37 @@ class Diagram {
     root.classList.toggle("one-d", t.nd === 1);
   }
 
-  outputGrids(parent) {
+  /** One explorable grid per channel of `planes` ("input" or "output"), each cell named;
+   * returns the cells by "c,y,x" (row-major, channel first) and the figures. */
+  valueGrids(kind, planes, multi, [h, w], parent) {
     const t = this.t;
-    const [oh, ow] = t.outputSize;
-    this.outputEls = new Map();
-    this.outputFigures = [];
-    for (let o = 0; o < t.outChannels; o++) {
-      const f = figure(this.multiOut ? `output channel ${o}` : "output", oh, ow, "output-figure",
+    const els = new Map();
+    const figs = [];
+    planes.forEach((plane, c) => {
+      const f = figure(multi ? `${kind} channel ${c}` : kind, h, w, `${kind}-figure`,
         { explore: true });
-      for (let y = 0; y < oh; y++) {
-        for (let x = 0; x < ow; x++) {
-          const value = t.output[o][y][x];
-          const el = makeCell("output", "output", cellKey(t, this.multiOut, o, y, x), value);
-          named(el, cellName("output", t, this.multiOut, o, y, x, value));
-          this.outputEls.set(`${o},${y},${x}`, el);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const value = plane[y][x];
+          const el = makeCell(kind, kind, cellKey(t, multi, c, y, x), value);
+          named(el, cellName(kind, t, multi, c, y, x, value));
+          els.set(`${c},${y},${x}`, el);
           f.row(y).append(el);
         }
       }
       tabStop(f.grid);
       parent.append(f.fig);
       this.figures.push(f);
-      this.outputFigures.push(f.fig);
-    }
+      figs.push(f.fig);
+    });
+    return { els, figs };
+  }
+
+  outputGrids(parent) {
+    const t = this.t;
+    const { els, figs } = this.valueGrids("output", t.output, this.multiOut, t.outputSize, parent);
+    this.outputEls = els;
+    this.outputFigures = figs;
   }
 
   markOutputChannel(o) {
@@ -449,28 +458,10 @@ export class CanvasDiagram extends Diagram {
 export class ScatterDiagram extends Diagram {
   constructor(root, t) {
     super(root, t);
-    const [ih, iw] = t.inputSize;
     const [kh, kw] = t.kernelSize;
-    this.inputEls = new Map();
-    this.order = [];
     const inStage = stage("in-stage", "input");
-    for (let c = 0; c < t.inChannels; c++) {
-      const f = figure(this.multiIn ? `input channel ${c}` : "input", ih, iw, "input-figure",
-        { explore: true });
-      for (let y = 0; y < ih; y++) {
-        for (let x = 0; x < iw; x++) {
-          const value = t.input[c][y][x];
-          const el = makeCell("input", "input", cellKey(t, this.multiIn, c, y, x), value);
-          named(el, cellName("input", t, this.multiIn, c, y, x, value));
-          this.inputEls.set(`${c},${y},${x}`, el);
-          this.order.push([c, y, x]);
-          f.row(y).append(el);
-        }
-      }
-      tabStop(f.grid);
-      inStage.append(f.fig);
-      this.figures.push(f);
-    }
+    this.inputEls = this.valueGrids("input", t.input, this.multiIn, t.inputSize, inStage).els;
+    this.order = [...this.inputEls.keys()].map((k) => k.split(",").map(Number));
     this.count = this.order.length;
     const times = document.createElement("div");
     times.className = "arrow";
