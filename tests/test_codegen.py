@@ -148,15 +148,19 @@ PRESETS: dict[str, tuple[dict[str, Any], list[int]]] = {
 }
 
 
-def run_pytorch(code: str) -> tuple[str, torch.Tensor]:
+def run_snippet(code: str, framework: str) -> tuple[str, Any]:
     """Execute a snippet; return what it printed and its ``y``."""
     namespace: dict[str, Any] = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "<pytorch snippet>", "exec"), namespace)
-    y = namespace["y"]
+        exec(compile(code, f"<{framework} snippet>", "exec"), namespace)
+    return out.getvalue(), namespace["y"]
+
+
+def run_pytorch(code: str) -> tuple[str, torch.Tensor]:
+    printed, y = run_snippet(code, "pytorch")
     assert isinstance(y, torch.Tensor)
-    return out.getvalue(), y.detach()
+    return printed, y.detach()
 
 
 def check_pytorch(result: dict[str, Any], out_channels: int, output_size: list[int]) -> None:

@@ -1,8 +1,6 @@
 """The Keras snippets, run for real: Keras 3 on its PyTorch backend (TensorFlow is too heavy
 for CI), for every preset, must print the output shape and compute the trace's values."""
 
-import contextlib
-import io
 import os
 import re
 from typing import Any
@@ -16,17 +14,13 @@ from hypothesis import HealthCheck, given, settings
 
 from app.schemas import TraceRequest
 from app.tracing import run_trace
-from tests.test_codegen import PRESETS, _trace_of, configs
+from tests.test_codegen import PRESETS, _trace_of, configs, run_snippet
 
 
 def run_keras(code: str) -> tuple[str, np.ndarray]:
-    namespace: dict[str, Any] = {}
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(compile(code, "<keras snippet>", "exec"), namespace)
-    y = namespace["y"]
+    printed, y = run_snippet(code, "keras")
     # The torch backend hands back a tensor that tracks gradients.
-    return printed.getvalue(), y.detach().numpy() if hasattr(y, "detach") else np.asarray(y)
+    return printed, y.detach().numpy() if hasattr(y, "detach") else np.asarray(y)
 
 
 @pytest.mark.parametrize("name", PRESETS)
