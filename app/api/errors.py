@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from app.arithmetic.errors import ConfigError
+from app.messages import MESSAGES, error_message
 
 # What a valid value of each field looks like, in a student's words.
 VALID = {
@@ -99,6 +100,13 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             status_code=422,
             content={
-                "detail": [{"loc": [where, exc.field], "msg": exc.message, "type": "value_error"}]
+                "detail": [
+                    {
+                        "loc": [where, exc.field],
+                        "msg": error_message(exc.type, exc.ctx),
+                        "type": exc.type if exc.type in MESSAGES else "value_error",
+                        "ctx": exc.ctx,
+                    }
+                ]
             },
         )

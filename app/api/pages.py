@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from app.api.errors import friendly
 from app.api.query import TRACE_FIELDS, request_from_query
 from app.arithmetic.errors import ConfigError
+from app.messages import error_message
 from app.paths import TEMPLATES_DIR
 from app.tracing import run_trace
 
@@ -52,7 +53,9 @@ def _trace_or_error(
     try:
         return run_trace(*request_from_query(fields)), []
     except ConfigError as exc:
-        return None, [{"param": exc.field, "msg": exc.message, "fallback": FALLBACK}]
+        return None, [
+            {"param": exc.field, "msg": error_message(exc.type, exc.ctx), "fallback": FALLBACK}
+        ]
     except RequestValidationError as exc:
         return None, [
             {"param": str(e["loc"][-1]), "msg": e["msg"], "fallback": FALLBACK}
