@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from app.arithmetic.errors import ConfigError
-from app.messages import MESSAGES, error_message
+from app.messages import catalogue, error_message
 
 # What a valid value of each field looks like, in a student's words.
 VALID = {
@@ -104,7 +104,7 @@ def install(app: FastAPI) -> None:
                     {
                         "loc": [where, exc.field],
                         "msg": error_message(exc.type, exc.ctx),
-                        "type": exc.type if exc.type in MESSAGES else "value_error",
+                        "type": exc.type if exc.type in catalogue() else "value_error",
                         "ctx": exc.ctx,
                     }
                 ]
