@@ -10,6 +10,7 @@ import {
   arrow, cellName, figure, groupBox, listed, makeCell, named, sizeClass, stage, sumText,
   tabStop, term,
 } from "../cells.js";
+import { GridPainter, isDense, palette } from "../dense.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, windowReason } from "./common.js";
 
@@ -50,6 +51,9 @@ export default class CanvasView extends ValueGrids {
     if (!this.pool) parts.push(arrow("⊛"), this.kernelStage());
     parts.push(arrow("→"), this.outputStage());
     if (t.nd === 1) this.alignOneD();
+    const [oh, ow] = t.outputSize;
+    this.dense = isDense(ch * cw * t.inChannels + oh * ow * t.outChannels);
+    root.classList.toggle("dense", this.dense);
     root.append(...parts);
     this.curOut = -1;
     this.cur = -1;
@@ -214,7 +218,55 @@ export default class CanvasView extends ValueGrids {
       w.el.dataset.anchor = anchor;
     }
     this.markKernelTaps(step);
+    const before = this.cur;
     this.cur = n;
+    if (this.painting) {
+      const [a, b] = before < n ? [before, n] : [n, before];
+      for (let i = Math.max(a, 0); i <= b; i++) this.paintOutput(i);
+    }
+  }
+
+  /** Dense diagrams play on canvas (static/js/dense.js): paint everything once, then
+   * only the output cells each step writes. */
+  setPlaying(playing) {
+    this.painting = this.dense && playing;
+    if (!this.painting) return;
+    const t = this.t;
+    const colours = palette(this.root);
+    this.colours = colours;
+    this.inputPainters ??= this.inputFigures.map((fig, c) => {
+      const f = this.figures.find((x) => x.fig === fig);
+      return { c, painter: new GridPainter(f.grid, f.rows, f.cols) };
+    });
+    this.outputPainters ??= this.outputFigures.map((fig) => {
+      const f = this.figures.find((x) => x.fig === fig);
+      return new GridPainter(f.grid, f.rows, f.cols);
+    });
+    const [ch, cw] = t.canvas.size;
+    for (const { painter } of this.inputPainters) {
+      painter.resize(colours.cell);
+      for (let cy = 0; cy < ch; cy++) {
+        for (let cx = 0; cx < cw; cx++) {
+          const what = t.canvasCell(cy, cx);
+          if (what.kind === "input") {
+            const unused = t.isUnused(what.iy, what.ix);
+            painter.paint(cy, cx, unused ? colours.unused : colours.input, colours.inputEdge);
+          } else {
+            painter.paint(cy, cx, what.kind === "zero" ? colours.zero : colours.padding, colours.paddingEdge);
+          }
+        }
+      }
+    }
+    for (const painter of this.outputPainters) painter.resize(colours.cell);
+    this.outputList.forEach((_, i) => this.paintOutput(i));
+  }
+
+  paintOutput(i) {
+    const [o, y, x] = this.outputPosition(i);
+    const { colours } = this;
+    const [fill, edge] = i === this.cur ? [colours.current, colours.writtenEdge]
+      : i < this.cur ? [colours.written, colours.writtenEdge] : [colours.output, colours.outputEdge];
+    this.outputPainters[o].paint(y, x, fill, edge);
   }
 
   markMax(step) {
