@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from app.api.query import parse_query
+from app.query import parse_query
 from app.main import create_app
 from app.schemas import TraceRequest
 from app.tracing import run_trace
