@@ -49,7 +49,7 @@ class Limits:
     max_gif_pixels: int = 64_000_000
     max_gif_fps: int = 20
     # The page's player and oEmbed's requested size.
-    max_speed: float = 64.0
+    max_speed: float = 64
     max_oembed_side: int = 100_000
 
     def as_dict(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.routing import Route
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.arithmetic.errors import ConfigError
@@ -30,6 +30,7 @@ from app.limits import LIMITS, Limits
 from app.messages import catalogue, t
 
 SHOWN = 60
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 LOG = logging.getLogger("convscope")
 # Pydantic names the member of a union that failed (``int``, ``list[int]``…) in ``loc``.
 UNION_TAG = re.compile(r"^([a-z_-]+\[.*\]|int|float|str|bool|none|list|dict)$")
@@ -119,6 +120,7 @@ def friendly(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     result: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
+    literal = {_trim(tuple(e["loc"])) for e in errors if e.get("type") == "literal_error"}
     for error in errors:
         loc = _trim(tuple(error.get("loc", ())) or ("body",))
         names = [part for part in loc[1:] if isinstance(part, str)]
@@ -127,6 +129,8 @@ def friendly(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         seen.add(key)
         kind = str(error.get("type", ""))
+        if key in literal and isinstance(error.get("input"), str):
+            kind = "literal_error"  # "SAME" for padding: a name, not a number, was meant
         value = error.get("input")
         if kind == "json_invalid":
             result.append(item(loc[:1], "json_invalid"))
@@ -153,12 +157,19 @@ def friendly(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
-def allowed_methods(app: Any, path: str) -> list[str]:
-    """Every method some route accepts at ``path`` (a path can have a GET and a POST route)."""
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts at this path (``/api/trace`` has a GET and a POST
+    route), found by asking each route whether it would take the request with that method.
+    """
     methods: set[str] = set()
-    for route in app.routes:
-        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
-            methods |= route.methods
+    for method in METHODS:
+        probe = {**request.scope, "method": method}
+        for route in request.app.router.routes:
+            match, _ = route.matches(probe)
+            if match == Match.FULL:
+                if not isinstance(route, Mount) or method == "GET":  # static files: GET only
+                    methods.add(method)
+                break
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
@@ -179,7 +190,7 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     elif status == 404:
         items = [item(["path"], "not_found", path=path)]
     elif status == 405:
-        allowed = allowed_methods(request.app, path)
+        allowed = allowed_methods(request)
         headers["Allow"] = ", ".join(allowed)
         items = [
             item(["method"], "method_not_allowed", method=request.method, path=path,

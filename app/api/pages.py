@@ -76,6 +76,10 @@ def _trace_or_error(
 def check_page_param(name: str, text: str) -> None:
     """Refuse a bad page parameter (``step=abc``, ``speed=-1``, ``theme=neon``…) by name."""
     param = PAGE[name]
+    if name in ("autoplay", "controls"):
+        if text.strip(SPACES) not in ("0", "1"):
+            raise ConfigError(name, "not_a_choice", value=text, choices="0, 1")
+        return
     if name == "tour":
         if not TOUR.fullmatch(text):
             raise ConfigError(name, "wrong_type", value=text)
@@ -90,8 +94,6 @@ def check_page_param(name: str, text: str) -> None:
             raise ConfigError(
                 name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
             )
-    elif name in ("autoplay", "controls") and text.strip() not in ("0", "1"):
-        raise ConfigError(name, "not_a_bool", value=text)
 
 
 def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str, Any]]]:
