@@ -16,7 +16,6 @@ const $ = (id) => document.getElementById(id);
 const state = initialState();
 const page = { ...state.page };
 let raw = state.trace;
-const compact = "axes" in raw; // the API answers with axes/channel_taps: ask without steps
 let extra = {}; // fields of a preset or link that the form has no control for (op, …)
 
 const viewer = new Viewer($("viewer"), {
@@ -94,7 +93,7 @@ async function update(values) {
   const query = toQuery({ ...extra, ...values }, TRACE_FIELDS);
   let result;
   try {
-    result = await fetchTrace(query, pending.signal, { compact });
+    result = await fetchTrace(query, pending.signal);
   } catch {
     return; // superseded by a newer edit
   }
