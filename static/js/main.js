@@ -61,7 +61,8 @@ function showLegend(trace) {
   if (dilated) {
     const keff = trace.config.kernel_size.map((k, d) => trace.config.dilation[d] * (k - 1) + 1);
     const same = (list) => (list.every((v) => v === list[0]) ? String(list[0]) : list.join(","));
-    note.textContent = t("span.note", {
+    const whole = keff.every((k, d) => k === trace.canvas.size[d]);
+    note.textContent = t(whole ? "span.note.whole" : "span.note", {
       span: keff.join("×"), dilation: same(trace.config.dilation), keff: same(keff),
     });
   }

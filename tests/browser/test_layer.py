@@ -142,3 +142,25 @@ def test_downloads_export_what_is_on_screen(page: Page, live_server: str) -> Non
     png = page.get_by_role("link", name="PNG of this step")
     expect(png).to_have_attribute("href", f"/api/render.png?{trace['query']}&view=scatter&step=1")
     assert png.get_attribute("download") == ""
+
+
+def test_the_twin_is_one_click_away(page: Page, live_server: str) -> None:
+    trace = api(page, live_server, SHARE)
+    page.goto(f"{live_server}/?{SHARE}")
+    expect(page.locator("#twin-line")).to_contain_text("backward pass")
+    page.locator("[data-twin]").click()
+    expect(page).to_have_url(re.compile("transposed=1"))
+    twin = api(page, live_server, trace["twin"])
+    expect(page.locator("[data-grid=output]")).to_have_count(25)  # back to 5×5
+    assert twin["output_size"] == [5, 5]
+    expect(page.locator("#twin-line")).to_contain_text("computes the backward pass")
+
+
+def test_causal_outputs_sit_under_their_time_step(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/?input_size=16&kernel_size=2&dilation=4&padding=causal")
+    expect(page.locator("[data-grid=canvas].pad")).to_have_count(4)  # left only
+    for x in (0, 7, 15):
+        cell_in = page.locator(f'[data-grid=input][data-index="{x}"]').bounding_box()
+        cell_out = page.locator(f'[data-grid=output][data-index="{x}"]').bounding_box()
+        assert cell_in and cell_out
+        assert abs(cell_in["x"] - cell_out["x"]) < 1
