@@ -9,6 +9,7 @@ result is the same JSON as ``json.dumps(steps(trace))`` without spaces
 (``tests/test_steps_json.py`` checks this).
 """
 
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,7 +27,7 @@ Words = NDArray[np.uint64]
 
 def _word(text: bytes) -> np.uint64:
     """Up to ``WORD`` bytes as one machine word, the rest ``FILLER``."""
-    return np.frombuffer(text.ljust(WORD, bytes([FILLER])), dtype=np.uint64)[0]
+    return np.uint64(int.from_bytes(text.ljust(WORD, bytes([FILLER])), sys.byteorder))
 
 
 def number_words(largest: int, before: bytes, after: bytes) -> tuple[Words, IntArray]:
