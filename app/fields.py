@@ -20,7 +20,9 @@ from typing import Any, Literal
 
 from app.messages import t
 
-Kind = Literal["bool", "sizes", "ints", "int", "padding", "values", "numbers", "choice", "text"]
+Kind = Literal[
+    "bool", "sizes", "ints", "int", "padding", "values", "number", "numbers", "choice", "text"
+]
 Form = Literal["check", "text", "area", "select", "none"]
 
 
@@ -72,7 +74,7 @@ TRACE_FIELDS: tuple[Param, ...] = (
 # The page's own parameters (``/`` and ``/embed``): never sent to the trace.
 PAGE_PARAMS: tuple[Param, ...] = (
     Param("step", "int", 0),
-    Param("speed", "numbers", 1),
+    Param("speed", "number", 1),
     Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
     Param("autoplay", "bool", False),
     Param("controls", "bool", True),

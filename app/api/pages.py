@@ -89,11 +89,10 @@ def check_page_param(name: str, text: str) -> None:
         minimum = 0 if name == "step" else 1
         if value < minimum:
             raise ConfigError(name, "too_small", minimum=minimum, value=value)
-    elif name == "speed":
-        if len(value) != 1 or not 0 < value[0] <= LIMITS.max_speed:
-            raise ConfigError(
-                name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
-            )
+    elif name == "speed" and not 0 < value <= LIMITS.max_speed:
+        raise ConfigError(
+            name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
+        )
 
 
 def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str, Any]]]:
