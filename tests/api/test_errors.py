@@ -44,14 +44,14 @@ def post_json(client: TestClient, text: str) -> Response:
 @pytest.mark.parametrize(
     ("text", "field"),
     [
-        ('{"input_size": [1, 1], "kernel_size": 1, "input": [[%s]]}' % HUGE, "input"),
-        ('{"input_size": [1, 1], "kernel_size": 1, "weight": [[[[%s]]]]}' % HUGE, "weight"),
-        ('{"input_size": [1, 1], "kernel_size": 1, "bias": [%s]}' % HUGE, "bias"),
-        ('{"input_size": [1, 1], "kernel_size": 1, "input": [[-%s]]}' % HUGE, "input"),
+        (f'{{"input_size": [1, 1], "kernel_size": 1, "input": [[{HUGE}]]}}', "input"),
+        (f'{{"input_size": [1, 1], "kernel_size": 1, "weight": [[[[{HUGE}]]]]}}', "weight"),
+        (f'{{"input_size": [1, 1], "kernel_size": 1, "bias": [{HUGE}]}}', "bias"),
+        (f'{{"input_size": [1, 1], "kernel_size": 1, "input": [[-{HUGE}]]}}', "input"),
         ('{"input_size": [1, 1], "kernel_size": 1, "input": [[1e400]]}', "input"),
         ('{"input_size": [5, 5], "seed": %s}' % ("9" * 5000), "seed"),
         ('{"input_size": [5, 5], "stride": %s}' % ("9" * 5000), "stride"),
-        ('{"input_size": [%s, 5]}' % HUGE, "input_size"),
+        (f'{{"input_size": [{HUGE}, 5]}}', "input_size"),
         ('{"input_size": [5, 5], "padding": %s}' % ("1" + "0" * 30), "padding"),
     ],
 )
