@@ -95,6 +95,9 @@ FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}
 PAGE: dict[str, Param] = {p.name: p for p in PAGE_PARAMS}
 PICTURE: dict[str, Param] = {p.name: p for p in PICTURE_PARAMS}
 FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+# What a share link (page, embed, picture) may carry: the configuration, not how the API
+# answers (``steps=0`` leaves out what the page and the pictures draw).
+LINK_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name != "steps")
 
 
 def form_fields() -> list[dict[str, Any]]:
