@@ -58,7 +58,7 @@ def _message(error: dict[str, Any], fallback: str = "page_fallback") -> dict[str
 
 
 def _refused(exc: ConfigError, where: str = "query") -> dict[str, Any]:
-    return item([where, exc.field], exc.type, field=exc.field, **exc.ctx)
+    return item([where, exc.field], exc.type, **exc.ctx)
 
 
 def _trace_or_error(
