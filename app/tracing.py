@@ -34,7 +34,7 @@ def config_of(request: TraceRequest) -> ConvConfig:
         stride=request.stride,
         padding=request.padding,
         dilation=request.dilation,
-        output_padding=0 if request.output_padding is None else request.output_padding,
+        output_padding=request.output_padding,
         transposed=request.transposed,
         in_channels=request.in_channels,
         out_channels=request.out_channels,
