@@ -105,9 +105,13 @@ class BodyTooLarge(HTTPException):
 
 
 def _trim(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` up to the field it names: without union members or a list item's index."""
     for index, part in enumerate(loc):
         if isinstance(part, str) and UNION_TAG.match(part):
-            return loc[:index]
+            loc = loc[:index]
+            break
+    while len(loc) > 1 and isinstance(loc[-1], int):
+        loc = loc[:-1]
     return loc
 
 
