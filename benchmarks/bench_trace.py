@@ -13,8 +13,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from app.api.query import parse_query
 from app.arithmetic.trace import count_taps
+from app.query import parse_query
 from app.schemas import TraceRequest
 from app.tracing import config_of, trace_json
 
