@@ -229,3 +229,14 @@ def test_an_unexpected_exception_is_json_with_the_headers() -> None:
     response = TestClient(app).get("/api/boom")
     error = assert_refusal(response, 500, [], "internal_error")
     assert "RuntimeError" not in error["msg"]
+
+
+def test_an_exception_in_an_outer_middleware_is_still_json_with_the_headers() -> None:
+    app = create_app()
+
+    @app.middleware("http")
+    async def broken(request: Any, call_next: Any) -> Any:  # added last: the outermost
+        raise RuntimeError("a bug in a middleware")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/api/limits")
+    assert_refusal(response, 500, [], "internal_error")
