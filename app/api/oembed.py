@@ -11,11 +11,12 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from app.api.pages import describe, page_state
+from app.api.pages import describe, page_state, public_url
+from app.api.query import TRACE_FIELDS
 from app.arithmetic.errors import ConfigError
+from app.capacity import cost_of_query, offload
 from app.render.scene import Diagram
 
 router = APIRouter(prefix="/api", tags=["share"])
@@ -46,11 +47,12 @@ class OEmbedError(BaseModel):
     detail: str
 
 
-def _ours(url: str, request: Request) -> dict[str, str]:
-    """The query of ``url`` if it is a ConvScope page or embed on this host; else a 404."""
+def _ours(url: str, base: str) -> dict[str, str]:
+    """The query of ``url`` if it is a ConvScope page or embed at ``base``; else a 404."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.netloc != request.url.netloc:
-        raise HTTPException(404, f"{url} is not a ConvScope link on {request.url.netloc}")
+    netloc = urlsplit(base).netloc
+    if parts.scheme not in ("http", "https") or parts.netloc != netloc:
+        raise HTTPException(404, f"{url} is not a ConvScope link on {netloc}")
     if parts.path not in PATHS:
         raise HTTPException(404, f"{url} is not a ConvScope page: use / or /embed")
     return dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -120,6 +122,7 @@ async def get_oembed(
     """
     if format != "json":
         raise HTTPException(501, f'format "{format}" is not served; use format=json')
-    params = _ours(url, request)
-    base = str(request.base_url).rstrip("/")
-    return await run_in_threadpool(oembed, params, base, maxwidth, maxheight)
+    base = public_url(request)
+    params = _ours(url, base)
+    cost = cost_of_query((k, v) for k, v in params.items() if k in TRACE_FIELDS)
+    return await offload(request, cost, lambda: oembed(params, base, maxwidth, maxheight))

@@ -23,12 +23,16 @@ from fastapi.templating import Jinja2Templates
 from app.api.errors import friendly
 from app.api.query import TRACE_FIELDS, request_from_query
 from app.arithmetic.errors import ConfigError
+from app.assets import module_imports, static_url
+from app.capacity import cost_of_query, offload
 from app.messages import error_message
 from app.paths import TEMPLATES_DIR
+from app.settings import Settings
 from app.tracing import run_trace
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(static_url=static_url, module_imports=module_imports)
 
 PAGE_PARAMS = ("step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare")
 # The guide's "padding, strides" figure: what a bare ``/`` shows.
@@ -130,7 +134,7 @@ def _script_json(value: Any) -> str:
 
 def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
     query = state.trace["query"]
-    base = str(request.base_url).rstrip("/")
+    base = public_url(request)
     page_url = f"{base}/?{query}"
     title, description = describe(state.trace)
     theme = state.page.get("theme", "light")
@@ -157,15 +161,31 @@ def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
     }
 
 
+def public_url(request: Request) -> str:
+    """The configured public base URL (``CONVSCOPE_PUBLIC_URL``), never the ``Host`` header."""
+    settings: Settings = request.app.state.settings
+    return settings.public_url
+
+
+async def _page(request: Request, template: str, embed: bool) -> HTMLResponse:
+    """Render off the event loop; a page with a large trace goes through the heavy lane."""
+    params = request.query_params
+    cost = cost_of_query((k, v) for k, v in params.multi_items() if k in TRACE_FIELDS)
+
+    def render() -> HTMLResponse:
+        state = page_state(params)
+        return templates.TemplateResponse(request, template, _context(request, state, embed))
+
+    return await offload(request, cost, render)
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def index(request: Request) -> HTMLResponse:
+async def index(request: Request) -> HTMLResponse:
     """The visualizer: controls, presets, diagram, player, formulas, sharing."""
-    state = page_state(request.query_params)
-    return templates.TemplateResponse(request, "index.html", _context(request, state, False))
+    return await _page(request, "index.html", False)
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
-def embed(request: Request) -> HTMLResponse:
+async def embed(request: Request) -> HTMLResponse:
     """Only the diagram and the player, sized to its frame, for other sites' pages."""
-    state = page_state(request.query_params)
-    return templates.TemplateResponse(request, "embed.html", _context(request, state, True))
+    return await _page(request, "embed.html", True)

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from app.api.query import request_from_query
 from app.arithmetic.errors import ConfigError
+from app.capacity import GIF_FRAME_COST, cost_of_query, offload
 from app.render import render_gif, render_png, render_svg
 from app.schemas import ErrorResponse
 from app.tracing import run_trace
@@ -63,7 +63,9 @@ def _step(trace: dict[str, Any], text: str | None) -> int:
 async def _respond(
     request: Request, media_type: str, draw: Callable[[dict[str, Any], dict[str, str]], bytes]
 ) -> Response:
-    body = await run_in_threadpool(lambda: draw(*_trace(request)))
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k not in RENDER_PARAMS]
+    cost = cost_of_query(pairs, per_step=GIF_FRAME_COST if media_type == "image/gif" else 0)
+    body = await offload(request, cost, lambda: draw(*_trace(request)))
     return Response(body, media_type=media_type, headers={"Cache-Control": CACHE})
 
 
