@@ -1,0 +1,69 @@
+"""The heavy lane: a few large jobs at once, a short queue, then 503 with Retry-After."""
+
+import asyncio
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.capacity import HEAVY_COST, Busy, HeavyLane, cost_of_query
+from app.main import create_app
+from app.settings import Settings
+
+SMALL = "input_size=5,5&kernel_size=3&stride=2&padding=1"
+LARGE = "input_size=64,64&kernel_size=11&padding=5"  # 454,276 taps
+
+
+def test_large_traces_gifs_and_pages_are_heavy_small_ones_are_not() -> None:
+    assert cost_of_query([("input_size", "5,5")]) < HEAVY_COST
+    assert cost_of_query([("input_size", "64,64"), ("kernel_size", "11"), ("padding", "5")]) == (
+        674 * 674
+    )
+    assert cost_of_query([("input_size", "64,64"), ("kernel_size", "11"), ("padding", "5")]) > (
+        HEAVY_COST
+    )
+
+
+def test_beyond_the_slots_and_the_queue_the_answer_is_busy() -> None:
+    release = threading.Event()
+
+    async def scenario() -> tuple[list[object], int]:
+        lane = HeavyLane(slots=1, queue=1)
+        tasks = [
+            asyncio.create_task(lane.run(HEAVY_COST, lambda: release.wait(5))) for _ in range(3)
+        ]
+        light = await lane.run(0, lambda: "light work never waits for the lane")
+        await asyncio.sleep(0.05)
+        release.set()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        return [light, *results], lane.running
+
+    results, running = asyncio.run(scenario())
+    assert results[0] == "light work never waits for the lane"
+    assert results[1:].count(True) == 2  # one ran, one waited its turn
+    assert sum(isinstance(r, Busy) for r in results) == 1
+    assert running == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/trace?{LARGE}",
+        f"/?{LARGE}",
+        f"/embed?{LARGE}",
+        "/api/render.gif?input_size=12,12&kernel_size=3",
+    ],
+)
+def test_no_slot_means_503_with_retry_after(path: str) -> None:
+    settings = Settings(public_url="http://testserver", heavy_slots=0, heavy_queue=0)
+    client = TestClient(create_app(settings))
+    response = client.get(path)
+    assert response.status_code == 503
+    assert response.headers["retry-after"].isdigit()
+    assert response.headers["cache-control"] == "no-store"
+    assert response.json()["detail"][0]["type"] == "busy"
+    assert client.get(f"/api/trace?{SMALL}").status_code == 200  # light work goes on
+    assert (
+        client.post("/api/trace", json={"input_size": [64, 64], "kernel_size": 11}).status_code
+        == 503
+    )
