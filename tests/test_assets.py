@@ -1,4 +1,4 @@
-"""Static files under the hash of the static tree: immutable, and every relative import inherits it."""
+"""Static files under the hash of the static tree: immutable; relative imports inherit it."""
 
 import re
 
