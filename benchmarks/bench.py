@@ -276,8 +276,10 @@ def nginx(app_ports: list[int]) -> Iterator[Nginx]:
     with tempfile.TemporaryDirectory(prefix="convscope-nginx-") as prefix:
         upstreams = [f"127.0.0.1:{p}" for p in app_ports]
         conf = render_nginx_conf(Path(prefix), port, upstreams)
+        # As root, nginx's workers would run as nobody, who cannot write under a private temp dir.
+        main = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
         process = subprocess.Popen(
-            [binary, "-p", prefix, "-c", str(conf), "-g", "daemon off;"],
+            [binary, "-p", prefix, "-c", str(conf), "-g", main],
             stderr=subprocess.DEVNULL,
         )
         try:
