@@ -1,23 +1,29 @@
 """A small lane for heavy work, so a crowd of large requests cannot sink the server.
 
-Every computation runs off the event loop, in a worker thread. One whose cost
-(taps of its trace; frames for a GIF) is above ``HEAVY_COST`` must also take one
-of a few slots (``CONVSCOPE_HEAVY_SLOTS``, default 2): a few more may wait their
-turn (``CONVSCOPE_HEAVY_QUEUE``), and beyond that the answer is a ``503`` with
-``Retry-After`` instead of an ever longer queue. That bounds both the memory held
-by large answers and the time light requests wait for the interpreter.
+Every computation runs off the event loop. A light one (most: the typical trace
+is 49 taps) runs in a worker thread. One whose cost (taps of its trace; frames
+for a GIF) is above ``HEAVY_COST`` takes one of a few slots
+(``CONVSCOPE_HEAVY_SLOTS``, default 2) and runs in a worker process: it holds its
+own interpreter lock, so the event loop keeps answering trivial requests while
+millions of taps are built and encoded. A few more may wait their turn
+(``CONVSCOPE_HEAVY_QUEUE``, default 4); beyond that the answer is a ``503`` with
+``Retry-After`` instead of an ever longer queue. That bounds the memory held by
+large answers (slots × one largest answer) and the wait of everything else.
 
-glibc keeps memory freed by worker threads in per-thread arenas; when the last
-heavy job finishes, ``malloc_trim(0)`` hands it back to the system, and the
-number of arenas is capped (``M_ARENA_MAX``), so resident memory returns near
-its baseline after a burst.
+glibc keeps freed memory in its arenas: a worker trims its heap after each job
+(``malloc_trim(0)``) and is replaced every ``TASKS_PER_WORKER`` jobs; the server
+process caps its arenas (``M_ARENA_MAX``), so resident memory returns near its
+baseline after a burst.
 """
 
 import asyncio
+import copyreg
 import ctypes
 import ctypes.util
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from math import prod
 from typing import Any, TypeVar
 
@@ -26,6 +32,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api.query import request_from_query
+from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
 from app.schemas import TraceRequest
 from app.settings import Settings
@@ -35,6 +42,8 @@ T = TypeVar("T")
 HEAVY_COST = 100_000  # taps: a 64×64 trace with a 3×3 kernel has 36,864
 GIF_FRAME_COST = 5_000  # a GIF frame costs about as much as this many taps
 RETRY_AFTER = 2  # seconds
+TASKS_PER_WORKER = 20  # then the worker process is replaced, and its memory returned
+PRELOAD = ("app.api.trace", "app.api.pages", "app.api.render", "app.api.oembed")
 M_ARENA_MAX = -8
 
 
@@ -66,9 +75,31 @@ def trim() -> None:
         LIBC.malloc_trim(0)
 
 
+def _rebuild_config_error(field: str, kind: str, ctx: dict[str, Any]) -> ConfigError:
+    return ConfigError(field, kind, **ctx)
+
+
+def _reduce_config_error(error: ConfigError) -> tuple[Any, ...]:
+    return _rebuild_config_error, (error.field, error.type, error.ctx)
+
+
+# A ConfigError raised in a worker process travels back to the route that asked.
+copyreg.pickle(ConfigError, _reduce_config_error)
+
+
+def _in_worker(func: Callable[..., T], *args: Any) -> T:
+    """Run in a worker process, then hand freed memory back to the system."""
+    try:
+        return func(*args)
+    finally:
+        trim()
+
+
 class HeavyLane:
-    """At most ``slots`` heavy jobs at once, at most ``queue`` more waiting (first come, first
-    served); the loop's own futures, so it works whichever event loop runs it."""
+    """At most ``slots`` heavy jobs at once, each in a worker process (its own interpreter
+    lock, so the event loop keeps answering; recycled every ``TASKS_PER_WORKER`` jobs, so
+    its memory goes back), and at most ``queue`` more waiting, first come, first served.
+    The waiting uses the running loop's own futures, so any event loop may drive it."""
 
     def __init__(self, slots: int, queue: int) -> None:
         self.slots = slots
@@ -76,17 +107,30 @@ class HeavyLane:
         self.running = 0
         self.refused = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
+        self._pool: ProcessPoolExecutor | None = None
 
-    async def run(self, cost: int, func: Callable[[], T]) -> T:
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(PRELOAD))
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, self.slots),
+                mp_context=context,
+                max_tasks_per_child=TASKS_PER_WORKER,
+            )
+        return self._pool
+
+    async def run(self, cost: int, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a worker thread, or in a worker process through the lane when
+        ``cost`` is heavy (then ``func`` and ``args`` must be picklable: module functions)."""
         if cost < HEAVY_COST:
-            return await run_in_threadpool(func)
+            return await run_in_threadpool(func, *args)
         await self._acquire()
         try:
-            return await run_in_threadpool(func)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor(), _in_worker, func, *args)
         finally:
             self._release()
-            if self.running == 0:
-                await run_in_threadpool(trim)
 
     async def _acquire(self) -> None:
         if self.running < self.slots:
@@ -120,9 +164,9 @@ def lane(request: Request) -> HeavyLane:
     return heavy
 
 
-async def offload(request: Request, cost: int, func: Callable[[], T]) -> T:
-    """Run ``func`` in a worker thread; through the heavy lane when ``cost`` is high."""
-    return await lane(request).run(cost, func)
+async def offload(request: Request, cost: int, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` off the event loop; through the heavy lane when ``cost`` is high."""
+    return await lane(request).run(cost, func, *args)
 
 
 def cost_of_request(request: TraceRequest, per_step: int = 0) -> int:

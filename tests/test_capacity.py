@@ -1,17 +1,23 @@
 """The heavy lane: a few large jobs at once, a short queue, then 503 with Retry-After."""
 
 import asyncio
-import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.arithmetic.errors import ConfigError
 from app.capacity import HEAVY_COST, Busy, HeavyLane, cost_of_query
 from app.main import create_app
 from app.settings import Settings
 
 SMALL = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 LARGE = "input_size=64,64&kernel_size=11&padding=5"  # 454,276 taps
+
+
+def cost_of_request_or_refuse(stride: int) -> int:
+    """A job that refuses its input, as the arithmetic does (runs in a worker process)."""
+    raise ConfigError("stride", "too_small", minimum=1, value=stride)
 
 
 def test_large_traces_gifs_and_pages_are_heavy_small_ones_are_not() -> None:
@@ -25,24 +31,33 @@ def test_large_traces_gifs_and_pages_are_heavy_small_ones_are_not() -> None:
 
 
 def test_beyond_the_slots_and_the_queue_the_answer_is_busy() -> None:
-    release = threading.Event()
-
     async def scenario() -> tuple[list[object], int]:
         lane = HeavyLane(slots=1, queue=1)
-        tasks = [
-            asyncio.create_task(lane.run(HEAVY_COST, lambda: release.wait(5))) for _ in range(3)
-        ]
-        light = await lane.run(0, lambda: "light work never waits for the lane")
-        await asyncio.sleep(0.05)
-        release.set()
+        # Heavy work runs in a worker process: module functions only (time.sleep here).
+        tasks = [asyncio.create_task(lane.run(HEAVY_COST, time.sleep, 0.5)) for _ in range(3)]
+        light = await lane.run(0, str.upper, "light work never waits for the lane")
         results = await asyncio.gather(*tasks, return_exceptions=True)
         return [light, *results], lane.running
 
     results, running = asyncio.run(scenario())
-    assert results[0] == "light work never waits for the lane"
-    assert results[1:].count(True) == 2  # one ran, one waited its turn
+    assert results[0] == "LIGHT WORK NEVER WAITS FOR THE LANE"
+    assert results[1:].count(None) == 2  # one ran, one waited its turn
     assert sum(isinstance(r, Busy) for r in results) == 1
     assert running == 0
+
+
+def test_a_refusal_in_a_worker_process_reaches_the_route() -> None:
+    async def scenario() -> object:
+        lane = HeavyLane(slots=1, queue=0)
+        return await lane.run(HEAVY_COST, cost_of_request_or_refuse, 0)
+
+    with pytest.raises(ConfigError) as refused:
+        asyncio.run(scenario())
+    assert (refused.value.field, refused.value.type, refused.value.ctx) == (
+        "stride",
+        "too_small",
+        {"minimum": 1, "value": 0},
+    )
 
 
 @pytest.mark.parametrize(

@@ -125,4 +125,4 @@ async def get_oembed(
     base = public_url(request)
     params = _ours(url, base)
     cost = cost_of_query((k, v) for k, v in params.items() if k in TRACE_FIELDS)
-    return await offload(request, cost, lambda: oembed(params, base, maxwidth, maxheight))
+    return await offload(request, cost, oembed, params, base, maxwidth, maxheight)

@@ -132,9 +132,8 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
+def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
     query = state.trace["query"]
-    base = public_url(request)
     page_url = f"{base}/?{query}"
     title, description = describe(state.trace)
     theme = state.page.get("theme", "light")
@@ -167,16 +166,17 @@ def public_url(request: Request) -> str:
     return settings.public_url
 
 
+def page_html(template: str, params: Mapping[str, str], base: str, embed: bool) -> str:
+    """The page of a query (a module function, so a worker process can render it)."""
+    return templates.get_template(template).render(_context(base, page_state(params), embed))
+
+
 async def _page(request: Request, template: str, embed: bool) -> HTMLResponse:
     """Render off the event loop; a page with a large trace goes through the heavy lane."""
     params = request.query_params
     cost = cost_of_query((k, v) for k, v in params.multi_items() if k in TRACE_FIELDS)
-
-    def render() -> HTMLResponse:
-        state = page_state(params)
-        return templates.TemplateResponse(request, template, _context(request, state, embed))
-
-    return await offload(request, cost, render)
+    html = await offload(request, cost, page_html, template, params, public_url(request), embed)
+    return HTMLResponse(html)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

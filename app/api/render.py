@@ -44,9 +44,8 @@ def _whole(field: str, text: str | None, default: int) -> int:
         raise ConfigError(field, f'{field} must be a whole number, got "{text}"') from None
 
 
-def _trace(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
+def _trace(pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, str]]:
     """The trace of the query's share-link fields, and the render parameters apart."""
-    pairs = request.query_params.multi_items()
     trace_request, flat = request_from_query([(k, v) for k, v in pairs if k not in RENDER_PARAMS])
     render = {k: v for k, v in pairs if k in RENDER_PARAMS}
     return run_trace(trace_request, flat), render
@@ -60,12 +59,32 @@ def _step(trace: dict[str, Any], text: str | None) -> int:
     return step
 
 
+def _svg(trace: dict[str, Any], params: dict[str, str]) -> bytes:
+    return render_svg(trace, _step(trace, params.get("step")), params.get("theme", "light"))
+
+
+def _png(trace: dict[str, Any], params: dict[str, str]) -> bytes:
+    return render_png(trace, _step(trace, params.get("step")), params.get("theme", "light"))
+
+
+def _gif(trace: dict[str, Any], params: dict[str, str]) -> bytes:
+    return render_gif(trace, _whole("fps", params.get("fps"), 2), params.get("theme", "light"))
+
+
+def picture(
+    draw: Callable[[dict[str, Any], dict[str, str]], bytes], pairs: list[tuple[str, str]]
+) -> bytes:
+    """The picture of a query (module functions only, so a worker process can draw it)."""
+    return draw(*_trace(pairs))
+
+
 async def _respond(
     request: Request, media_type: str, draw: Callable[[dict[str, Any], dict[str, str]], bytes]
 ) -> Response:
-    pairs = [(k, v) for k, v in request.query_params.multi_items() if k not in RENDER_PARAMS]
-    cost = cost_of_query(pairs, per_step=GIF_FRAME_COST if media_type == "image/gif" else 0)
-    body = await offload(request, cost, lambda: draw(*_trace(request)))
+    pairs = request.query_params.multi_items()
+    fields = [(k, v) for k, v in pairs if k not in RENDER_PARAMS]
+    cost = cost_of_query(fields, per_step=GIF_FRAME_COST if draw is _gif else 0)
+    body = await offload(request, cost, picture, draw, pairs)
     return Response(body, media_type=media_type, headers={"Cache-Control": CACHE})
 
 
@@ -74,11 +93,7 @@ async def get_render_svg(
     request: Request, input_size: InputSize, step: Text = None, theme: Text = None
 ) -> Response:
     """One step of the diagram as a standalone SVG (readable without JavaScript)."""
-    return await _respond(
-        request,
-        "image/svg+xml",
-        lambda t, r: render_svg(t, _step(t, r.get("step")), r.get("theme", "light")),
-    )
+    return await _respond(request, "image/svg+xml", _svg)
 
 
 @router.get("/render.png", response_class=Response, responses=_responses("image/png"))
@@ -86,11 +101,7 @@ async def get_render_png(
     request: Request, input_size: InputSize, step: Text = None, theme: Text = None
 ) -> Response:
     """One step of the diagram as a PNG: the SVG's picture, rasterised."""
-    return await _respond(
-        request,
-        "image/png",
-        lambda t, r: render_png(t, _step(t, r.get("step")), r.get("theme", "light")),
-    )
+    return await _respond(request, "image/png", _png)
 
 
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
@@ -99,8 +110,4 @@ async def get_render_gif(
 ) -> Response:
     """The whole trace as an animated GIF: one frame per step, looping forever, ``fps``
     frames a second (1 to max_gif_fps, default 2)."""
-    return await _respond(
-        request,
-        "image/gif",
-        lambda t, r: render_gif(t, _whole("fps", r.get("fps"), 2), r.get("theme", "light")),
-    )
+    return await _respond(request, "image/gif", _gif)

@@ -29,6 +29,15 @@ def encode(content: Any) -> bytes:
     return json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
 
 
+def trace_body(
+    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any]],
+    request: TraceRequest,
+    flat: dict[str, FlatValues] | None,
+) -> bytes:
+    """The encoded answer (a module function, so a worker process can run it)."""
+    return encode(run(request, flat))
+
+
 class TraceJSONResponse(Response):
     """JSON already encoded (in a worker thread, off the event loop)."""
 
@@ -45,7 +54,7 @@ async def _traced(
     app/capacity.py), and report the server time (``Server-Timing``)."""
     start = time.perf_counter()
     cost = cost_of_request(trace_request)
-    body = await offload(http, cost, lambda: encode(run(trace_request, flat)))
+    body = await offload(http, cost, trace_body, run, trace_request, flat)
     elapsed_ms = (time.perf_counter() - start) * 1000
     return TraceJSONResponse(body, headers={"Server-Timing": f"trace;dur={elapsed_ms:.2f}"})
 
