@@ -31,9 +31,9 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app.api.query import request_from_query
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
+from app.query import request_from_query
 from app.schemas import TraceRequest
 from app.settings import Settings
 from app.tracing import config_of

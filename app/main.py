@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__, capacity
-from app.api import errors, headers, health, oembed, pages, render, trace
+from app.api import docs, errors, headers, health, oembed, pages, render, trace
 from app.assets import HashedStaticFiles
 from app.cache import CachingMiddleware
 from app.settings import Settings
@@ -19,6 +19,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Convolution arithmetic, traced cell by cell: padding, stride, dilation, "
         "groups, and transposed convolutions.",
+        docs_url=None,  # app/api/docs.py serves /docs and /redoc from vendored files
+        redoc_url=None,
     )
     application.state.settings = settings
     errors.install(application)
@@ -27,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(pages.router)
     application.include_router(render.router)
     application.include_router(oembed.router)
+    application.include_router(docs.router)
     application.include_router(health.router)
     # Outermost last: security headers › cache (ETag, 304, LRU, its own gzip) › gzip › routes.
     application.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)

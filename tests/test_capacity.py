@@ -53,11 +53,9 @@ def test_a_refusal_in_a_worker_process_reaches_the_route() -> None:
 
     with pytest.raises(ConfigError) as refused:
         asyncio.run(scenario())
-    assert (refused.value.field, refused.value.type, refused.value.ctx) == (
-        "stride",
-        "too_small",
-        {"minimum": 1, "value": 0},
-    )
+    expected = ConfigError("stride", "too_small", minimum=1, value=0)
+    got = refused.value
+    assert (got.field, got.type, got.ctx) == (expected.field, expected.type, expected.ctx)
 
 
 @pytest.mark.parametrize(

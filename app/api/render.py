@@ -7,20 +7,22 @@ deterministic, so they are cached freely.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from math import prod
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.api.query import request_from_query
-from app.arithmetic.errors import ConfigError
 from app.capacity import GIF_FRAME_COST, cost_of_query, offload
+from app.fields import LINK_FIELDS, PICTURE
+from app.limits import check_picture
+from app.query import parse_param, request_from_query, single
 from app.render import render_gif, render_png, render_svg
 from app.schemas import ErrorResponse
-from app.tracing import run_trace
+from app.tracing import config_of, run_trace
 
 router = APIRouter(prefix="/api", tags=["render"])
-RENDER_PARAMS = ("step", "fps", "theme")
 CACHE = "public, max-age=86400"
 Text = Annotated[str | None, Query()]
 InputSize = Annotated[
@@ -35,54 +37,50 @@ def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _whole(field: str, text: str | None, default: int) -> int:
-    if text is None:
-        return default
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ConfigError(field, f'{field} must be a whole number, got "{text}"') from None
+@dataclass(frozen=True)
+class Picture:
+    """A render query, checked: the trace to draw and the picture's own parameters."""
+
+    trace: dict[str, Any]
+    step: int
+    fps: int
+    theme: str
 
 
-def _trace(pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The trace of the query's share-link fields, and the render parameters apart."""
-    trace_request, flat = request_from_query([(k, v) for k, v in pairs if k not in RENDER_PARAMS])
-    render = {k: v for k, v in pairs if k in RENDER_PARAMS}
-    return run_trace(trace_request, flat), render
+def _picture(pairs: list[tuple[str, str]]) -> Picture:
+    """Every parameter checked (once each, known, within its limit) before any drawing."""
+    params = single(pairs, [*LINK_FIELDS, *PICTURE])
+    own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
+           if name in PICTURE}  # fmt: skip
+    trace_request, flat = request_from_query(params)
+    config = config_of(trace_request)
+    steps = config.out_channels * prod(config.output_size)
+    step, fps = own.get("step", 0), own.get("fps", 2)
+    check_picture(steps, step=step, fps=fps)
+    return Picture(run_trace(trace_request, flat), step, fps, own.get("theme", "light"))
 
 
-def _step(trace: dict[str, Any], text: str | None) -> int:
-    step = _whole("step", text, 0)
-    last = len(trace["steps"]) - 1
-    if not 0 <= step <= last:
-        raise ConfigError("step", f"step must be between 0 and {last} (one per output cell)")
-    return step
+def _svg(p: Picture) -> bytes:
+    return render_svg(p.trace, p.step, p.theme)
 
 
-def _svg(trace: dict[str, Any], params: dict[str, str]) -> bytes:
-    return render_svg(trace, _step(trace, params.get("step")), params.get("theme", "light"))
+def _png(p: Picture) -> bytes:
+    return render_png(p.trace, p.step, p.theme)
 
 
-def _png(trace: dict[str, Any], params: dict[str, str]) -> bytes:
-    return render_png(trace, _step(trace, params.get("step")), params.get("theme", "light"))
+def _gif(p: Picture) -> bytes:
+    return render_gif(p.trace, p.fps, p.theme)
 
 
-def _gif(trace: dict[str, Any], params: dict[str, str]) -> bytes:
-    return render_gif(trace, _whole("fps", params.get("fps"), 2), params.get("theme", "light"))
-
-
-def picture(
-    draw: Callable[[dict[str, Any], dict[str, str]], bytes], pairs: list[tuple[str, str]]
-) -> bytes:
+def picture(draw: Callable[[Picture], bytes], pairs: list[tuple[str, str]]) -> bytes:
     """The picture of a query (module functions only, so a worker process can draw it)."""
-    return draw(*_trace(pairs))
+    return draw(_picture(pairs))
 
 
-async def _respond(
-    request: Request, media_type: str, draw: Callable[[dict[str, Any], dict[str, str]], bytes]
-) -> Response:
+async def _respond(request: Request, media_type: str, draw: Callable[[Picture], bytes]) -> Response:
+    """Drawn off the event loop; a large trace or any long GIF through the heavy lane."""
     pairs = request.query_params.multi_items()
-    fields = [(k, v) for k, v in pairs if k not in RENDER_PARAMS]
+    fields = [(k, v) for k, v in pairs if k not in PICTURE]
     cost = cost_of_query(fields, per_step=GIF_FRAME_COST if draw is _gif else 0)
     body = await offload(request, cost, picture, draw, pairs)
     return Response(body, media_type=media_type, headers={"Cache-Control": CACHE})

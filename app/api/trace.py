@@ -1,60 +1,59 @@
 """``/api/trace`` (POST JSON, GET query) and ``/api/limits``."""
 
-import json
 import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse
 
-from app.api.query import FlatValues, request_from_query
+from app.api.body import StrictJSONRoute
 from app.capacity import cost_of_request, offload
 from app.limits import LIMITS, Limits
+from app.query import FlatValues, request_from_query
 from app.schemas import (
     ErrorResponse,
     MatrixResponse,
     TraceRequest,
     TraceResponse,
 )
-from app.tracing import run_matrix, run_trace
+from app.tracing import encode, run_matrix, trace_json
 
-router = APIRouter(prefix="/api", tags=["trace"])
+router = APIRouter(prefix="/api", tags=["trace"], route_class=StrictJSONRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 QueryText = Annotated[str | None, Query()]
 
 
-def encode(content: Any) -> bytes:
-    """Compact JSON: a trace can hold many thousands of steps."""
-    return json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
+class TraceJSONResponse(JSONResponse):
+    """Compact JSON by orjson, numpy arrays included; bytes already encoded pass through."""
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else encode(content)
 
 
-def trace_body(
-    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any]],
+def encoded(
+    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any] | bytes],
     request: TraceRequest,
     flat: dict[str, FlatValues] | None,
 ) -> bytes:
-    """The encoded answer (a module function, so a worker process can run it)."""
-    return encode(run(request, flat))
-
-
-class TraceJSONResponse(Response):
-    """JSON already encoded (in a worker thread, off the event loop)."""
-
-    media_type = "application/json"
+    """The answer as JSON bytes (a module function, so a worker process can run it)."""
+    body = run(request, flat)
+    return body if isinstance(body, bytes) else encode(body)
 
 
 async def _traced(
     http: Request,
     trace_request: TraceRequest,
     flat: dict[str, FlatValues] | None = None,
-    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any]] = run_trace,
+    run: Callable[
+        [TraceRequest, dict[str, FlatValues] | None], dict[str, Any] | bytes
+    ] = trace_json,
 ) -> TraceJSONResponse:
     """Compute and encode off the event loop (large traces through the heavy lane, see
     app/capacity.py), and report the server time (``Server-Timing``)."""
     start = time.perf_counter()
     cost = cost_of_request(trace_request)
-    body = await offload(http, cost, trace_body, run, trace_request, flat)
+    body = await offload(http, cost, encoded, run, trace_request, flat)
     elapsed_ms = (time.perf_counter() - start) * 1000
     return TraceJSONResponse(body, headers={"Server-Timing": f"trace;dur={elapsed_ms:.2f}"})
 
@@ -77,11 +76,13 @@ def trace_query(
     in_channels: QueryText = None,
     out_channels: QueryText = None,
     groups: QueryText = None,
+    op: QueryText = None,
     input: QueryText = None,
     weight: QueryText = None,
     bias: QueryText = None,
     seed: QueryText = None,
     fill: QueryText = None,
+    steps: QueryText = None,
 ) -> tuple[TraceRequest, dict[str, FlatValues]]:
     """The trace fields of the query string (named here so the API docs list them)."""
     return request_from_query(request.query_params.multi_items())
