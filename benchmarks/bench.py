@@ -496,8 +496,8 @@ def browser_part(report: Report, repeat: int) -> None:
                 page = context.new_page()
                 page.add_init_script(FIRST_DIAGRAM)
                 page.goto(f"{server.base}/?{query}")
-                page.wait_for_function("window.__firstDiagram !== undefined", timeout=30_000)
-                times.append(page.evaluate("window.__firstDiagram"))
+                page.wait_for_function("() => window.__firstDiagram !== undefined", timeout=30_000)
+                times.append(page.evaluate("() => window.__firstDiagram"))
                 context.close()
             report.add(
                 "browser",

@@ -39,7 +39,7 @@ def test_the_page_and_the_embed_run_under_the_policy(page: Page, live_server: st
     assert violations(page, console) == []
     # The listener does see a violation: an inline style attribute is refused.
     page.evaluate("document.body.setAttribute('style', 'color: red')")
-    page.wait_for_function("window.__violations.length > 0")
+    page.wait_for_function("() => window.__violations.length > 0")
 
 
 def test_a_slide_deck_on_disk_may_frame_the_embed(
