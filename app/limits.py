@@ -33,6 +33,11 @@ class Limits:
     max_gif_frames: int = 1024
     max_gif_pixels: int = 64_000_000
     max_gif_fps: int = 20
+    # Stacks (/api/stack, /api/stack/parse): shapes only, no values, so a real network fits.
+    max_stack_size: int = 4096
+    max_stack_channels: int = 4096
+    max_stack_layers: int = 128
+    max_stack_code_chars: int = 20_000
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

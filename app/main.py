@@ -5,6 +5,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import errors, headers, oembed, pages, render, trace
+from app.api import stack as stack_api
 from app.paths import STATIC_DIR
 
 
@@ -20,6 +21,7 @@ def create_app() -> FastAPI:
     application.include_router(pages.router)
     application.include_router(render.router)
     application.include_router(oembed.router)
+    application.include_router(stack_api.router)
     headers.install(application)
     application.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return application

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-FRAMEABLE = ("/embed",)
+FRAMEABLE = ("/embed", "/stack/embed")
 
 
 class SecurityHeaders:

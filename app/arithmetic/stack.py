@@ -1,0 +1,277 @@
+"""A stack of layers, shapes only: sizes, cost and receptive fields, layer after layer.
+
+Each layer is resolved by ``build_config`` (the one geometry of ConvScope), with the
+previous layer's output as its input, so a stack inherits every rule of the single
+layer: named paddings, transposed output sizes, groups. Pooling layers take their
+geometry from a depthwise configuration (one output channel per input channel) and
+have no weights.
+
+Receptive fields follow Araujo, Norris & Sim (2019), "Computing receptive fields of
+convolutional neural networks", per spatial dimension, measured on the stack's input:
+``r`` (cells an output cell sees), ``jump`` (input cells between neighbouring output
+cells) and ``start`` (input coordinate of output cell 0's centre). A direct layer gives
+``r ← r + d·(k − 1)·jump``, ``start ← start + ((k_eff − 1)/2 − p_before)·jump``,
+``jump ← jump·s``; a transposed layer is the inverse map (``s`` output cells per
+input cell): ``jump ← jump / s``, ``r ← r + (k_eff − 1)·jump / s`` and
+``start ← start + (p_before − (k_eff − 1)/2)·jump / s``, fractions where the cells
+of a transposed layer see unequal fields (the checkerboard). ``field_of`` gives the
+exact input cells of one output cell by walking ``Axis.taps`` back.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from app.arithmetic.config import ConvConfig, PaddingSpec, build_config
+from app.arithmetic.errors import ConfigError
+from app.arithmetic.geometry import Axis
+
+Op = Literal["conv", "max_pool", "avg_pool"]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer as given (fields as a request carries them)."""
+
+    kernel_size: int | Sequence[int] = 3
+    stride: int | Sequence[int] = 1
+    padding: PaddingSpec = 0
+    dilation: int | Sequence[int] = 1
+    groups: int = 1
+    out_channels: int | None = None
+    transposed: bool = False
+    output_padding: int | Sequence[int] | None = None
+    bias: bool = False
+    op: Op = "conv"
+
+
+@dataclass(frozen=True)
+class Field:
+    """Receptive field of one dimension after a layer, on the stack's input."""
+
+    receptive_field: Fraction
+    jump: Fraction
+    start: Fraction
+
+
+@dataclass(frozen=True)
+class StackLayer:
+    """A resolved layer: its configuration, cost and receptive field per dimension."""
+
+    spec: LayerSpec
+    config: ConvConfig
+    fields: tuple[Field, ...]
+
+    @property
+    def params(self) -> int:
+        """Weights (and biases); pooling has none."""
+        if self.spec.op != "conv":
+            return 0
+        return self.config.params + (self.config.out_channels if self.spec.bias else 0)
+
+    @property
+    def macs(self) -> int:
+        """Multiply-accumulates; pooling multiplies by no weight, so 0."""
+        return 0 if self.spec.op != "conv" else self.config.macs
+
+
+class LayerError(Exception):
+    """A ``ConfigError`` (or a stack rule) raised while resolving layer ``index`` (0-based)."""
+
+    def __init__(self, index: int, field: str, type: str, ctx: dict[str, object]) -> None:
+        super().__init__(f"layer {index + 1}: {field}: {type}")
+        self.index, self.field, self.type, self.ctx = index, field, type, ctx
+
+
+def layer_config(spec: LayerSpec, input_size: Sequence[int], in_channels: int) -> ConvConfig:
+    """The configuration of one layer on its input (pooling: depthwise, channels kept).
+
+    >>> layer_config(LayerSpec(kernel_size=7, stride=2, padding=3, out_channels=64), [224, 224], 3
+    ...              ).output_shape
+    (64, 112, 112)
+    >>> layer_config(LayerSpec(kernel_size=3, stride=2, padding=1, op="max_pool"), [112, 112], 64
+    ...              ).output_shape
+    (64, 56, 56)
+    """
+    pooling = spec.op != "conv"
+    if pooling and spec.transposed:
+        raise ConfigError("transposed", "stack_pool_transposed")
+    if pooling and spec.out_channels not in (None, in_channels):
+        raise ConfigError(
+            "out_channels", "stack_pool_channels", channels=in_channels, value=spec.out_channels
+        )
+    out_channels = in_channels if pooling else (spec.out_channels or 1)
+    extra = {} if spec.output_padding is None else {"output_padding": spec.output_padding}
+    return build_config(
+        input_size=input_size,
+        kernel_size=spec.kernel_size,
+        stride=spec.stride,
+        padding=spec.padding,
+        dilation=spec.dilation,
+        transposed=spec.transposed,
+        in_channels=in_channels,
+        out_channels=out_channels,
+        groups=in_channels if pooling else spec.groups,
+        **extra,
+    )
+
+
+def next_field(previous: Field, axis: Axis) -> Field:
+    """The receptive field after one more layer (one dimension).
+
+    >>> f = Field(Fraction(1), Fraction(1), Fraction(0))
+    >>> f = next_field(f, Axis(input_size=224, kernel_size=7, stride=2, padding=(3, 3)))
+    >>> f.receptive_field, f.jump, f.start
+    (Fraction(7, 1), Fraction(2, 1), Fraction(0, 1))
+    >>> g = next_field(f, Axis(input_size=3, kernel_size=4, stride=2, padding=(1, 1),
+    ...                        transposed=True))
+    >>> g.receptive_field, g.jump, g.start  # 2 output cells per input cell
+    (Fraction(10, 1), Fraction(1, 1), Fraction(-1, 2))
+    """
+    r, jump, start = previous.receptive_field, previous.jump, previous.start
+    reach = axis.k_eff - 1
+    before = axis.padding[0]
+    if axis.transposed:
+        step = jump / axis.stride
+        return Field(r + reach * step, step, start + (before - Fraction(reach, 2)) * step)
+    return Field(r + reach * jump, jump * axis.stride, start + (Fraction(reach, 2) - before) * jump)
+
+
+def build_stack(
+    input_size: Sequence[int], in_channels: int, specs: Sequence[LayerSpec]
+) -> list[StackLayer]:
+    """Resolve every layer on the previous one's output; ``LayerError`` names the layer.
+
+    The seed's dilation stack: receptive fields 3, 7, 15, 31.
+
+    >>> stack = build_stack([32, 32], 1, [LayerSpec(dilation=d, padding="same")
+    ...                                   for d in (1, 2, 4, 8)])
+    >>> [int(layer.fields[0].receptive_field) for layer in stack]
+    [3, 7, 15, 31]
+    """
+    size, channels = list(input_size), in_channels
+    fields = tuple(Field(Fraction(1), Fraction(1), Fraction(0)) for _ in size)
+    result = []
+    for index, spec in enumerate(specs):
+        try:
+            config = layer_config(spec, size, channels)
+        except ConfigError as exc:
+            raise LayerError(index, exc.field, exc.type, dict(exc.ctx)) from exc
+        fields = tuple(next_field(f, a) for f, a in zip(fields, config.axes, strict=True))
+        result.append(StackLayer(spec, config, fields))
+        size, channels = list(config.output_size), config.out_channels
+    return result
+
+
+def _window(axis: Axis, out_index: int) -> list[int]:
+    return [i for _, i in axis.taps(out_index)]
+
+
+def _span(axis: Axis, first: int, last: int) -> tuple[int, int] | None:
+    """Smallest and largest input index read by output cells ``first..last`` (one axis).
+
+    Only the cells near either end can reach past the edge of the input, so a few
+    windows at each end decide it (``Axis.taps`` skips padding and inserted zeros).
+
+    >>> _span(Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1)), 0, 2)
+    (0, 4)
+    """
+    margin = (
+        abs(axis.canvas_origin) // axis.window_stride
+        + abs(axis.canvas_size - axis.canvas_origin - (axis.input_size - 1) * axis.canvas_step)
+        + axis.stride * axis.dilation
+        + axis.k_eff
+    )
+    low = [i for o in range(first, min(last, first + margin) + 1) for i in _window(axis, o)]
+    high = [i for o in range(max(first, last - margin), last + 1) for i in _window(axis, o)]
+    if not low and not high:
+        return None
+    return min(low + high), max(low + high)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One output cell's receptive field on the stack's input, after layer ``layer``."""
+
+    layer: int
+    index: tuple[int, ...]
+    bounds: tuple[tuple[int, int], ...] | None
+    cells: tuple[tuple[int, ...], ...] | None
+
+
+def field_of(
+    stack: Sequence[StackLayer], layer: int, index: Sequence[int], exact_limit: int = 512
+) -> Probe:
+    """The input cells output cell ``index`` of layer ``layer`` (0-based) depends on.
+
+    ``bounds`` is ``[first, last]`` per dimension (``None`` when the cell reads only
+    padding); ``cells`` lists them exactly (dilation leaves holes) when no size on the
+    way exceeds ``exact_limit``.
+
+    >>> stack = build_stack([9], 1, [LayerSpec(kernel_size=3, dilation=2)] * 2)
+    >>> p = field_of(stack, 1, [0])
+    >>> p.bounds, p.cells
+    (((0, 8),), ((0, 2, 4, 6, 8),))
+    """
+    bounds: list[tuple[int, int]] = []
+    cells: list[tuple[int, ...]] | None = []
+    small = all(max(s.config.input_size) <= exact_limit for s in stack[: layer + 1])
+    for d, position in enumerate(index):
+        first, last = position, position
+        chosen: set[int] | None = {position} if small else None
+        empty = False
+        for step in reversed(stack[: layer + 1]):
+            axis = step.config.axes[d]
+            span = _span(axis, first, last)
+            if span is None:
+                empty = True
+                break
+            first, last = span
+            if chosen is not None:
+                chosen = {i for o in chosen for i in _window(axis, o)}
+        if empty:
+            return Probe(layer, tuple(index), None, None)
+        bounds.append((first, last))
+        if cells is not None and chosen is not None:
+            cells.append(tuple(sorted(chosen)))
+        else:
+            cells = None
+    return Probe(layer, tuple(index), tuple(bounds), None if cells is None else tuple(cells))
+
+
+def growing_field(stack: Sequence[StackLayer], layer: int, index: Sequence[int]) -> list[Probe]:
+    """The field growing layer by layer: for each layer up to ``layer``, the field of
+    the cell on the path back from ``index`` (each step keeps the middle tap of the
+    window), so the last entry is the field of ``index`` itself.
+
+    >>> stack = build_stack([40], 1, [LayerSpec(dilation=d, padding="same") for d in (1, 2, 4, 8)])
+    >>> [p.bounds[0][1] - p.bounds[0][0] + 1 for p in growing_field(stack, 3, [20])]
+    [3, 7, 15, 31]
+    """
+    path = [list(index)]
+    for step in reversed(stack[1 : layer + 1]):
+        here = path[-1]
+        previous = []
+        for d, position in enumerate(here):
+            window = _window(step.config.axes[d], position)
+            if not window:
+                return [field_of(stack, layer, index)]
+            previous.append(window[len(window) // 2])
+        path.append(previous)
+    path.reverse()
+    return [field_of(stack, m, cell) for m, cell in enumerate(path)]
+
+
+def total(stack: Sequence[StackLayer]) -> tuple[int, int]:
+    """``(params, macs)`` of the whole stack.
+
+    The seed's bottleneck: 256→64 1×1 then 64→256 4×4 on a 4×4 input, against 256→256 4×4.
+
+    >>> plain = total(build_stack([4, 4], 256, [LayerSpec(4, padding="same", out_channels=256)]))
+    >>> slim = total(build_stack([4, 4], 256, [LayerSpec(1, out_channels=64),
+    ...                                        LayerSpec(4, padding="same", out_channels=256)]))
+    >>> round(plain[1] / slim[1], 2)
+    3.76
+    """
+    return sum(s.params for s in stack), sum(s.macs for s in stack)
