@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from app.arithmetic.config import ConvConfig, PaddingSpec, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.geometry import Axis
@@ -192,7 +195,13 @@ def _span(axis: Axis, first: int, last: int) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class Probe:
-    """One output cell's receptive field on the stack's input, after layer ``layer``."""
+    """One output cell's receptive field on the stack's input, after layer ``layer``.
+
+    ``bounds`` is ``[first, last]`` per dimension (``None`` when the cell reads only
+    padding); ``cells`` lists them exactly (dilation and strides leave holes), or is
+    ``None`` when the stack is too big to list them, and then ``bounds`` is the span of
+    every cell between the extremes at each layer (an envelope).
+    """
 
     layer: int
     index: tuple[int, ...]
@@ -200,67 +209,109 @@ class Probe:
     cells: tuple[tuple[int, ...], ...] | None
 
 
-def field_of(
-    stack: Sequence[StackLayer], layer: int, index: Sequence[int], exact_limit: int = 512
-) -> Probe:
-    """The input cells output cell ``index`` of layer ``layer`` (0-based) depends on.
+def windows(axis: Axis) -> NDArray[np.int64]:
+    """Input indices each output cell reads, one row per output cell, ``-1`` where a
+    kernel cell lands on padding or an inserted zero (from ``Axis.taps``).
 
-    ``bounds`` is ``[first, last]`` per dimension (``None`` when the cell reads only
-    padding); ``cells`` lists them exactly (dilation leaves holes) when no size on the
-    way exceeds ``exact_limit``.
+    >>> windows(Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1))).tolist()
+    [[-1, 0, 1], [1, 2, 3], [3, 4, -1]]
+    """
+    table = np.full((axis.output_size, axis.kernel_size), -1, dtype=np.int64)
+    for o in range(axis.output_size):
+        for k, i in axis.taps(o):
+            table[o, k] = i
+    return table
+
+
+class Reach:
+    """What every output cell of every layer reads, per dimension, computed once per stack
+    (``None`` when that is more than ``budget`` window cells: then only envelopes)."""
+
+    def __init__(self, stack: Sequence[StackLayer], budget: int = 400_000) -> None:
+        self.stack = stack
+        work = sum(a.output_size * a.kernel_size for s in stack for a in s.config.axes)
+        self.tables: list[list[NDArray[np.int64]]] | None = None
+        if work <= budget:
+            self.tables = [[windows(a) for a in s.config.axes] for s in stack]
+
+    def window(self, layer: int, d: int, out_index: int) -> list[int]:
+        if self.tables is not None:
+            row = self.tables[layer][d][out_index]
+            return [int(i) for i in row if i >= 0]
+        return [i for _, i in self.stack[layer].config.axes[d].taps(out_index)]
+
+    def cells(self, layer: int, d: int, position: int) -> NDArray[np.int64] | None:
+        """Exact input cells (one dimension) of output cell ``position`` of ``layer``."""
+        if self.tables is None:
+            return None
+        chosen = np.array([position], dtype=np.int64)
+        for m in range(layer, -1, -1):
+            reads = self.tables[m][d][chosen].ravel()
+            chosen = np.unique(reads[reads >= 0])
+            if chosen.size == 0:
+                break
+        return chosen
+
+    def envelope(self, layer: int, d: int, position: int) -> tuple[int, int] | None:
+        first, last = position, position
+        for m in range(layer, -1, -1):
+            span = _span(self.stack[m].config.axes[d], first, last)
+            if span is None:
+                return None
+            first, last = span
+        return first, last
+
+    def probe(self, layer: int, index: Sequence[int]) -> Probe:
+        bounds: list[tuple[int, int]] = []
+        cells: list[tuple[int, ...]] = []
+        for d, position in enumerate(index):
+            exact = self.cells(layer, d, position)
+            if exact is None:
+                span = self.envelope(layer, d, position)
+                if span is None:
+                    return Probe(layer, tuple(index), None, None)
+                bounds.append(span)
+                continue
+            if exact.size == 0:
+                return Probe(layer, tuple(index), None, None)
+            bounds.append((int(exact[0]), int(exact[-1])))
+            cells.append(tuple(int(i) for i in exact))
+        exact_cells = tuple(cells) if self.tables is not None else None
+        return Probe(layer, tuple(index), tuple(bounds), exact_cells)
+
+
+def field_of(stack: Sequence[StackLayer], layer: int, index: Sequence[int]) -> Probe:
+    """The input cells output cell ``index`` of layer ``layer`` (0-based) depends on.
 
     >>> stack = build_stack([9], 1, [LayerSpec(kernel_size=3, dilation=2)] * 2)
     >>> p = field_of(stack, 1, [0])
     >>> p.bounds, p.cells
     (((0, 8),), ((0, 2, 4, 6, 8),))
     """
-    bounds: list[tuple[int, int]] = []
-    cells: list[tuple[int, ...]] | None = []
-    small = all(max(s.config.input_size) <= exact_limit for s in stack[: layer + 1])
-    for d, position in enumerate(index):
-        first, last = position, position
-        chosen: set[int] | None = {position} if small else None
-        empty = False
-        for step in reversed(stack[: layer + 1]):
-            axis = step.config.axes[d]
-            span = _span(axis, first, last)
-            if span is None:
-                empty = True
-                break
-            first, last = span
-            if chosen is not None:
-                chosen = {i for o in chosen for i in _window(axis, o)}
-        if empty:
-            return Probe(layer, tuple(index), None, None)
-        bounds.append((first, last))
-        if cells is not None and chosen is not None:
-            cells.append(tuple(sorted(chosen)))
-        else:
-            cells = None
-    return Probe(layer, tuple(index), tuple(bounds), None if cells is None else tuple(cells))
+    return Reach(stack).probe(layer, index)
 
 
 def growing_field(stack: Sequence[StackLayer], layer: int, index: Sequence[int]) -> list[Probe]:
     """The field growing layer by layer: for each layer up to ``layer``, the field of
-    the cell on the path back from ``index`` (each step keeps the middle tap of the
-    window), so the last entry is the field of ``index`` itself.
+    the cell on the path back from ``index`` (each step keeps the middle cell the window
+    reads), so the last entry is the field of ``index`` itself.
 
     >>> stack = build_stack([40], 1, [LayerSpec(dilation=d, padding="same") for d in (1, 2, 4, 8)])
     >>> [p.bounds[0][1] - p.bounds[0][0] + 1 for p in growing_field(stack, 3, [20])]
     [3, 7, 15, 31]
     """
+    reach = Reach(stack)
     path = [list(index)]
-    for step in reversed(stack[1 : layer + 1]):
-        here = path[-1]
+    for m in range(layer, 0, -1):
         previous = []
-        for d, position in enumerate(here):
-            window = _window(step.config.axes[d], position)
+        for d, position in enumerate(path[-1]):
+            window = reach.window(m, d, position)
             if not window:
-                return [field_of(stack, layer, index)]
+                return [reach.probe(layer, index)]
             previous.append(window[len(window) // 2])
         path.append(previous)
     path.reverse()
-    return [field_of(stack, m, cell) for m, cell in enumerate(path)]
+    return [reach.probe(m, cell) for m, cell in enumerate(path)]
 
 
 def total(stack: Sequence[StackLayer]) -> tuple[int, int]:
