@@ -136,6 +136,8 @@ class _Layer:
     def ints(self, param: str, default: Any = None, minimum: int = 1) -> int | list[int] | None:
         """An int, or one per dimension (a tuple/list of ``ndim`` ints)."""
         value = self.value(param, default)
+        if value is None:  # stride=None: the framework's default (the window, for pools)
+            value = default
         if value is None:
             return None
         ndim = self.kind.ndim
