@@ -33,7 +33,7 @@ class TraceRequest(BaseModel):
     stride: IntOrList = 1
     padding: PaddingField = 0
     dilation: IntOrList = 1
-    output_padding: IntOrList = 0
+    output_padding: IntOrList | None = None
     in_channels: int = 1
     out_channels: int = 1
     groups: int = 1
@@ -46,6 +46,8 @@ class TraceRequest(BaseModel):
     bias: list[float] | None = None
     seed: int = 0
     fill: Literal["random", "ones", "arange"] = "random"
+    op: Literal["conv", "max_pool", "avg_pool"] = "conv"
+    steps: bool = True
 
     @field_validator("input", "weight")
     @classmethod

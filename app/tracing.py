@@ -94,9 +94,8 @@ def compute(
 def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
     """The whole trace response as plain JSON-ready data."""
     result, fields = compute(config_of(request), request, flat)
-    padding_name = request.padding if isinstance(request.padding, str) else None
     query = to_query(fields, DEFAULTS, result.config.ndim)
-    return describe(result, padding_name, query, request)
+    return describe(result, query, request)
 
 
 def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
@@ -116,9 +115,7 @@ def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     }
 
 
-def describe(
-    result: Trace, padding_name: str | None, query: str, request: TraceRequest
-) -> dict[str, Any]:
+def describe(result: Trace, query: str, request: TraceRequest) -> dict[str, Any]:
     config = result.config
     padding = [list(p) for p in config.padding]
     return {
@@ -151,7 +148,7 @@ def describe(
         "kernel_flipped": config.transposed,
         "steps": result.steps,
         "unused_input": result.unused_input,
-        "formulas": formulas(config, padding_name),
+        "formulas": formulas(config),
         "cost": {
             "params": config.params + (config.out_channels if result.bias is not None else 0),
             "macs": config.macs,
