@@ -183,14 +183,9 @@ def test_resnet_stem_takes_224_to_56(client: TestClient) -> None:
     assert parsed["lines"] == [2, 5]
 
 
-WAITS_FOR_MATHS = pytest.mark.xfail(
-    reason="Keras's output_padding with a named padding lands with the maths branch", strict=False
-)
-
-
 @pytest.mark.parametrize(
     "code",
-    [KERAS_MNIST, KERAS_WAVENET, pytest.param(KERAS_FCN, marks=WAITS_FOR_MATHS)],
+    [KERAS_MNIST, KERAS_WAVENET, KERAS_FCN],
     ids=["mnist", "wavenet", "fcn"],
 )
 def test_keras_code_parses_to_the_shapes_keras_computes(client: TestClient, code: str) -> None:

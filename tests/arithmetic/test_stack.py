@@ -130,8 +130,7 @@ def test_fcn_decoder_needs_output_padding_to_return_to_the_input_size() -> None:
 def test_transposed_macs_count_what_each_input_cell_scatters() -> None:
     # SPEC: transposed MACs = in·(out/groups)·Πk·Πi.
     [layer] = build_stack([3, 3], 4, [LayerSpec(3, 2, 1, out_channels=2, transposed=True)])
-    if layer.macs != 4 * 2 * 9 * 9:
-        pytest.xfail("transposed MACs land with the maths branch (config.macs)")
+    assert layer.macs == 4 * 2 * 9 * 9
 
 
 def test_layer_errors_name_the_layer() -> None:
