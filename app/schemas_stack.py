@@ -111,6 +111,7 @@ class SkippedLayer(BaseModel):
 
 class ParseResponse(BaseModel):
     framework: Literal["pytorch", "keras"]
+    ndim: int = Field(description="1 or 2: the layers' spatial dimensions")
     input_size: list[int] | None = Field(description="from Input(shape=…)/input_shape, if given")
     in_channels: int | None
     layers: list[StackLayerRequest]

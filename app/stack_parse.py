@@ -383,6 +383,7 @@ def parse_layers(code: str, lim: Limits = LIMITS) -> dict[str, Any]:
             input_size = size
     return {
         "framework": framework,
+        "ndim": ndim,
         "input_size": input_size,
         "in_channels": in_channels,
         "layers": layers,

@@ -5,7 +5,9 @@ The page reads and writes its own share link (``layer=`` parameters, see
 ``static/js/stack-state.js``); the server only serves it and answers the API.
 """
 
+import json
 import time
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,8 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
+from app.api.pages import _script_json
 from app.api.trace import TraceJSONResponse
-from app.paths import TEMPLATES_DIR
+from app.messages import catalogue, t
+from app.paths import STATIC_DIR, TEMPLATES_DIR
 from app.schemas import ErrorResponse
 from app.schemas_stack import ParseRequest, ParseResponse, StackRequest, StackResponse
 from app.stack_parse import parse_layers
@@ -22,6 +26,7 @@ from app.stacking import StackRefusal, run_stack
 
 router = APIRouter(tags=["stack"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+PRESETS = STATIC_DIR / "presets" / "stack.json"
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 
 
@@ -51,6 +56,13 @@ async def post_parse(request: ParseRequest) -> JSONResponse:
     return JSONResponse(body)
 
 
+@cache
+def presets() -> list[dict[str, Any]]:
+    """The stack presets (``static/presets/stack.json``): data the page and the tests read."""
+    loaded: list[dict[str, Any]] = json.loads(PRESETS.read_text(encoding="utf-8"))
+    return loaded
+
+
 def _page(request: Request, embed: bool) -> HTMLResponse:
     base = str(request.base_url).rstrip("/")
     query = request.url.query
@@ -61,6 +73,8 @@ def _page(request: Request, embed: bool) -> HTMLResponse:
         "page_url": f"{base}/stack" + (f"?{query}" if query else ""),
         "embed": embed,
         "theme": "dark" if request.query_params.get("theme") == "dark" else "light",
+        "t": t,
+        "initial": _script_json({"catalogue": catalogue(), "presets": presets()}),
     }
     return templates.TemplateResponse(request, "stack.html", context)
 
