@@ -111,7 +111,7 @@ export function renderCompare(root, result, other, title) {
   root.replaceChildren(
     el("p", { className: "compare-ratio", textContent: sentence }),
     el("div", { className: "compare-bars" }, [
-      el("span", { textContent: t("stack_page.total") }), bar(result.total.macs, max, "macs"),
+      el("span", { textContent: t("stack_page.this_stack") }), bar(result.total.macs, max, "macs"),
       el("span", { textContent: title }), bar(other.total.macs, max, "baseline"),
     ]),
     el("p", {

@@ -109,8 +109,8 @@ function drawEditor() {
       showMessages(bad.map((b) => t("stack_page.bad_field", b)));
       return;
     }
-    state.layers = layers;
-    state.preset = null;
+    // The probed cell may no longer exist: the page probes the last layer's centre again.
+    Object.assign(state, { layers, preset: null, probe: null });
     update({ redrawEditor: Boolean(redraw) });
   });
 }
