@@ -9,12 +9,14 @@ from fractions import Fraction
 from typing import Any
 
 from app import limits, stack_codegen
-from app.api.query import to_query
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.stack import LayerError, LayerSpec, StackLayer, build_stack, growing_field
 from app.messages import catalogue, t
+from app.query import to_query
+from app.schemas import TraceRequest
 from app.schemas_stack import StackLayerRequest, StackRequest
 from app.tracing import DEFAULTS as TRACE_DEFAULTS
+from app.tracing import config_of
 
 
 class StackRefusal(Exception):
@@ -149,22 +151,25 @@ def layer_query(layer: StackLayer, request: StackLayerRequest) -> str:
     return query
 
 
-def trace_refusal(layer: StackLayer) -> str | None:
-    """Why the one-layer page (the trace's limits) cannot show this layer, or None."""
+def trace_refusal(layer: StackLayer, request: StackLayerRequest) -> str | None:
+    """Why the one-layer page (the trace's checks and limits) cannot show this layer, or None."""
     config = layer.config
     try:
-        limits.check_request(
-            list(config.input_size),
-            list(config.kernel_size),
-            list(config.stride),
-            list(config.dilation),
-            {
-                "in_channels": config.in_channels,
-                "out_channels": config.out_channels,
-                "groups": config.groups,
-            },
+        config_of(
+            TraceRequest(
+                transposed=config.transposed,
+                input_size=list(config.input_size),
+                kernel_size=request.kernel_size,
+                stride=request.stride,
+                padding=request.padding,
+                dilation=request.dilation,
+                output_padding=request.output_padding,
+                in_channels=config.in_channels,
+                out_channels=config.out_channels,
+                groups=config.groups if request.op == "conv" else 1,
+                op=request.op,
+            )
         )
-        limits.check_trace(config)
     except ConfigError as exc:
         return t("stack_too_big_for_trace", message=t(exc.type, **exc.ctx))
     return None
@@ -192,7 +197,7 @@ def describe_layer(layer: StackLayer, request: StackLayerRequest) -> dict[str, A
         "jump": [_number(f.jump) for f in layer.fields],
         "start": [_number(f.start) for f in layer.fields],
         "query": layer_query(layer, request),
-        "trace_refusal": trace_refusal(layer),
+        "trace_refusal": trace_refusal(layer, request),
     }
 
 

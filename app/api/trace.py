@@ -1,6 +1,5 @@
 """``/api/trace`` (POST JSON, GET query) and ``/api/limits``."""
 
-import json
 import time
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -9,32 +8,35 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app.api.query import FlatValues, request_from_query
+from app.api.body import StrictJSONRoute
 from app.limits import LIMITS, Limits
+from app.query import FlatValues, request_from_query
 from app.schemas import (
     ErrorResponse,
     MatrixResponse,
     TraceRequest,
     TraceResponse,
 )
-from app.tracing import run_matrix, run_trace
+from app.tracing import encode, run_matrix, trace_json
 
-router = APIRouter(prefix="/api", tags=["trace"])
+router = APIRouter(prefix="/api", tags=["trace"], route_class=StrictJSONRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 QueryText = Annotated[str | None, Query()]
 
 
 class TraceJSONResponse(JSONResponse):
-    """Compact JSON: a trace can hold many thousands of steps."""
+    """Compact JSON by orjson, numpy arrays included; bytes already encoded pass through."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
+        return content if isinstance(content, bytes) else encode(content)
 
 
 async def _traced(
     trace_request: TraceRequest,
     flat: dict[str, FlatValues] | None = None,
-    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any]] = run_trace,
+    run: Callable[
+        [TraceRequest, dict[str, FlatValues] | None], dict[str, Any] | bytes
+    ] = trace_json,
 ) -> TraceJSONResponse:
     """Compute off the event loop, and report the server time (``Server-Timing``)."""
     start = time.perf_counter()
@@ -61,11 +63,13 @@ def trace_query(
     in_channels: QueryText = None,
     out_channels: QueryText = None,
     groups: QueryText = None,
+    op: QueryText = None,
     input: QueryText = None,
     weight: QueryText = None,
     bias: QueryText = None,
     seed: QueryText = None,
     fill: QueryText = None,
+    steps: QueryText = None,
 ) -> tuple[TraceRequest, dict[str, FlatValues]]:
     """The trace fields of the query string (named here so the API docs list them)."""
     return request_from_query(request.query_params.multi_items())

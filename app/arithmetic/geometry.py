@@ -235,35 +235,6 @@ class Axis:
         """How far the window moves on the canvas per output cell."""
         return 1 if self.transposed else self.stride
 
-    def taps(self, out_index: int) -> list[tuple[int, int]]:
-        """``(kernel_index, input_index)`` pairs of output cell ``out_index`` that land on
-        a real input cell (padding and inserted zeros add nothing).
-
-        >>> Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1)).taps(0)
-        [(1, 0), (2, 1)]
-        >>> Axis(input_size=2, kernel_size=3, stride=2, transposed=True).taps(2)
-        [(0, 1), (2, 0)]
-        """
-        anchor = out_index * self.window_stride
-        found = []
-        for k in range(self.kernel_size):
-            # A transposed kernel is rotated by 180° on the canvas (the zero-insertion view).
-            flipped = self.kernel_size - 1 - k if self.transposed else k
-            offset = anchor + self.dilation * flipped - self.canvas_origin
-            index, rest = divmod(offset, self.canvas_step)
-            if rest == 0 and 0 <= index < self.input_size:
-                found.append((k, index))
-        return found
-
-    def unused_inputs(self) -> list[int]:
-        """Input indices that no output cell reads.
-
-        >>> Axis(input_size=6, kernel_size=3, stride=2).unused_inputs()
-        [5]
-        """
-        used = {i for o in range(self.output_size) for _, i in self.taps(o)}
-        return [i for i in range(self.input_size) if i not in used]
-
 
 def receptive_fields(
     kernel_sizes: list[int], strides: list[int], dilations: list[int]

@@ -21,6 +21,7 @@ exact input cells of one output cell by walking ``Axis.taps`` back.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import ceil, floor
 from typing import Literal
 
 import numpy as np
@@ -29,6 +30,7 @@ from numpy.typing import NDArray
 from app.arithmetic.config import ConvConfig, PaddingSpec, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.geometry import Axis
+from app.arithmetic.trace import axis_taps
 
 Op = Literal["conv", "max_pool", "avg_pool"]
 
@@ -167,32 +169,6 @@ def build_stack(
     return result
 
 
-def _window(axis: Axis, out_index: int) -> list[int]:
-    return [i for _, i in axis.taps(out_index)]
-
-
-def _span(axis: Axis, first: int, last: int) -> tuple[int, int] | None:
-    """Smallest and largest input index read by output cells ``first..last`` (one axis).
-
-    Only the cells near either end can reach past the edge of the input, so a few
-    windows at each end decide it (``Axis.taps`` skips padding and inserted zeros).
-
-    >>> _span(Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1)), 0, 2)
-    (0, 4)
-    """
-    margin = (
-        abs(axis.canvas_origin) // axis.window_stride
-        + abs(axis.canvas_size - axis.canvas_origin - (axis.input_size - 1) * axis.canvas_step)
-        + axis.stride * axis.dilation
-        + axis.k_eff
-    )
-    low = [i for o in range(first, min(last, first + margin) + 1) for i in _window(axis, o)]
-    high = [i for o in range(max(first, last - margin), last + 1) for i in _window(axis, o)]
-    if not low and not high:
-        return None
-    return min(low + high), max(low + high)
-
-
 @dataclass(frozen=True)
 class Probe:
     """One output cell's receptive field on the stack's input, after layer ``layer``.
@@ -211,23 +187,27 @@ class Probe:
 
 def windows(axis: Axis) -> NDArray[np.int64]:
     """Input indices each output cell reads, one row per output cell, ``-1`` where a
-    kernel cell lands on padding or an inserted zero (from ``Axis.taps``).
+    kernel cell lands on padding or an inserted zero (from ``axis_taps``).
 
     >>> windows(Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1))).tolist()
     [[-1, 0, 1], [1, 2, 3], [3, 4, -1]]
     """
+    taps = axis_taps(axis)
     table = np.full((axis.output_size, axis.kernel_size), -1, dtype=np.int64)
-    for o in range(axis.output_size):
-        for k, i in axis.taps(o):
-            table[o, k] = i
+    rows = np.repeat(np.arange(axis.output_size, dtype=np.int64), taps.counts)
+    table[rows, taps.kernel] = taps.input
     return table
 
 
 class Reach:
-    """What every output cell of every layer reads, per dimension, computed once per stack
-    (``None`` when that is more than ``budget`` window cells: then only envelopes)."""
+    """What every output cell of every layer reads, per dimension, computed once per stack.
 
-    def __init__(self, stack: Sequence[StackLayer], budget: int = 400_000) -> None:
+    Above ``budget`` window cells in all (a huge stack), there are no tables: a probe's
+    bounds are then the closed form's window (centre ``start + n·jump``, width ``r``)
+    clipped to the input, and its cells are not listed.
+    """
+
+    def __init__(self, stack: Sequence[StackLayer], budget: int = 4_000_000) -> None:
         self.stack = stack
         work = sum(a.output_size * a.kernel_size for s in stack for a in s.config.axes)
         self.tables: list[list[NDArray[np.int64]]] | None = None
@@ -235,10 +215,14 @@ class Reach:
             self.tables = [[windows(a) for a in s.config.axes] for s in stack]
 
     def window(self, layer: int, d: int, out_index: int) -> list[int]:
+        """Input indices (of the layer's input) output cell ``out_index`` reads, in kernel order."""
         if self.tables is not None:
-            row = self.tables[layer][d][out_index]
-            return [int(i) for i in row if i >= 0]
-        return [i for _, i in self.stack[layer].config.axes[d].taps(out_index)]
+            return [int(i) for i in self.tables[layer][d][out_index] if i >= 0]
+        # Without tables, only the cell at the window's centre (what growing_field follows).
+        axis = self.stack[layer].config.axes[d]
+        own = next_field(Field(Fraction(1), Fraction(1), Fraction(0)), axis)
+        centre = own.start + out_index * own.jump
+        return [min(max(round(centre), 0), axis.input_size - 1)]
 
     def cells(self, layer: int, d: int, position: int) -> NDArray[np.int64] | None:
         """Exact input cells (one dimension) of output cell ``position`` of ``layer``."""
@@ -253,13 +237,13 @@ class Reach:
         return chosen
 
     def envelope(self, layer: int, d: int, position: int) -> tuple[int, int] | None:
-        first, last = position, position
-        for m in range(layer, -1, -1):
-            span = _span(self.stack[m].config.axes[d], first, last)
-            if span is None:
-                return None
-            first, last = span
-        return first, last
+        f = self.stack[layer].fields[d]
+        centre = f.start + position * f.jump
+        low = max(ceil(centre - (f.receptive_field - 1) / 2), 0)
+        high = min(
+            floor(centre + (f.receptive_field - 1) / 2), self.stack[0].config.input_size[d] - 1
+        )
+        return (low, high) if low <= high else None
 
     def probe(self, layer: int, index: Sequence[int]) -> Probe:
         bounds: list[tuple[int, int]] = []
