@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import json
 import os
 import re
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.limits import LIMITS
+from app.paths import STATIC_DIR
 
 STEM = [
     {"kernel_size": 7, "stride": 2, "padding": 3, "out_channels": 64},
@@ -174,3 +176,75 @@ def test_exported_code_runs_and_prints_every_shape(client: TestClient, name: str
     printed = _run(body["code"]["keras"]).splitlines()
     shapes = [tuple(int(n) for n in re.findall(r"\d+", line)[1:]) for line in printed[1:]]
     assert [(s[-1], *s[:-1]) for s in shapes] == expected
+
+
+PRESETS = json.loads((STATIC_DIR / "presets" / "stack.json").read_text(encoding="utf-8"))
+
+
+def run_preset(client: TestClient, preset: dict[str, Any], layers: Any = None) -> Any:
+    body = {
+        "input_size": preset["input_size"],
+        "in_channels": preset["in_channels"],
+        "layers": layers or preset["layers"],
+        **({"probe": preset["probe"]} if "probe" in preset and layers is None else {}),
+    }
+    response = client.post("/api/stack", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_every_preset_runs_and_its_lesson_holds(client: TestClient) -> None:
+    """Each preset's sentence states numbers; the API must give exactly those."""
+    by_slug = {p["slug"]: p for p in PRESETS}
+    assert set(by_slug) == {"bottleneck", "inception", "dilation", "wavenet", "resnet-stem", "fcn"}
+    results = {slug: run_preset(client, p) for slug, p in by_slug.items()}
+    baselines = {
+        slug: run_preset(client, p, p["compare"]["layers"])
+        for slug, p in by_slug.items()
+        if "compare" in p
+    }
+
+    slim, plain = results["bottleneck"]["total"]["macs"], baselines["bottleneck"]["total"]["macs"]
+    assert (slim, plain) == (4_456_448, 16_777_216)
+    assert f"{plain / slim:.2f}×" == "3.76×" and "3.76×" in by_slug["bottleneck"]["lesson"]
+
+    slim, plain = results["inception"]["total"]["macs"], baselines["inception"]["total"]["macs"]
+    assert (round(slim / 1e6, 1), round(plain / 1e6, 1), round(plain / slim, 1)) == (
+        12.4,
+        120.4,
+        9.7,
+    )
+
+    fields = [x["receptive_field"][0] for x in results["dilation"]["layers"]]
+    plain_fields = [x["receptive_field"][0] for x in baselines["dilation"]["layers"]]
+    assert (fields, plain_fields) == ([3, 7, 15, 31], [3, 5, 7, 9])
+    assert [p["bounds"][0][1] - p["bounds"][0][0] + 1 for p in results["dilation"]["probe"]] == [
+        3, 7, 15, 31,
+    ]  # fmt: skip
+
+    wavenet = results["wavenet"]
+    assert [x["output_size"] for x in wavenet["layers"]] == [[16]] * 4
+    assert wavenet["probe"][-1]["cells"] == [list(range(16))]  # the past, never the future
+
+    stem = results["resnet-stem"]["layers"]
+    assert [x["output_size"] for x in stem] == [[112, 112], [56, 56]]
+    assert stem[-1]["receptive_field"] == [11, 11]
+
+    fcn = [x["output_size"][0] for x in results["fcn"]["layers"]]
+    assert fcn == [25, 13, 25, 50]
+    without = [
+        dict(x, output_padding=0) if x.get("transposed") else x for x in by_slug["fcn"]["layers"]
+    ]
+    assert run_preset(client, by_slug["fcn"], without)["layers"][-1]["output_size"] == [49, 49]
+
+
+def test_stack_pages(client: TestClient) -> None:
+    page = client.get("/stack?preset=dilation")
+    assert page.status_code == 200
+    assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+    assert '<script type="module" src="/static/js/stack.js">' in page.text
+    assert "3, 7, 15 and 31" in page.text  # the presets travel in the initial state
+    embed = client.get("/stack/embed?input_size=8&layer=conv,c1,k3")
+    assert embed.status_code == 200
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert 'id="layers"' not in embed.text
