@@ -105,9 +105,13 @@ class BodyTooLarge(HTTPException):
 
 
 def _trim(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` up to the field it names: without union members or a list item's index."""
     for index, part in enumerate(loc):
         if isinstance(part, str) and UNION_TAG.match(part):
-            return loc[:index]
+            loc = loc[:index]
+            break
+    while len(loc) > 1 and isinstance(loc[-1], int):
+        loc = loc[:-1]
     return loc
 
 
@@ -209,8 +213,7 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
 
 
 async def config_error(request: Request, exc: ConfigError) -> Response:
-    ctx = {**exc.ctx, "field": exc.field}  # the maths may name the field in ctx too
-    return refusal(422, [item([_where(request), exc.field], exc.type, **ctx)])
+    return refusal(422, [item([_where(request), exc.field], exc.type, **exc.ctx)])
 
 
 class Intake:
@@ -285,8 +288,23 @@ class Intake:
         await refusal(413, items, {"Connection": "close"})(scope, receive, send)
 
 
+# What SecurityHeaders (app/api/headers.py) would add, for the one answer it cannot reach.
+OUTERMOST_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """Starlette's last resort, outside every middleware (an exception raised *in* one):
+    still JSON, still with the headers. ``Intake`` answers everything raised inside it."""
+    return refusal(500, [item([], "internal_error")], OUTERMOST_HEADERS)
+
+
 def install(app: FastAPI) -> None:
     """The handlers, and ``Intake`` (added first, so the security headers wrap it)."""
+    app.add_exception_handler(Exception, unexpected)
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(ConfigError, config_error)  # type: ignore[arg-type]

@@ -25,16 +25,20 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.errors import friendly, item
 from app.arithmetic.errors import ConfigError
-from app.fields import FIELDS, PAGE, form_fields
+from app.assets import module_imports, static_url
+from app.capacity import cost_of_query, offload
+from app.fields import LINK_FIELDS, PAGE, form_fields
 from app.limits import LIMITS
 from app.messages import catalogue, t
 from app.paths import TEMPLATES_DIR
 from app.query import SPACES, Pairs, parse_param, request_from_query
+from app.settings import Settings
 from app.tracing import run_trace
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["t"] = t  # {{ t("key", name=value) }}: the page's words, from the catalogue
+templates.env.globals.update(static_url=static_url, module_imports=module_imports)
 
 # The guide's "padding, strides" figure: what a bare ``/`` shows.
 DEFAULT_FIELDS = {"input_size": "5,5", "kernel_size": "3", "stride": "2", "padding": "1"}
@@ -59,7 +63,7 @@ def _message(error: dict[str, Any], fallback: str = "page_fallback") -> dict[str
 
 
 def _refused(exc: ConfigError, where: str = "query") -> dict[str, Any]:
-    return item([where, exc.field], exc.type, **{**exc.ctx, "field": exc.field})
+    return item([where, exc.field], exc.type, **exc.ctx)
 
 
 def _step_count(trace: dict[str, Any]) -> int:
@@ -96,7 +100,7 @@ def check_page_param(name: str, text: str) -> None:
         minimum = 0 if name == "step" else 1
         if value < minimum:
             raise ConfigError(name, "too_small", minimum=minimum, value=value)
-    elif name == "speed" and (len(value) != 1 or not 0 < value[0] <= LIMITS.max_speed):
+    elif name == "speed" and not 0 < value <= LIMITS.max_speed:
         raise ConfigError(
             name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
         )
@@ -118,7 +122,7 @@ def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str
             continue
         if counts[name] == 0:
             continue
-        if name in FIELDS:
+        if name in LINK_FIELDS:
             fields[name] = text
         elif name in PAGE:
             try:
@@ -127,7 +131,7 @@ def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str
             except ConfigError as exc:
                 messages.append(_message(_refused(exc)))
         else:
-            known = ", ".join([*FIELDS, *PAGE])
+            known = ", ".join([*LINK_FIELDS, *PAGE])
             error = item(["query", name], "not_a_parameter", field=name, fields=known)
             messages.append(_message(error, "page_ignored"))
     return fields, page, messages
@@ -145,7 +149,7 @@ def page_state(params: Pairs) -> PageState:
         fields = dict(DEFAULT_FIELDS)
     fields.setdefault("input_size", DEFAULT_FIELDS["input_size"])
     trace: dict[str, Any] | None = None
-    for _ in range(len(FIELDS) + 1):
+    for _ in range(len(LINK_FIELDS) + 1):
         trace, refused = _trace_or_error(fields)
         if trace is not None:
             break
@@ -199,9 +203,8 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
+def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
     query = state.trace["query"]
-    base = str(request.base_url).rstrip("/")
     page_url = f"{base}/?{query}"
     title, description = describe(state.trace)
     theme = state.page.get("theme", "light")
@@ -231,15 +234,32 @@ def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
     }
 
 
+def public_url(request: Request) -> str:
+    """The configured public base URL (``CONVSCOPE_PUBLIC_URL``), never the ``Host`` header."""
+    settings: Settings = request.app.state.settings
+    return settings.public_url
+
+
+def page_html(template: str, params: Pairs, base: str, embed: bool) -> str:
+    """The page of a query (a module function, so a worker process can render it)."""
+    return templates.get_template(template).render(_context(base, page_state(params), embed))
+
+
+async def _page(request: Request, template: str, embed: bool) -> HTMLResponse:
+    """Render off the event loop; a page with a large trace goes through the heavy lane."""
+    params = request.query_params.multi_items()
+    cost = cost_of_query((k, v) for k, v in params if k in LINK_FIELDS)
+    html = await offload(request, cost, page_html, template, params, public_url(request), embed)
+    return HTMLResponse(html)
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def index(request: Request) -> HTMLResponse:
+async def index(request: Request) -> HTMLResponse:
     """The visualizer: controls, presets, diagram, player, formulas, sharing."""
-    state = page_state(request.query_params.multi_items())
-    return templates.TemplateResponse(request, "index.html", _context(request, state, False))
+    return await _page(request, "index.html", False)
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
-def embed(request: Request) -> HTMLResponse:
+async def embed(request: Request) -> HTMLResponse:
     """Only the diagram and the player, sized to its frame, for other sites' pages."""
-    state = page_state(request.query_params.multi_items())
-    return templates.TemplateResponse(request, "embed.html", _context(request, state, True))
+    return await _page(request, "embed.html", True)
