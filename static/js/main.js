@@ -28,7 +28,8 @@ const shape = (channels, size) => (channels > 1 ? [channels, ...size] : size).jo
 /** "Convolution: 2×4×4 → 3×4×4, 3×3 kernel". */
 export function title(trace) {
   const c = trace.config;
-  const kind = c.op && c.op !== "conv" ? c.op : c.transposed ? "transposed" : "conv";
+  const op = c.op || new URLSearchParams(trace.query).get("op") || "conv";
+  const kind = op !== "conv" ? op : c.transposed ? "transposed" : "conv";
   const outChannels = trace.output.length;
   const main = t(`title.${kind}`, {
     input: shape(c.in_channels, c.input_size), output: shape(outChannels, trace.output_size),

@@ -38,7 +38,7 @@ export function readTrace(raw) {
   const t = {
     raw,
     nd,
-    op: config.op || raw.op || "conv",
+    op: config.op || raw.op || new URLSearchParams(raw.query).get("op") || "conv",
     inChannels: config.in_channels,
     outChannels,
     groups: config.groups,

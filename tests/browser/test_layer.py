@@ -166,3 +166,24 @@ def test_causal_outputs_sit_under_their_time_step(page: Page, live_server: str) 
         cell_out = page.locator(f'[data-grid=output][data-index="{x}"]').bounding_box()
         assert cell_in and cell_out
         assert abs(cell_in["x"] - cell_out["x"]) < 1
+
+
+def test_max_pooling_picks_the_max_and_average_divides_by_k_squared(
+    page: Page, live_server: str
+) -> None:
+    query = "input_size=6,6&kernel_size=2&stride=2&op=max_pool"
+    trace = api(page, live_server, query)
+    page.goto(f"{live_server}/?{query}")
+    expect(page.locator("#title")).to_contain_text("Max pooling: 6×6 → 3×3")
+    expect(page.locator(".kernel-figure")).to_have_count(0)  # no weights
+    page.get_by_label("Step", exact=True).fill("4")  # output (1, 1): input rows 2-3, cols 2-3
+    window = [trace["input"][0][y][x] for y in (2, 3) for x in (2, 3)]
+    best = page.locator("[data-grid=input].max")
+    expect(best).to_have_count(1)
+    expect(best).to_have_text(fmt(max(window)))
+    shown = ", ".join(fmt(v) for v in window)
+    expect(page.locator(".arithmetic")).to_have_text(
+        f"output[1,1] = max({shown}) = {fmt(trace['output'][0][1][1])}"
+    )
+    page.goto(f"{live_server}/?input_size=5,5&kernel_size=3&padding=1&op=avg_pool")
+    expect(page.locator(".arithmetic")).to_contain_text(") / 9 = ")
