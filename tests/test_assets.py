@@ -45,5 +45,5 @@ def test_module_imports_follow_relative_imports_only() -> None:
     assert "js/state.js" in imports and "js/main.js" not in imports
     for module in imports:
         assert (STATIC_DIR / module).is_file()
-    # embed.js imports the viewer, which imports the grid: the whole chain is preloaded
-    assert {"js/viewer.js", "js/grid.js"} <= set(module_imports("js/embed.js"))
+    # embed.js imports the viewer, which imports the views and their cells: all preloaded
+    assert {"js/viewer.js", "js/views/canvas.js", "js/cells.js"} <= set(module_imports("js/embed.js"))
