@@ -46,4 +46,6 @@ def test_module_imports_follow_relative_imports_only() -> None:
     for module in imports:
         assert (STATIC_DIR / module).is_file()
     # embed.js imports the viewer, which imports the views and their cells: all preloaded
-    assert {"js/viewer.js", "js/views/canvas.js", "js/cells.js"} <= set(module_imports("js/embed.js"))
+    assert {"js/viewer.js", "js/views/canvas.js", "js/cells.js"} <= set(
+        module_imports("js/embed.js")
+    )
