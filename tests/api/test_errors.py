@@ -251,3 +251,24 @@ def test_an_exception_in_an_outer_middleware_is_still_json_with_the_headers() ->
 
     response = TestClient(app, raise_server_exceptions=False).get("/api/limits")
     assert_refusal(response, 500, [], "internal_error")
+
+
+REPEATS = [
+    (path, repeated)
+    for path in ("/api/render.svg?input_size=5,5&", "/api/render.png?input_size=5,5&",
+                 "/api/render.gif?input_size=3&")
+    for repeated in ("stride=1&stride=1", "step=0&step=0", "theme=dark&theme=dark")
+] + [
+    ("/api/trace?input_size=5,5&", "stride=1&stride=1"),
+    ("/api/matrix?input_size=4&", "stride=1&stride=1"),
+    ("/api/trace?input_size=5,5&", "input_size=5,5"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "repeated"), REPEATS)
+def test_a_repeated_parameter_is_refused_on_every_route(
+    client: TestClient, path: str, repeated: str
+) -> None:
+    response = client.get(path + repeated)
+    error = assert_refusal(response, 422, ["query", repeated.split("=")[0]], "given_twice")
+    assert error["ctx"]["count"] == 2
