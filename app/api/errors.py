@@ -30,6 +30,8 @@ from app.limits import LIMITS, Limits
 from app.messages import catalogue, t
 
 SHOWN = 60
+# ctx entries we write ourselves (lists of valid names): never cut, unlike anything echoed.
+OUR_WORDS = {"fields", "choices", "allowed", "names", "fills", "layout", "valid", "supported"}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 LOG = logging.getLogger("convscope")
 # Pydantic names the member of a union that failed (``int``, ``list[int]``…) in ``loc``.
@@ -73,10 +75,10 @@ def message(type: str, ctx: dict[str, Any]) -> str:
 
 def item(loc: Iterable[str | int], type: str, **ctx: Any) -> dict[str, Any]:
     """One entry of ``detail``; a type missing from the catalogue becomes ``value_error``."""
-    ctx = {key: shown(value) for key, value in ctx.items()}
+    ctx = {key: value if key in OUR_WORDS else shown(value) for key, value in ctx.items()}
     msg = message(type, ctx)
     return {
-        "loc": list(loc),
+        "loc": [shown(part) for part in loc],  # an unknown name can be long too
         "msg": msg,
         "type": type if type in catalogue() else "value_error",
         "ctx": ctx,

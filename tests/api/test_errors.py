@@ -272,3 +272,16 @@ def test_a_repeated_parameter_is_refused_on_every_route(
     response = client.get(path + repeated)
     error = assert_refusal(response, 422, ["query", repeated.split("=")[0]], "given_twice")
     assert error["ctx"]["count"] == 2
+
+
+def test_a_long_unknown_name_is_cut_too(client: TestClient) -> None:
+    name = "n" * 5000
+    for response in (
+        client.get(f"/api/trace?input_size=5&{name}=1"),
+        client.post("/api/trace", json={"input_size": [5], name: 1}),
+    ):
+        assert response.status_code == 422
+        [error] = response.json()["detail"]
+        assert error["loc"][1] == "n" * 57 + "..." and error["type"] == "not_a_field"
+        assert error["msg"].endswith("steps"), "the list of valid fields is ours: never cut"
+        assert len(response.content) < 1500
