@@ -4,6 +4,7 @@ security headers, a type from the catalogue and a message rendered from it (issu
 import asyncio
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -285,3 +286,22 @@ def test_a_long_unknown_name_is_cut_too(client: TestClient) -> None:
         assert error["loc"][1] == "n" * 57 + "..." and error["type"] == "not_a_field"
         assert error["msg"].endswith("steps"), "the list of valid fields is ours: never cut"
         assert len(response.content) < 1500
+
+
+def test_every_error_type_raised_in_the_code_is_in_the_catalogue() -> None:
+    """A ``ConfigError(field, "type", …)`` or ``item(loc, "type", …)`` whose type has no
+    sentence would reach a student as a bare code."""
+    root = Path(__file__).resolve().parents[2] / "app"
+    first = r'(?:"[^"]*"|\[[^\]]*\]|[\w.]+(?:\([^()]*\))?)'  # a name, a list, a call
+    raised = re.compile(
+        rf'(?:ConfigError|item|Refused)\(\s*(?:\d+\s*,\s*)?{first}\s*,\s*"([a-z_]+)"', re.S
+    )
+    found = {
+        (path.name, type)
+        for path in root.rglob("*.py")
+        if "render" not in path.parts
+        for type in raised.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(found) > 40, "the pattern still finds the raises"
+    missing = {(name, type) for name, type in found if type not in catalogue()}
+    assert missing == set()
