@@ -7,6 +7,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__, capacity
 from app.api import docs, errors, headers, health, oembed, pages, render, trace
+from app.api import stack as stack_api
 from app.assets import HashedStaticFiles
 from app.cache import CachingMiddleware
 from app.settings import Settings
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(oembed.router)
     application.include_router(docs.router)
     application.include_router(health.router)
+    application.include_router(stack_api.router)
     # Outermost last: security headers › cache (ETag, 304, LRU, its own gzip) › gzip › routes.
     application.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     application.add_middleware(CachingMiddleware, max_bytes=settings.cache_bytes)
