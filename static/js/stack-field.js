@@ -110,12 +110,16 @@ export function renderInput(root, inputSize, probe, layer) {
       const rect = el("span", "field-rect");
       rect.dataset.bounds = JSON.stringify(probe.bounds);
       place(rect, by, bx, rows, cols);
+      root.append(box);
       box.append(rect);
+      // Dots only where they stay apart (at least 5 px between neighbouring centres).
+      const scale = box.getBoundingClientRect().width / cols;
       // Centres of the neighbouring output cells of this layer: start + n·jump.
       const [iy, ix] = index2d(probe.index);
       const start = layer.start.length === 1 ? [(rows - 1) / 2, layer.start[0]] : layer.start;
       const jump = layer.jump.length === 1 ? [0, layer.jump[0]] : layer.jump;
-      for (let dy = -3; dy <= 3; dy += 1) {
+      const spaced = Math.min(...jump.filter((j) => j > 0)) * scale >= 5;
+      for (let dy = -3; spaced && dy <= 3; dy += 1) {
         for (let dx = -3; dx <= 3; dx += 1) {
           if (inputSize.length === 1 && dy !== 0) continue;
           const cy = inputSize.length === 1 ? start[0] : start[0] + (iy + dy) * jump[0];
