@@ -15,8 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.api.pages import describe, page_state
+from app.api.render import picture_size
 from app.arithmetic.errors import ConfigError
-from app.render.scene import Diagram
 
 router = APIRouter(prefix="/api", tags=["share"])
 PATHS = ("", "/", "/embed")
@@ -92,11 +92,11 @@ def oembed(
         "cache_age": 86400,
     }
     try:
-        thumbnail = Diagram(state.trace)
+        size = picture_size(query)
     except ConfigError:  # too large to draw: no thumbnail
         return answer
     answer["thumbnail_url"] = f"{base}/api/render.png?{query}"
-    answer["thumbnail_width"], answer["thumbnail_height"] = thumbnail.width, thumbnail.height
+    answer["thumbnail_width"], answer["thumbnail_height"] = size
     return answer
 
 

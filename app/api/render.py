@@ -1,30 +1,39 @@
-"""``/api/render.svg``, ``/api/render.png``, ``/api/render.gif``: the diagram as a picture.
+"""``/api/render.svg``, ``/api/render.png``, ``/api/render.gif``: what the page shows, as a picture.
 
-The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the
-picture's own parameters, which are not trace fields: ``step`` (0-based, SVG and
-PNG), ``fps`` (GIF) and ``theme`` (``light`` or ``dark``). Pictures are
-deterministic, so they are cached freely.
+The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the picture's own
+parameters, which are not trace fields: ``view`` (``canvas``, ``scatter``, ``matrix``,
+``overlap``, as on the page), ``step`` (0-based, SVG and PNG), ``fps`` (GIF) and ``theme``
+(``light`` or ``dark``). The file is named after the configuration (Content-Disposition),
+e.g. ``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from app import limits
 from app.api.query import request_from_query
 from app.arithmetic.errors import ConfigError
-from app.render import render_gif, render_png, render_svg
+from app.render import VIEWS, filename, make_view, render_gif, render_png, render_svg
+from app.render.scene import Diagram
+from app.render.views import View
 from app.schemas import ErrorResponse
-from app.tracing import run_trace
+from app.tracing import compute, config_of
 
 router = APIRouter(prefix="/api", tags=["render"])
-RENDER_PARAMS = ("step", "fps", "theme")
+RENDER_PARAMS = ("step", "fps", "theme", "view")
 CACHE = "public, max-age=86400"
 Text = Annotated[str | None, Query()]
 InputSize = Annotated[
     str, Query(description="5 or 5,5; every other field of GET /api/trace may follow")
+]
+ViewParam = Annotated[
+    str | None, Query(description="canvas (default), scatter, matrix or overlap, as on the page")
 ]
 
 
@@ -38,67 +47,107 @@ def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
 def _whole(field: str, text: str | None, default: int) -> int:
     if text is None:
         return default
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ConfigError(field, f'{field} must be a whole number, got "{text}"') from None
+    stripped = text.strip()
+    if not stripped.isascii() or not stripped.lstrip("-").isdigit():
+        raise ConfigError(field, "not_a_whole_number", field=field, value=text[:60])
+    return int(stripped)
 
 
-def _trace(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
-    """The trace of the query's share-link fields, and the render parameters apart."""
-    pairs = request.query_params.multi_items()
+@dataclass(frozen=True)
+class Picture:
+    """A view of the query's layer, the picture parameters, and the name of the file."""
+
+    view: View
+    params: dict[str, str]
+    name: Callable[[str, int | None], str]
+
+
+def picture_size(query: str) -> tuple[int, int]:
+    """Width and height of the first step's picture of a share query (an oEmbed thumbnail);
+    raises ``ConfigError`` when it is too large to draw."""
+    diagram = Diagram(_parse(parse_qsl(query, keep_blank_values=True)).view)
+    return diagram.width, diagram.height
+
+
+def _picture(request: Request) -> Picture:
+    return _parse(request.query_params.multi_items())
+
+
+def _parse(pairs: list[tuple[str, str]]) -> Picture:
     trace_request, flat = request_from_query([(k, v) for k, v in pairs if k not in RENDER_PARAMS])
-    render = {k: v for k, v in pairs if k in RENDER_PARAMS}
-    return run_trace(trace_request, flat), render
+    params = {k: v for k, v in pairs if k in RENDER_PARAMS}
+    view = params.get("view", "canvas")
+    if view not in VIEWS:
+        raise ConfigError(
+            "view", "not_a_choice", field="view", choices=", ".join(VIEWS), value=view[:60]
+        )
+    config = config_of(trace_request)
+    if view == "matrix":
+        limits.check_matrix(config)
+    result, _ = compute(config, trace_request, flat)
+    op = str(getattr(trace_request, "op", "conv"))
+    padding = trace_request.padding if isinstance(trace_request.padding, str) else None
+    return Picture(
+        make_view(result, view, op),
+        params,
+        lambda extension, step: filename(config, extension, view, step, padding, op),
+    )
 
 
-def _step(trace: dict[str, Any], text: str | None) -> int:
+def _step(view: View, text: str | None) -> int:
     step = _whole("step", text, 0)
-    last = len(trace["steps"]) - 1
+    last = view.count - 1
     if not 0 <= step <= last:
-        raise ConfigError("step", f"step must be between 0 and {last} (one per output cell)")
+        raise ConfigError("step", "step_out_of_range", value=step, last=last)
     return step
 
 
 async def _respond(
-    request: Request, media_type: str, draw: Callable[[dict[str, Any], dict[str, str]], bytes]
+    request: Request, media_type: str, draw: Callable[[Picture], tuple[bytes, str]]
 ) -> Response:
-    body = await run_in_threadpool(lambda: draw(*_trace(request)))
-    return Response(body, media_type=media_type, headers={"Cache-Control": CACHE})
+    body, name = await run_in_threadpool(lambda: draw(_picture(request)))
+    headers = {"Cache-Control": CACHE, "Content-Disposition": f'inline; filename="{name}"'}
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _still(
+    extension: str, render: Callable[[View, int, str], bytes]
+) -> Callable[[Picture], tuple[bytes, str]]:
+    def draw(p: Picture) -> tuple[bytes, str]:
+        step = _step(p.view, p.params.get("step"))
+        return render(p.view, step, p.params.get("theme", "light")), p.name(extension, step)
+
+    return draw
+
+
+def _animation(p: Picture) -> tuple[bytes, str]:
+    fps = _whole("fps", p.params.get("fps"), 2)
+    return render_gif(p.view, fps, p.params.get("theme", "light")), p.name("gif", None)
 
 
 @router.get("/render.svg", response_class=Response, responses=_responses("image/svg+xml"))
 async def get_render_svg(
-    request: Request, input_size: InputSize, step: Text = None, theme: Text = None
-) -> Response:
-    """One step of the diagram as a standalone SVG (readable without JavaScript)."""
-    return await _respond(
-        request,
-        "image/svg+xml",
-        lambda t, r: render_svg(t, _step(t, r.get("step")), r.get("theme", "light")),
-    )
+    request: Request, input_size: InputSize, view: ViewParam = None, step: Text = None,
+    theme: Text = None,
+) -> Response:  # fmt: skip
+    """One step of a view as a standalone SVG (readable without JavaScript)."""
+    return await _respond(request, "image/svg+xml", _still("svg", render_svg))
 
 
 @router.get("/render.png", response_class=Response, responses=_responses("image/png"))
 async def get_render_png(
-    request: Request, input_size: InputSize, step: Text = None, theme: Text = None
-) -> Response:
-    """One step of the diagram as a PNG: the SVG's picture, rasterised."""
-    return await _respond(
-        request,
-        "image/png",
-        lambda t, r: render_png(t, _step(t, r.get("step")), r.get("theme", "light")),
-    )
+    request: Request, input_size: InputSize, view: ViewParam = None, step: Text = None,
+    theme: Text = None,
+) -> Response:  # fmt: skip
+    """One step of a view as a PNG: the SVG's picture, rasterised."""
+    return await _respond(request, "image/png", _still("png", render_png))
 
 
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
 async def get_render_gif(
-    request: Request, input_size: InputSize, fps: Text = None, theme: Text = None
-) -> Response:
-    """The whole trace as an animated GIF: one frame per step, looping forever, ``fps``
-    frames a second (1 to max_gif_fps, default 2)."""
-    return await _respond(
-        request,
-        "image/gif",
-        lambda t, r: render_gif(t, _whole("fps", r.get("fps"), 2), r.get("theme", "light")),
-    )
+    request: Request, input_size: InputSize, view: ViewParam = None, fps: Text = None,
+    theme: Text = None,
+) -> Response:  # fmt: skip
+    """Every step of a view as an animated GIF, looping forever, ``fps`` frames a second
+    (1 to max_gif_fps, default 2)."""
+    return await _respond(request, "image/gif", _animation)
