@@ -7,7 +7,7 @@ that picks colours on its own.
 >>> LOOKS["light"].cells["zero"].pattern, LOOKS["light"].cells["padding"].dash
 ('hatch', True)
 >>> shaded(LOOKS["light"], "#ffffff")
-'#8890a7'
+'#939baf'
 """
 
 import json
