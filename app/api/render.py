@@ -16,17 +16,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from app import limits
-from app.api.query import request_from_query
-from app.arithmetic.errors import ConfigError
-from app.render import VIEWS, filename, make_view, render_gif, render_png, render_svg
+from app.fields import FIELDS, PICTURE
+from app.limits import check_matrix, check_picture
+from app.query import Pairs, parse_param, request_from_query, single
+from app.render import filename, make_view, render_gif, render_png, render_svg, step_count
 from app.render.scene import Diagram
 from app.render.views import View
 from app.schemas import ErrorResponse
 from app.tracing import compute, config_of
 
 router = APIRouter(prefix="/api", tags=["render"])
-RENDER_PARAMS = ("step", "fps", "theme", "view")
 CACHE = "public, max-age=86400"
 Text = Annotated[str | None, Query()]
 InputSize = Annotated[
@@ -44,22 +43,39 @@ def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _whole(field: str, text: str | None, default: int) -> int:
-    if text is None:
-        return default
-    stripped = text.strip()
-    if not stripped.isascii() or not stripped.lstrip("-").isdigit():
-        raise ConfigError(field, "not_a_whole_number", field=field, value=text[:60])
-    return int(stripped)
-
-
 @dataclass(frozen=True)
 class Picture:
-    """A view of the query's layer, the picture parameters, and the name of the file."""
+    """A render query, checked: the view to draw, the picture's own parameters, its file name."""
 
     view: View
-    params: dict[str, str]
+    step: int
+    fps: int
+    theme: str
     name: Callable[[str, int | None], str]
+
+
+def _parse(pairs: Pairs, animated: bool = False) -> Picture:
+    """Every parameter checked (once each, known, within its limit) before any drawing."""
+    params = single(pairs, [*FIELDS, *PICTURE])
+    own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
+           if name in PICTURE}  # fmt: skip
+    trace_request, flat = request_from_query(params)
+    config = config_of(trace_request)
+    view, op = own.get("view", "canvas"), trace_request.op
+    step, fps = own.get("step", 0), own.get("fps", 2)
+    count = step_count(config, view, op)
+    check_picture(count, step=None if animated else step, fps=fps if animated else None)
+    if view == "matrix":
+        check_matrix(config)
+    result, _ = compute(config, trace_request, flat)
+    padding = trace_request.padding if isinstance(trace_request.padding, str) else None
+    return Picture(
+        make_view(result, view, op),
+        step,
+        fps,
+        own.get("theme", "light"),
+        lambda extension, shown: filename(config, extension, view, shown, padding, op),
+    )
 
 
 def picture_size(query: str) -> tuple[int, int]:
@@ -69,60 +85,13 @@ def picture_size(query: str) -> tuple[int, int]:
     return diagram.width, diagram.height
 
 
-def _picture(request: Request) -> Picture:
-    return _parse(request.query_params.multi_items())
-
-
-def _parse(pairs: list[tuple[str, str]]) -> Picture:
-    trace_request, flat = request_from_query([(k, v) for k, v in pairs if k not in RENDER_PARAMS])
-    params = {k: v for k, v in pairs if k in RENDER_PARAMS}
-    view = params.get("view", "canvas")
-    if view not in VIEWS:
-        raise ConfigError(
-            "view", "not_a_choice", field="view", choices=", ".join(VIEWS), value=view[:60]
-        )
-    config = config_of(trace_request)
-    if view == "matrix":
-        limits.check_matrix(config)
-    result, _ = compute(config, trace_request, flat)
-    op = str(getattr(trace_request, "op", "conv"))
-    padding = trace_request.padding if isinstance(trace_request.padding, str) else None
-    return Picture(
-        make_view(result, view, op),
-        params,
-        lambda extension, step: filename(config, extension, view, step, padding, op),
-    )
-
-
-def _step(view: View, text: str | None) -> int:
-    step = _whole("step", text, 0)
-    last = view.count - 1
-    if not 0 <= step <= last:
-        raise ConfigError("step", "step_out_of_range", value=step, last=last)
-    return step
-
-
 async def _respond(
     request: Request, media_type: str, draw: Callable[[Picture], tuple[bytes, str]]
 ) -> Response:
-    body, name = await run_in_threadpool(lambda: draw(_picture(request)))
+    pairs, animated = request.query_params.multi_items(), media_type == "image/gif"
+    body, name = await run_in_threadpool(lambda: draw(_parse(pairs, animated)))
     headers = {"Cache-Control": CACHE, "Content-Disposition": f'inline; filename="{name}"'}
     return Response(body, media_type=media_type, headers=headers)
-
-
-def _still(
-    extension: str, render: Callable[[View, int, str], bytes]
-) -> Callable[[Picture], tuple[bytes, str]]:
-    def draw(p: Picture) -> tuple[bytes, str]:
-        step = _step(p.view, p.params.get("step"))
-        return render(p.view, step, p.params.get("theme", "light")), p.name(extension, step)
-
-    return draw
-
-
-def _animation(p: Picture) -> tuple[bytes, str]:
-    fps = _whole("fps", p.params.get("fps"), 2)
-    return render_gif(p.view, fps, p.params.get("theme", "light")), p.name("gif", None)
 
 
 @router.get("/render.svg", response_class=Response, responses=_responses("image/svg+xml"))
@@ -131,7 +100,11 @@ async def get_render_svg(
     theme: Text = None,
 ) -> Response:  # fmt: skip
     """One step of a view as a standalone SVG (readable without JavaScript)."""
-    return await _respond(request, "image/svg+xml", _still("svg", render_svg))
+    return await _respond(
+        request,
+        "image/svg+xml",
+        lambda p: (render_svg(p.view, p.step, p.theme), p.name("svg", p.step)),
+    )
 
 
 @router.get("/render.png", response_class=Response, responses=_responses("image/png"))
@@ -140,7 +113,9 @@ async def get_render_png(
     theme: Text = None,
 ) -> Response:  # fmt: skip
     """One step of a view as a PNG: the SVG's picture, rasterised."""
-    return await _respond(request, "image/png", _still("png", render_png))
+    return await _respond(
+        request, "image/png", lambda p: (render_png(p.view, p.step, p.theme), p.name("png", p.step))
+    )
 
 
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
@@ -150,4 +125,6 @@ async def get_render_gif(
 ) -> Response:  # fmt: skip
     """Every step of a view as an animated GIF, looping forever, ``fps`` frames a second
     (1 to max_gif_fps, default 2)."""
-    return await _respond(request, "image/gif", _animation)
+    return await _respond(
+        request, "image/gif", lambda p: (render_gif(p.view, p.fps, p.theme), p.name("gif", None))
+    )

@@ -721,5 +721,21 @@ VIEW_CLASSES: dict[str, type[View]] = {
 }
 
 
+def step_count(config: ConvConfig, view: str = "canvas", op: str = "conv") -> int:
+    """How many steps ``view`` has, before anything is traced: one per output cell (canvas,
+    matrix), per input cell (scatter), per spatial output cell (overlap).
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([5, 5], stride=2, padding=1, in_channels=2, out_channels=3)
+    >>> [step_count(c, v) for v in VIEWS]
+    [27, 50, 27, 9]
+    """
+    if view == "scatter":
+        return config.in_channels * prod(config.input_size)
+    if view == "overlap":
+        return prod(config.output_size)
+    return config.out_channels * prod(config.output_size)
+
+
 def make_view(trace: Trace, view: str = "canvas", op: str = "conv") -> View:
     return VIEW_CLASSES[view](Reader(trace, op))
