@@ -70,7 +70,7 @@ def _parse(pairs: Pairs, animated: bool = False) -> Picture:
     result, _ = compute(config, trace_request, flat)
     padding = trace_request.padding if isinstance(trace_request.padding, str) else None
     return Picture(
-        make_view(result, view, op),
+        make_view(result, view, op, padding),
         step,
         fps,
         own.get("theme", "light"),

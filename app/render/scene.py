@@ -116,7 +116,12 @@ class Diagram:
         bottom = 18 + MATH_LINES * MATH_LINE + 12 + 2 * 22 + MARGIN
         if self.view.bracket and not self.vertical:
             bottom += BRACKET
-        if self.vertical:
+        matrix = self.view.name == "matrix"
+        if matrix:  # x as a row above C, its columns under x's cells; y beside C's rows
+            x, c, y = self.grids
+            columns, rows = c.cols + y.cols, x.rows + c.rows
+            fixed_x, fixed_y = 2 * GAP + OPERATOR, GAP + self.caption_h
+        elif self.vertical:
             columns, rows = max(g.cols for g in self.grids), sum(g.rows for g in self.grids)
             fixed_x, fixed_y = 0, (len(self.grids) - 1) * (GAP + self.caption_h)
         else:
@@ -146,10 +151,17 @@ class Diagram:
         left = (self.width - grids_width) // 2
         self.positions: list[tuple[int, int]] = []
         self.operators: list[tuple[int, int, str]] = []
-        if self.vertical:
+        if matrix:
+            x_top, c_top = top, top + x.rows * cell + GAP + self.caption_h
+            right = left + c.cols * cell + GAP
+            self.positions = [(left, x_top), (left, c_top), (right + OPERATOR + GAP, c_top)]
+            self.operators.append((right + OPERATOR // 2, c_top + c.rows * cell // 2, "="))
+            grids_bottom = c_top + c.rows * cell
+        elif self.vertical:
             y = top
-            for grid in self.grids:
-                self.positions.append((left, y))
+            shifted, columns_right = self.view.shift
+            for g, grid in enumerate(self.grids):
+                self.positions.append((left + (columns_right * cell if g == shifted else 0), y))
                 y += grid.rows * cell + GAP + self.caption_h
             grids_bottom = y - GAP - self.caption_h
         else:

@@ -107,7 +107,7 @@ def layer_name(config: ConvConfig, op: str = "conv") -> str:
     return f"ConvTranspose{n}d" if config.transposed else f"Conv{n}d"
 
 
-def title(config: ConvConfig, op: str = "conv") -> str:
+def title(config: ConvConfig, op: str = "conv", padding_name: str | None = None) -> str:
     """The layer and its configuration in the API's words, channels in the shapes.
 
     >>> from app.arithmetic.config import build_config
@@ -123,7 +123,9 @@ def title(config: ConvConfig, op: str = "conv") -> str:
     if any(s > 1 for s in config.stride):
         parts.append(f"stride {_per_dim(config.stride)}")
     pads = config.padding
-    if any(b or a for b, a in pads):
+    if padding_name is not None and padding_name != "valid":
+        parts.append(f"padding {padding_name}")
+    elif any(b or a for b, a in pads):
         if all(b == a for b, a in pads):
             parts.append(f"padding {_per_dim(tuple(b for b, _ in pads))}")
         else:
@@ -143,9 +145,10 @@ def title(config: ConvConfig, op: str = "conv") -> str:
 class Reader:
     """A trace seen in two dimensions (a 1-D trace is one row), with lookups by index."""
 
-    def __init__(self, trace: Trace, op: str = "conv"):
+    def __init__(self, trace: Trace, op: str = "conv", padding_name: str | None = None):
         self.trace = trace
         self.op = op
+        self.padding_name = padding_name
         config = trace.config
         self.config = config
         self.one_d = config.ndim == 1
@@ -227,10 +230,11 @@ class View(ABC):
     count: int  # steps
     caption_lines = 2
     bracket: tuple[int, int] | None = None  # grids spanned by the group bracket
+    shift: tuple[int, int] = (0, 0)  # (grid, columns): a 1-D grid drawn that far to the right
 
     def __init__(self, reader: Reader):
         self.r = reader
-        self.title = title(reader.config, reader.op)
+        self.title = title(reader.config, reader.op, reader.padding_name)
         self._bases: dict[int, dict[Key, Cell]] = {}
 
     @property
@@ -306,6 +310,11 @@ class CanvasView(View):
         self.count = len(reader.steps)
         if reader.config.groups > 1 and not self.pool:
             self.bracket = (0, self.drawn - 1)
+        axis = reader.axes[1]
+        if reader.one_d and not axis.transposed and axis.stride == 1:
+            # each output under the last input its window reads: the time step it belongs to
+            # (causal padding puts output t under input t)
+            self.shift = (self.output_grid, axis.k_eff - 1)
 
     def phase(self, step: int) -> int:
         return self.r.out(step)[0]
@@ -578,7 +587,6 @@ class MatrixView(View):
     """``y = C·x``: the layer as a matrix (``Cᵀ`` for a transposed layer); a step is a row."""
 
     name = "matrix"
-    caption_lines = 1
 
     def __init__(self, reader: Reader):
         super().__init__(reader)
@@ -586,9 +594,8 @@ class MatrixView(View):
         self.matrix = matrix
         rows, cols = matrix.shape
         self.parts = [
+            Grid("input", 1, cols),
             Grid("matrix", rows, cols),
-            "×",
-            Grid("input", cols, 1),
             "=",
             Grid("output", rows, 1),
         ]
@@ -602,9 +609,9 @@ class MatrixView(View):
                 if value == 0
                 else ("matrix_positive" if value > 0 else "matrix_negative")
             )
-            cells[0, row, col] = Cell(kind, "" if value == 0 else number(value))
+            cells[1, row, col] = Cell(kind, "" if value == 0 else number(value))
         for col, value in enumerate(self.r.input.ravel()):
-            cells[1, col, 0] = Cell("input", number(value))
+            cells[0, 0, col] = Cell("input", number(value))
         for row in range(self.matrix.shape[0]):
             cells[2, row, 0] = Cell("output_empty")
         return cells
@@ -612,16 +619,20 @@ class MatrixView(View):
     def captions(self, phase: int) -> list[str]:
         rows, cols = self.matrix.shape
         name = "Cᵀ" if self.r.config.transposed else "C"
-        return [f"{name} ({rows}×{cols})", "input x", "output y"]
+        return [
+            "input x, flattened: each column of the matrix reads the cell above it",
+            f"{name} ({rows}×{cols}): one row per output cell",
+            "output y",
+        ]
 
     def changes(self, step: int) -> dict[Key, Cell]:
         base = self.base(0)
         output = self.r.output.ravel()
         cells: dict[Key, Cell] = {}
         for col in range(self.matrix.shape[1]):
-            cells[0, step, col] = replace(base[0, step, col], shade=True)
+            cells[1, step, col] = replace(base[1, step, col], shade=True)
             if self.matrix[step, col] != 0:
-                cells[1, col, 0] = replace(base[1, col, 0], shade=True)
+                cells[0, 0, col] = replace(base[0, 0, col], shade=True)
         for row in range(step):
             cells[2, row, 0] = Cell("output", number(output[row]))
         cells[2, step, 0] = Cell("output_current", number(output[step]))
@@ -637,7 +648,10 @@ class MatrixView(View):
             o = step // self.r.out_cells
             terms.append(f"{number(self.r.bias[o])} (bias)")
         value = float(self.r.output.ravel()[step])
-        return Sum(f"y[{step}] = row {step} of C · x = ", terms or ["0"], f" = {number(value)}")
+        name = "Cᵀ" if self.r.config.transposed else "C"
+        return Sum(
+            f"y[{step}] = row {step} of {name} · x = ", terms or ["0"], f" = {number(value)}"
+        )
 
     def legend(self) -> list[tuple[Cell, str]]:
         return [
@@ -737,5 +751,8 @@ def step_count(config: ConvConfig, view: str = "canvas", op: str = "conv") -> in
     return config.out_channels * prod(config.output_size)
 
 
-def make_view(trace: Trace, view: str = "canvas", op: str = "conv") -> View:
-    return VIEW_CLASSES[view](Reader(trace, op))
+def make_view(
+    trace: Trace, view: str = "canvas", op: str = "conv", padding_name: str | None = None
+) -> View:
+    """The ``view`` of ``trace``; ``padding_name`` ("same"…) is how the request named it."""
+    return VIEW_CLASSES[view](Reader(trace, op, padding_name))

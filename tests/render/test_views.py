@@ -127,13 +127,13 @@ def test_matrix_view_lights_a_row_and_the_input_cells_of_its_window() -> None:
     trace = traced(input_size=[4, 4], kernel_size=3, seed=3)
     view = make_view(trace, "matrix")
     assert isinstance(view, MatrixView)
-    assert view.count == 4 and view.grids[0].rows == 4 and view.grids[0].cols == 16
+    assert view.count == 4 and view.grids[1].rows == 4 and view.grids[1].cols == 16
     cells = view.cells(3)  # output (1, 1): window rows 1..3, columns 1..3 (SPEC anchor)
     w = trace.weight[0, 0]
     expected = {r * 4 + c for r in range(1, 4) for c in range(1, 4) if w[r - 1, c - 1] != 0}
-    lit = {row for (g, row, _), cell in cells.items() if g == 1 and cell.shade}
+    lit = {col for (g, _, col), cell in cells.items() if g == 0 and cell.shade}
     assert lit == expected
-    assert {col for (g, row, col), cell in cells.items() if g == 0 and cell.shade} == set(range(16))
+    assert {col for (g, row, col), cell in cells.items() if g == 1 and cell.shade} == set(range(16))
     assert cells[2, 3, 0].kind == "output_current"
 
 
