@@ -118,8 +118,8 @@ class Diagram:
             bottom += BRACKET
         matrix = self.view.name == "matrix"
         if matrix:  # x as a row above C, its columns under x's cells; y beside C's rows
-            x, c, y = self.grids
-            columns, rows = c.cols + y.cols, x.rows + c.rows
+            row_x, matrix_c, column_y = self.grids
+            columns, rows = matrix_c.cols + column_y.cols, row_x.rows + matrix_c.rows
             fixed_x, fixed_y = 2 * GAP + OPERATOR, GAP + self.caption_h
         elif self.vertical:
             columns, rows = max(g.cols for g in self.grids), sum(g.rows for g in self.grids)
@@ -152,11 +152,11 @@ class Diagram:
         self.positions: list[tuple[int, int]] = []
         self.operators: list[tuple[int, int, str]] = []
         if matrix:
-            x_top, c_top = top, top + x.rows * cell + GAP + self.caption_h
-            right = left + c.cols * cell + GAP
-            self.positions = [(left, x_top), (left, c_top), (right + OPERATOR + GAP, c_top)]
-            self.operators.append((right + OPERATOR // 2, c_top + c.rows * cell // 2, "="))
-            grids_bottom = c_top + c.rows * cell
+            c_top = top + row_x.rows * cell + GAP + self.caption_h
+            right = left + matrix_c.cols * cell + GAP
+            self.positions = [(left, top), (left, c_top), (right + OPERATOR + GAP, c_top)]
+            self.operators.append((right + OPERATOR // 2, c_top + matrix_c.rows * cell // 2, "="))
+            grids_bottom = c_top + matrix_c.rows * cell
         elif self.vertical:
             y = top
             shifted, columns_right = self.view.shift
