@@ -209,7 +209,9 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
 
 
 async def config_error(request: Request, exc: ConfigError) -> Response:
-    return refusal(422, [item([_where(request), exc.field], exc.type, field=exc.field, **exc.ctx)])
+    return refusal(
+        422, [item([_where(request), exc.field], exc.type, **{"field": exc.field, **exc.ctx})]
+    )
 
 
 class Intake:

@@ -1,6 +1,6 @@
-"""What a picture of the canvas needs from the geometry: what each canvas cell holds, where a
-window's kernel cells sit, and which input channels (with which weight slice) feed an output
-channel. Pure functions of ``Axis`` / ``ConvConfig``; pictures and pages only read them.
+"""What a picture of the canvas needs from the geometry beyond the trace's real taps: what
+each canvas cell holds and where every kernel cell of a window sits, padding and inserted
+zeros included. Pure functions of ``Axis``; pictures only read them.
 
 The canvas is SPEC.md's ("API contract", ``canvas``): input index ``i`` sits at
 ``origin + i·step``; a canvas cell between two input cells is an inserted zero, one outside
@@ -9,7 +9,6 @@ the input's span is padding.
 
 from typing import Literal
 
-from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
 
 CellKind = Literal["input", "zero", "padding"]
@@ -61,25 +60,3 @@ def window(axis: Axis, out_index: int) -> list[tuple[int, int]]:
     anchor = out_index * axis.window_stride
     k = axis.kernel_size
     return [(i, anchor + axis.dilation * (k - 1 - i if axis.transposed else i)) for i in range(k)]
-
-
-def channel_taps(config: ConvConfig, out_channel: int) -> list[tuple[int, int, int]]:
-    """``(input_channel, w0, w1)`` for every input channel output channel ``out_channel``
-    reads, with the weight's first two indices (PyTorch's layouts: ``[out, in/groups, …]``,
-    transposed ``[in, out/groups, …]``).
-
-    >>> from app.arithmetic.config import build_config
-    >>> grouped = build_config([4, 4], in_channels=4, out_channels=6, groups=2)
-    >>> channel_taps(grouped, 4)
-    [(2, 4, 0), (3, 4, 1)]
-    >>> channel_taps(build_config([4, 4], in_channels=4, out_channels=6, groups=2,
-    ...                           transposed=True), 4)
-    [(2, 2, 1), (3, 3, 1)]
-    """
-    cin_g = config.in_channels // config.groups
-    cout_g = config.out_channels // config.groups
-    group = out_channel // cout_g
-    channels = range(group * cin_g, (group + 1) * cin_g)
-    if config.transposed:
-        return [(c, c, out_channel - group * cout_g) for c in channels]
-    return [(c, out_channel, c - group * cin_g) for c in channels]

@@ -109,10 +109,10 @@ def gif_diagram(view: View, fps: int, theme: str, limits: Limits = LIMITS) -> Di
     """The layout with the largest cells whose frames fit the GIF limits; refuse (naming the
     limit) when even the smallest cells do not, before anything is drawn."""
     if fps < 1:
-        raise ConfigError("fps", "too_small", field="fps", minimum=1, value=fps)
+        raise ConfigError("fps", "too_small", minimum=1, value=fps)
     if fps > limits.max_gif_fps:
         raise ConfigError(
-            "fps", "above_limit", field="fps", value=fps, limit=limits.max_gif_fps,
+            "fps", "above_limit", value=fps, limit=limits.max_gif_fps,
             limit_name="max_gif_fps",
         )  # fmt: skip
     frames = view.count

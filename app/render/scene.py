@@ -92,9 +92,7 @@ class Diagram:
         self, view: View, theme: str = "light", limits: Limits = LIMITS, cell_max: int = CELL_MAX
     ):
         if theme not in LOOKS:
-            raise ConfigError(
-                "theme", "not_a_choice", field="theme", choices=", ".join(LOOKS), value=theme[:60]
-            )
+            raise ConfigError("theme", "not_a_choice", choices=", ".join(LOOKS), value=theme[:60])
         self.view = view
         self.look: Look = LOOKS[theme]
         self.vertical = view.r.one_d and view.name != "matrix"

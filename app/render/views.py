@@ -21,15 +21,15 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import product
 from math import prod
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
-from app.arithmetic.canvas import CellKind, canvas_cell, channel_taps, combine, window
+from app.arithmetic.canvas import CellKind, canvas_cell, combine, window
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
-from app.arithmetic.trace import Trace
+from app.arithmetic.trace import TapTable, Trace, tap_table
 
 ViewName = Literal["canvas", "scatter", "matrix", "overlap"]
 VIEWS: tuple[str, ...] = ("canvas", "scatter", "matrix", "overlap")
@@ -175,26 +175,43 @@ class Reader:
     def _two(self, values: tuple[int, ...]) -> tuple[int, int]:
         return (1, values[0]) if self.one_d else (values[0], values[1])
 
+    @cached_property
+    def table(self) -> TapTable:
+        """Every tap in step order (the engine's product of axes and channel taps)."""
+        return tap_table(self.trace)
+
     @property
-    def steps(self) -> list[dict[str, Any]]:
-        return self.trace.steps
+    def count(self) -> int:
+        """Steps of the trace: one per output cell, output channel first."""
+        return self.config.out_channels * self.out_cells
 
     def out(self, step: int) -> tuple[int, int, int]:
         """(channel, row, column) of the output cell of ``step``."""
-        o, *position = self.steps[step]["output"]
-        return (o, 0, position[0]) if self.one_d else (o, position[0], position[1])
+        o, y, x = np.unravel_index(step, self.output.shape)
+        return int(o), int(y), int(x)
+
+    def channel_taps(self, o: int) -> list[tuple[int, int, int]]:
+        """``(c, w0, w1)``: the input channels output channel ``o`` reads, and its weight slices."""
+        return [(int(c), int(w0), int(w1)) for c, w0, w1 in self.trace.channel_taps[o]]
+
+    def lift_taps(self, a: int, b: int) -> list[tuple[int, int, int, int, int, int, int]]:
+        """Rows ``a:b`` of the tap table as ``(c, iy, ix, w0, w1, ky, kx)``."""
+        x, w = self.table.input[:, a:b], self.table.weight[:, a:b]
+        if self.one_d:
+            zeros = np.zeros((1, b - a), dtype=np.int64)
+            x = np.concatenate([x[:1], zeros, x[1:]])
+            w = np.concatenate([w[:2], zeros, w[2:]])
+        rows: list[tuple[int, int, int, int, int, int, int]] = [
+            (c, iy, ix, w0, w1, ky, kx)
+            for c, iy, ix, w0, w1, ky, kx in np.concatenate([x, w]).T.tolist()
+        ]
+        return rows
 
     def taps(self, step: int) -> list[tuple[int, int, int, int, int, int, int]]:
         """``(c, iy, ix, w0, w1, ky, kx)`` of each tap of ``step``, in the order the picture
         reads: channel, then row, then column of the input."""
-        found = []
-        for x_index, w_index in self.steps[step]["taps"]:
-            c, *position = x_index
-            w0, w1, *kernel = w_index
-            iy, ix = (0, position[0]) if self.one_d else (position[0], position[1])
-            ky, kx = (0, kernel[0]) if self.one_d else (kernel[0], kernel[1])
-            found.append((c, iy, ix, w0, w1, ky, kx))
-        return sorted(found)
+        start = self.table.start
+        return sorted(self.lift_taps(int(start[step]), int(start[step + 1])))
 
     def where(self, o: int, y: int, x: int, channels: bool) -> str:
         position = [x] if self.one_d else [y, x]
@@ -307,7 +324,7 @@ class CanvasView(View):
         oh, ow = reader.output.shape[1:]
         self.parts = [*canvases, *kernels, "→", Grid("output", oh, ow)]
         self.output_grid = len(self.grids) - 1
-        self.count = len(reader.steps)
+        self.count = reader.count
         if reader.config.groups > 1 and not self.pool:
             self.bracket = (0, self.drawn - 1)
         axis = reader.axes[1]
@@ -322,7 +339,7 @@ class CanvasView(View):
     def channels(self, o: int) -> list[tuple[int, int, int]]:
         if self.pool:
             return [(o, o, 0)]  # pooling: output channel o reads input channel o
-        return channel_taps(self.r.config, o)[: self.drawn]
+        return self.r.channel_taps(o)[: self.drawn]
 
     def _base(self, phase: int) -> dict[Key, Cell]:
         r = self.r
@@ -464,25 +481,20 @@ class ScatterView(View):
 
     def _contributions(self) -> None:
         """Every tap, inverted: which output cell each input cell adds into, with what weight,
-        as arrays sorted by the input cell's step (read from the trace's steps)."""
+        sorted by the input cell's step (the engine's tap table, reordered)."""
         r = self.r
-        rows = []
+        table = r.table
         ih, iw = r.input.shape[1:]
-        oh, ow = r.output.shape[1:]
-        for s in range(len(r.steps)):
-            o, y, x = r.out(s)
-            for c, iy, ix, w0, w1, ky, kx in r.taps(s):
-                rows.append((c * ih * iw + iy * iw + ix, o * oh * ow + y * ow + x, w0, w1, ky, kx))
-        table = np.array(rows, dtype=np.int64).reshape(-1, 6)
-        table = table[np.argsort(table[:, 0], kind="stable")]
-        self.table = table
-        assert r.weight is not None
-        weights = r.weight[table[:, 2], table[:, 3], table[:, 4], table[:, 5]]
-        self.adds = r.input.ravel()[table[:, 0]] * weights
-        self.weights = weights
+        a, b = 0, len(table.step)
+        rows = np.array(r.lift_taps(a, b), dtype=np.int64).reshape(-1, 7)
+        flat_in = rows[:, 0] * ih * iw + rows[:, 1] * iw + rows[:, 2]
+        order = np.argsort(flat_in, kind="stable")
+        self.table = np.stack([flat_in[order], table.step[order]], axis=1)
+        self.weights = r.trace.weight[tuple(table.weight[:, order])]
+        self.adds = r.input.ravel()[self.table[:, 0]] * self.weights
         start = np.zeros(r.output.size)
         if r.bias is not None:
-            start += np.repeat(r.bias, oh * ow)
+            start += np.repeat(r.bias, r.out_cells)
         self.start = start
 
     def phase(self, step: int) -> int:
@@ -492,7 +504,7 @@ class ScatterView(View):
         """``(o, w0, w1)`` of the output channels input channel ``c`` feeds (drawn ones)."""
         found = []
         for o in range(self.r.config.out_channels):
-            for c2, w0, w1 in channel_taps(self.r.config, o):
+            for c2, w0, w1 in self.r.channel_taps(o):
                 if c2 == c:
                     found.append((o, w0, w1))
         return found[: self.drawn]
@@ -674,16 +686,14 @@ class OverlapView(View):
         oh, ow = reader.output.shape[1:]
         self.parts = [Grid("canvas", ch, cw), "→", Grid("output", oh, ow)]
         self.count = reader.out_cells
-        # real input cells (of one input channel) under each window, read from the taps
-        spatial = [len(reader.steps[s]["taps"]) for s in range(reader.out_cells)]
-        per_channel = reader.cin_g if reader.op == "conv" else 1
-        self.counts = np.array(spatial).reshape(oh, ow) // per_channel
+        # real input cells (of one input channel) under each window: the engine's overlap
+        self.counts = reader.trace.overlap.reshape(oh, ow)
         self.most = int(self.counts.max()) if self.counts.size else 0
 
     def _base(self, phase: int) -> dict[Key, Cell]:
         r = self.r
         cells: dict[Key, Cell] = {}
-        c = channel_taps(r.config, 0)[0][0] if r.op == "conv" else 0
+        c = r.channel_taps(0)[0][0] if r.op == "conv" else 0
         for cy, cx in product(*map(range, self._canvas_size)):
             kind, iy, ix = r.canvas(cy, cx)
             if kind == "input":
