@@ -381,7 +381,7 @@ class CanvasView(View):
         if not self.pool:
             flipped = " · rotated 180°" if config.transposed else ""
             for _, w0, w1 in channels:
-                name = f"kernel w[{w0}][{w1}]" if many_in or many_out else "kernel"
+                name = f"kernel · w[{w0}][{w1}]" if many_in or many_out else "kernel"
                 found.append(name + flipped)
         found.append(f"output · channel {phase}" if many_out else "output")
         return found
@@ -530,7 +530,7 @@ class ScatterView(View):
         fed = self.fed(phase)
         many = config.in_channels > 1 or config.out_channels > 1
         found = [f"input · channel {phase}" if config.in_channels > 1 else "input"]
-        found += [f"kernel w[{w0}][{w1}]" if many else "kernel" for _, w0, w1 in fed]
+        found += [f"kernel · w[{w0}][{w1}]" if many else "kernel" for _, w0, w1 in fed]
         found += [f"output · channel {o}" if config.out_channels > 1 else "output" for o, *_ in fed]
         return found
 
