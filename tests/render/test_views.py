@@ -151,3 +151,31 @@ def test_overlap_counts_match_a_transposed_convolution_of_ones(
     assert counts == expected[0, 0].int().tolist()
     inner = np.array(counts)[2:-2, 2:-2]  # away from the border
     assert (len(np.unique(inner)) == 1) == even  # k4/s2 even, k3/s2 the checkerboard
+
+
+def test_max_pooling_marks_the_largest_input_of_each_window() -> None:
+    # the view reads the window from the canvas and marks its largest real input cell;
+    # the expected cell comes from numpy on the padded input (SPEC: max_pool pads with −∞)
+    trace = traced(input_size=[5, 5], stride=2, padding=1, seed=7)
+    view = make_view(trace, op="max_pool")
+    assert isinstance(view, CanvasView)
+    assert len(view.grids) == 2  # no kernel grid: pooling has no weights
+    padded = np.pad(trace.input[0], 1, constant_values=-np.inf)
+    for step in range(view.count):
+        _, y, x = view.r.out(step)
+        window = padded[2 * y : 2 * y + 3, 2 * x : 2 * x + 3]
+        marked = [rc for rc, cell in canvas(view, step).items() if cell.mark]
+        assert len(marked) == 1
+        (r, c) = marked[0]
+        assert padded[r, c] == window.max()
+        assert 2 * y <= r < 2 * y + 3 and 2 * x <= c < 2 * x + 3
+    assert view.arithmetic(0).head.endswith("max(")
+
+
+def test_one_d_outputs_sit_under_the_time_step_they_belong_to() -> None:
+    # causal (Keras): d·(k − 1) = 2 of padding before; output t is under input t, i.e. under
+    # canvas column t + 2, the last cell its window reads
+    trace = traced(input_size=[8], kernel_size=2, dilation=2, padding="causal")
+    view = make_view(trace, padding_name="causal")
+    assert view.shift == (2, 2)  # the output grid (canvas, kernel, output) moves 2 columns
+    assert view.title == "Conv1d: 8 → 8, kernel_size 2, padding causal, dilation 2"
