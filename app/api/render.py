@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from app.fields import FIELDS, PICTURE
+from app.fields import LINK_FIELDS, PICTURE
 from app.limits import check_matrix, check_picture
 from app.query import Pairs, parse_param, request_from_query, single
 from app.render import filename, make_view, render_gif, render_png, render_svg, step_count
@@ -56,7 +56,7 @@ class Picture:
 
 def _parse(pairs: Pairs, animated: bool = False) -> Picture:
     """Every parameter checked (once each, known, within its limit) before any drawing."""
-    params = single(pairs, [*FIELDS, *PICTURE])
+    params = single(pairs, [*LINK_FIELDS, *PICTURE])
     own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
            if name in PICTURE}  # fmt: skip
     trace_request, flat = request_from_query(params)
