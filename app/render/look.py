@@ -4,8 +4,8 @@ The page's CSS variables carry the same colours; a cell's look is decided by its
 (``input``, ``unused``, ``padding``, ``zero``, ``kernel``, ``output``…), never by code
 that picks colours on its own.
 
->>> LOOKS["light"].cells["zero"].pattern, LOOKS["light"].cells["padding"].dash
-('hatch', True)
+>>> LOOKS["light"].cells["zero"].pattern, LOOKS["light"].cells["unused"].pattern
+('hatch', 'dots')
 >>> shaded(LOOKS["light"], "#ffffff")
 '#939baf'
 """
@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from app.paths import STATIC_DIR
 
-Pattern = Literal["hatch", "stripes"]
+Pattern = Literal["hatch", "stripes", "dots"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,10 @@ class Look:
     window_alpha: float
     window_stroke: str
     window_text: str
-    mark_stroke: str
+    marks: dict[str, str]  # outline colour of a picked cell: "max", "now"
     mark_width: int
-    overlap: tuple[str, ...]
+    scales: dict[str, tuple[str, ...]]
+    dark_from: dict[str, int]  # a scale's classes from here on take white text
 
     def __hash__(self) -> int:
         return hash(self.name)
@@ -61,9 +62,10 @@ def _look(name: str, data: dict[str, Any]) -> Look:
         window_alpha=data["window"]["alpha"],
         window_stroke=data["window"]["stroke"],
         window_text=data["window"]["text"],
-        mark_stroke=data["mark"]["stroke"],
+        marks={k: v for k, v in data["mark"].items() if k != "width"},
         mark_width=data["mark"]["width"],
-        overlap=tuple(data["overlap"]),
+        scales={name: tuple(colors) for name, colors in data["scales"].items()},
+        dark_from=data["dark_from"],
     )
 
 
@@ -91,12 +93,25 @@ def shaded(look: Look, color: str) -> str:
     return blend(color, look.window_color, look.window_alpha)
 
 
-def overlap_color(look: Look, count: int, most: int) -> str:
-    """The overlap scale's colour for ``count`` taps when the most is ``most``.
+def scale_class(value: float, least: float, most: float, classes: int) -> int:
+    """The class of ``value`` on a scale of ``classes`` colours, as the page's views pick it:
+    0 for nothing, the least to the most non-zero value spread over classes 1 to the last,
+    all alike: the middle.
 
-    >>> overlap_color(LOOKS["light"], 0, 4), overlap_color(LOOKS["light"], 4, 4)
-    ('#f7fbff', '#08306b')
+    >>> [scale_class(v, 1, 4, 9) for v in (0, 1, 2, 4)], scale_class(2, 2, 2, 9)
+    ([0, 1, 3, 8], 4)
     """
-    if most <= 0:
-        return look.overlap[0]
-    return look.overlap[round(count / most * (len(look.overlap) - 1))]
+    if value == 0:
+        return 0
+    if most == least:
+        return classes // 2
+    return 1 + round((value - least) / (most - least) * (classes - 2))
+
+
+def scale_color(look: Look, scale: str, index: int) -> str:
+    """Colour ``index`` of the look's scale ``scale``.
+
+    >>> scale_color(LOOKS["light"], "overlap", 0)
+    '#ffffd9'
+    """
+    return look.scales[scale][index]

@@ -21,6 +21,7 @@ from app.render.views import Cell, Key, View
 ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
 DASH, DASH_GAP = 4, 3
 HATCH_PERIOD, HATCH_WIDTH = 6, 2
+DOT_PERIOD = 7
 
 
 def _dashed(draw: ImageDraw.ImageDraw, x0: int, y0: int, x1: int, y1: int, color: str) -> None:
@@ -40,8 +41,12 @@ def pattern_mask(pattern: str, w: int, h: int) -> Image.Image:
     """Diagonal lines, ``HATCH_WIDTH`` px every ``HATCH_PERIOD`` px, anchored at the rectangle's
     corner: ``hatch`` rises to the right (45°), ``stripes`` falls (−45°), as the page's CSS."""
     ys, xs = np.mgrid[0:h, 0:w]
-    diagonal = (xs + ys) if pattern == "hatch" else (xs - ys)
-    on = (diagonal % HATCH_PERIOD) < HATCH_WIDTH
+    if pattern == "dots":  # a dot of radius ~1.2 px every DOT_PERIOD px, as the page's CSS
+        dy, dx = ys % DOT_PERIOD - DOT_PERIOD // 2, xs % DOT_PERIOD - DOT_PERIOD // 2
+        on = dy * dy + dx * dx <= 1
+    else:
+        diagonal = (xs + ys) if pattern == "hatch" else (xs - ys)
+        on = (diagonal % HATCH_PERIOD) < HATCH_WIDTH
     return Image.fromarray((on * 255).astype(np.uint8), mode="L")
 
 
@@ -88,12 +93,13 @@ def palette(look: Look) -> Image.Image:
     """A ``P`` image whose palette holds every colour a picture of ``look`` uses (exact ones
     first), then anti-aliasing steps of each text colour over each fill."""
     styles = look.cells.values()
-    fills = [look.background, *(s.fill for s in styles), *look.overlap]
+    fills = [look.background, *(s.fill for s in styles)]
+    fills += [color for scale in look.scales.values() for color in scale]
     fills += [shaded(look, f) for f in fills]
     patterns = [s.pattern_color for s in styles if s.pattern_color]
     patterns += [shaded(look, p) for p in patterns]
     inks = [look.ink, look.muted, look.window_text, "#ffffff", *(s.text for s in styles)]
-    strokes = [look.line, look.window_stroke, look.mark_stroke, *(s.stroke for s in styles)]
+    strokes = [look.line, look.window_stroke, *look.marks.values(), *(s.stroke for s in styles)]
     colors = fills + patterns + inks + strokes
     for fill in fills:
         for ink in dict.fromkeys(inks):

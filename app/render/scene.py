@@ -17,7 +17,7 @@ from PIL import ImageFont
 from app.arithmetic.errors import ConfigError
 from app.limits import LIMITS, Limits
 from app.paths import STATIC_DIR
-from app.render.look import LOOKS, Look, overlap_color, shaded
+from app.render.look import LOOKS, Look, scale_color, shaded
 from app.render.views import Cell, Grid, Key, Sum, View
 
 MARGIN = 16
@@ -209,7 +209,7 @@ class Diagram:
         """The tile of ``cell`` at (x, y), ``size`` px square, without its numbers."""
         look = self.look
         style = look.cells[cell.kind]
-        fill = style.fill if cell.scale is None else overlap_color(look, *cell.scale)
+        fill = style.fill if cell.scale is None else scale_color(look, *cell.scale)
         stroke, pattern_color, dashed = style.stroke, style.pattern_color, style.dash
         if cell.shade:
             fill, stroke, dashed = shaded(look, fill), look.window_stroke, False
@@ -219,15 +219,16 @@ class Diagram:
                  pattern_color)
         ]  # fmt: skip
         if cell.mark:
-            items.append(Rect(x, y, size, size, None, look.mark_stroke, look.mark_width))
+            items.append(Rect(x, y, size, size, None, look.marks[cell.mark], look.mark_width))
         return items
 
     def ink(self, cell: Cell) -> str:
         if cell.shade:
             return self.look.window_text
         if cell.scale is not None:
-            count, most = cell.scale
-            return "#ffffff" if most and count / most > 0.5 else self.look.cells["input"].text
+            scale, index = cell.scale
+            if index >= self.look.dark_from[scale]:
+                return "#ffffff"
         return self.look.cells[cell.kind].text
 
     def _texts(self, x: int, y: int, cell: Cell, grid: Grid) -> list[Item]:

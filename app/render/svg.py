@@ -2,7 +2,7 @@
 
 from xml.sax.saxutils import escape, quoteattr
 
-from app.render.raster import HATCH_PERIOD, HATCH_WIDTH
+from app.render.raster import DOT_PERIOD, HATCH_PERIOD, HATCH_WIDTH
 from app.render.scene import FONT_FAMILY, Diagram, Item, Rect
 from app.render.views import View
 
@@ -12,7 +12,14 @@ def _pattern_id(pattern: str, color: str) -> str:
 
 
 def _pattern(pattern: str, color: str) -> str:
-    """The page's diagonal lines: ``hatch`` rises at 45°, ``stripes`` falls."""
+    """The page's diagonal lines (``hatch`` rises at 45°, ``stripes`` falls) or dots."""
+    if pattern == "dots":
+        half = DOT_PERIOD / 2
+        return (
+            f'<pattern id="{_pattern_id(pattern, color)}" patternUnits="userSpaceOnUse" '
+            f'width="{DOT_PERIOD}" height="{DOT_PERIOD}"><circle cx="{half}" cy="{half}" '
+            f'r="1.2" fill="{color}"/></pattern>'
+        )
     angle = -45 if pattern == "hatch" else 45
     return (
         f'<pattern id="{_pattern_id(pattern, color)}" patternUnits="userSpaceOnUse" '

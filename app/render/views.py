@@ -30,9 +30,12 @@ from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import TapTable, Trace, tap_table
+from app.render.look import scale_class
 
 ViewName = Literal["canvas", "scatter", "matrix", "overlap"]
 VIEWS: tuple[str, ...] = ("canvas", "scatter", "matrix", "overlap")
+OVERLAP_CLASSES = 9  # the overlap scale's colours (static/look.json)
+MATRIX_CLASSES = 5  # steps of |weight| / largest in the matrix view
 MAX_DRAWN_CHANNELS = 4  # channel grids drawn side by side; the rest are counted in a caption
 Key = tuple[int, int, int]  # (grid, row, column)
 
@@ -46,8 +49,8 @@ class Cell:
     text: str = ""
     corner: str = ""
     shade: bool = False
-    mark: bool = False
-    scale: tuple[int, int] | None = None  # (count, most): a fill from the overlap scale
+    mark: str = ""  # outlined: "max" (of a pooling window), "now" (the matrix row of the step)
+    scale: tuple[str, int] | None = None  # (scale, class): a fill from one of the look's scales
 
 
 @dataclass(frozen=True)
@@ -403,7 +406,7 @@ class CanvasView(View):
                 corner = ""
                 if r.weight is not None and not self.pool:
                     corner = number(r.weight[w0, w1, ky, kx])
-                mark = best == (cy, cx)
+                mark = "max" if best == (cy, cx) else ""
                 cells[slot, cy, cx] = replace(cell, corner=corner, shade=True, mark=mark)
         first = o * r.out_cells
         for s in range(first, step):
@@ -452,7 +455,7 @@ class CanvasView(View):
         window = "pooling window" if self.pool else "kernel window"
         entries = [*self.kind_legend(), (Cell("input", shade=True), window)]
         if self.r.op == "max_pool":
-            entries.append((Cell("input", shade=True, mark=True), "max of the window"))
+            entries.append((Cell("input", shade=True, mark="max"), "max of the window"))
         return [*entries, (Cell("output"), "output")]
 
 
@@ -604,6 +607,7 @@ class MatrixView(View):
         super().__init__(reader)
         matrix, _, _ = conv_matrix(reader.trace)
         self.matrix = matrix
+        self.biggest = float(np.abs(matrix).max()) or 1.0
         rows, cols = matrix.shape
         self.parts = [
             Grid("input", 1, cols),
@@ -621,7 +625,11 @@ class MatrixView(View):
                 if value == 0
                 else ("matrix_positive" if value > 0 else "matrix_negative")
             )
-            cells[1, row, col] = Cell(kind, "" if value == 0 else number(value))
+            scale = None
+            if value != 0:  # darker for larger |weight|, as the page's matrix view
+                level = round(abs(value) / self.biggest * (MATRIX_CLASSES - 1))
+                scale = (kind, level)
+            cells[1, row, col] = Cell(kind, "" if value == 0 else number(value), scale=scale)
         for col, value in enumerate(self.r.input.ravel()):
             cells[0, 0, col] = Cell("input", number(value))
         for row in range(self.matrix.shape[0]):
@@ -632,8 +640,8 @@ class MatrixView(View):
         rows, cols = self.matrix.shape
         name = "Cᵀ" if self.r.config.transposed else "C"
         return [
-            "input x, flattened: each column of the matrix reads the cell above it",
-            f"{name} ({rows}×{cols}): one row per output cell",
+            "input x · flattened",
+            f"{name} {rows}×{cols} · one row per output cell",
             "output y",
         ]
 
@@ -642,7 +650,9 @@ class MatrixView(View):
         output = self.r.output.ravel()
         cells: dict[Key, Cell] = {}
         for col in range(self.matrix.shape[1]):
-            cells[1, step, col] = replace(base[1, step, col], shade=True)
+            cell = base[1, step, col]
+            # this step's row, outlined as the page's; its zeros green-pale like an output
+            cells[1, step, col] = replace(cell if cell.text else Cell("output_empty"), mark="now")
             if self.matrix[step, col] != 0:
                 cells[0, 0, col] = replace(base[0, 0, col], shade=True)
         for row in range(step):
@@ -670,7 +680,7 @@ class MatrixView(View):
             (Cell("matrix_positive"), "weight > 0"),
             (Cell("matrix_negative"), "weight < 0"),
             (Cell("matrix_zero"), "0 (no tap)"),
-            (Cell("matrix_zero", shade=True), "row of this step"),
+            (Cell("output_empty", mark="now"), "row of this step"),
             (Cell("output"), "output"),
         ]
 
@@ -688,7 +698,11 @@ class OverlapView(View):
         self.count = reader.out_cells
         # real input cells (of one input channel) under each window: the engine's overlap
         self.counts = reader.trace.overlap.reshape(oh, ow)
-        self.most = int(self.counts.max()) if self.counts.size else 0
+        nonzero = self.counts[self.counts > 0]
+        self.range = (int(nonzero.min()), int(nonzero.max())) if nonzero.size else (0, 0)
+
+    def scale(self, count: int) -> tuple[str, int]:
+        return "overlap", scale_class(count, *self.range, OVERLAP_CLASSES)
 
     def _base(self, phase: int) -> dict[Key, Cell]:
         r = self.r
@@ -702,7 +716,7 @@ class OverlapView(View):
             else:
                 cells[0, cy, cx] = Cell(kind)
         for (y, x), count in np.ndenumerate(self.counts):
-            cells[1, y, x] = Cell("output", str(count), scale=(int(count), self.most))
+            cells[1, y, x] = Cell("output", str(count), scale=self.scale(int(count)))
         return cells
 
     def captions(self, phase: int) -> list[str]:
@@ -717,7 +731,7 @@ class OverlapView(View):
     def changes(self, step: int) -> dict[Key, Cell]:
         base = self.base(0)
         _, y, x = self.r.out(step)
-        cells = {(1, y, x): replace(base[1, y, x], mark=True)}
+        cells = {(1, y, x): replace(base[1, y, x], mark="max")}
         for _, _, cy, cx in self.r.window(y, x):
             cells[0, cy, cx] = replace(base[0, cy, cx], shade=True)
         return cells
@@ -731,7 +745,7 @@ class OverlapView(View):
 
     def legend(self) -> list[tuple[Cell, str]]:
         scale = [
-            (Cell("output", scale=(n, self.most)), f"{n} tap" + ("" if n == 1 else "s"))
+            (Cell("output", scale=self.scale(n)), f"{n} tap" + ("" if n == 1 else "s"))
             for n in sorted({int(v) for v in self.counts.ravel()})
         ]
         return [*self.kind_legend(), *scale]

@@ -133,7 +133,9 @@ def test_matrix_view_lights_a_row_and_the_input_cells_of_its_window() -> None:
     expected = {r * 4 + c for r in range(1, 4) for c in range(1, 4) if w[r - 1, c - 1] != 0}
     lit = {col for (g, _, col), cell in cells.items() if g == 0 and cell.shade}
     assert lit == expected
-    assert {col for (g, row, col), cell in cells.items() if g == 1 and cell.shade} == set(range(16))
+    assert {col for (g, row, col), cell in cells.items() if g == 1 and cell.mark == "now"} == set(
+        range(16)
+    )
     assert cells[2, 3, 0].kind == "output_current"
 
 
