@@ -25,6 +25,8 @@ GAP = 18  # between two grids, and between a grid and an operator
 OPERATOR = 26  # the width of "×", "→", "="
 CELL_MAX = 40  # the classic diagrams' cell size
 CELL_MIN = 8
+WRAP_CELL = 16  # the smallest cell of a 1-D row before it wraps onto more lines
+LINE_GAP = 6  # between the wrapped lines of a 1-D row
 MIN_WIDTH = 520
 TITLE_SIZE = 15
 LABEL_SIZE = 12
@@ -97,6 +99,11 @@ class Diagram:
         self.look: Look = LOOKS[theme]
         self.vertical = view.r.one_d and view.name != "matrix"
         self.grids = view.grids
+        # 1-D: a grid drawn some columns to the right (the output under its time step), and
+        # rows wrapped every ``wrap`` columns when a signal is too long for one line
+        shifted, by = view.shift
+        self.shifts = [by if g == shifted and self.vertical else 0 for g in range(len(self.grids))]
+        self.wrap = 0
         self.caption_h = view.caption_lines * LABEL_LINE + 4
         self._layout(limits, cell_max)
 
@@ -119,9 +126,18 @@ class Diagram:
             row_x, matrix_c, column_y = self.grids
             columns, rows = matrix_c.cols + column_y.cols, row_x.rows + matrix_c.rows
             fixed_x, fixed_y = 2 * GAP + OPERATOR, GAP + self.caption_h
-        elif self.vertical:
-            columns, rows = max(g.cols for g in self.grids), sum(g.rows for g in self.grids)
-            fixed_x, fixed_y = 0, (len(self.grids) - 1) * (GAP + self.caption_h)
+        elif self.vertical:  # 1-D rows, one under the other, wrapped when too long to read
+            spans = [g.cols + self.shifts[i] for i, g in enumerate(self.grids)]
+            columns = max(spans)
+            if (side - 2 * MARGIN) // columns < WRAP_CELL:
+                columns = (side - 2 * MARGIN) // WRAP_CELL
+                self.wrap = columns
+            self.lines = [-(-span // columns) for span in spans]
+            rows = sum(self.lines)
+            fixed_x = 0
+            fixed_y = (len(self.grids) - 1) * (GAP + self.caption_h) + LINE_GAP * (
+                rows - len(self.grids)
+            )
         else:
             columns, rows = sum(g.cols for g in self.grids), max(g.rows for g in self.grids)
             fixed_x, fixed_y = self._gaps(), 0
@@ -157,10 +173,9 @@ class Diagram:
             grids_bottom = c_top + matrix_c.rows * cell
         elif self.vertical:
             y = top
-            shifted, columns_right = self.view.shift
-            for g, grid in enumerate(self.grids):
-                self.positions.append((left + (columns_right * cell if g == shifted else 0), y))
-                y += grid.rows * cell + GAP + self.caption_h
+            for lines in self.lines:
+                self.positions.append((left, y))
+                y += lines * (cell + LINE_GAP) - LINE_GAP + GAP + self.caption_h
             grids_bottom = y - GAP - self.caption_h
         else:
             middle = top + rows * cell // 2
@@ -193,7 +208,8 @@ class Diagram:
         """Top-left pixel of cell ``key`` = (grid, row, column)."""
         g, row, col = key
         left, top = self.positions[g]
-        return left + col * self.cell, top + row * self.cell
+        line, col = divmod(col + self.shifts[g], self.wrap) if self.wrap else (0, col)
+        return left + col * self.cell, top + row * self.cell + line * (self.cell + LINE_GAP)
 
     # ------------------------------------------------------------------ cells
 

@@ -110,7 +110,12 @@ def test_render_params_are_not_trace_fields(client: TestClient) -> None:
         ("render.png?input_size=5,5&stride=x", "stride", "not_a_whole_number", "whole number"),
         ("render.png?stride=2", "input_size", "required", "required"),
         ("render.gif?input_size=64,64&padding=1", "input_size", "above_limit", "max_gif_frames"),
-        ("render.png?input_size=512", "input_size", "picture_too_large", "max_render_side"),
+        (
+            "render.png?input_size=64,64&in_channels=4&padding=1",
+            "input_size",
+            "picture_too_large",
+            "max_render_side",
+        ),
         (f"render.png?{QUERY}&bogus=1", "bogus", "not_a_parameter", "not a parameter"),
         (
             "render.png?input_size=20,20&view=matrix",

@@ -157,3 +157,20 @@ def test_gif_shrinks_cells_to_fit_the_pixel_budget() -> None:
     smaller = gif_diagram(view, 2, "light", Limits(max_gif_pixels=budget))
     assert smaller.cell < full.cell
     assert 9 * smaller.width * smaller.height <= budget
+
+
+def test_a_long_causal_signal_wraps_with_each_output_under_its_input() -> None:
+    # Keras causal: d·(k − 1) = 8 cells of padding before, so input t sits at canvas t + 8
+    # and output t belongs to time t; a 300-long row wraps onto several lines
+    view = make_view(traced(input_size=[300], kernel_size=2, dilation=8, padding="causal"))
+    d = Diagram(view)
+    assert d.wrap and d.width <= 2048
+    output = len(view.grids) - 1
+    for t in (0, 1, 117, 200, 299):
+        canvas_x, canvas_y = d.tile((0, 0, t + 8))
+        output_x, output_y = d.tile((output, 0, t))
+        assert output_x == canvas_x
+        # the same line of its own row: as far below its row's top as the input is below its own
+        assert output_y - d.positions[output][1] == canvas_y - d.positions[0][1]
+    image = png(view, 299)
+    assert hexcolor(image.getpixel(corner(d, output, 0, 299))) == LIGHT["output_current"].fill
