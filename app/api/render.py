@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from app.arithmetic.errors import ConfigError
 from app.fields import LINK_FIELDS, PICTURE
 from app.limits import check_matrix, check_picture
 from app.query import Pairs, parse_param, request_from_query, single
@@ -59,9 +60,12 @@ def _parse(pairs: Pairs, animated: bool = False) -> Picture:
     params = single(pairs, [*LINK_FIELDS, *PICTURE])
     own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
            if name in PICTURE}  # fmt: skip
+    view, op = own.get("view", "canvas"), params.get("op", "conv")
+    if op in ("max_pool", "avg_pool") and view in ("scatter", "matrix"):  # no kernel to draw
+        raise ConfigError("view", "view_needs_weights", value=view, op=op)
     trace_request, flat = request_from_query(params)
     config = config_of(trace_request)
-    view, op = own.get("view", "canvas"), trace_request.op
+    op = trace_request.op
     step, fps = own.get("step", 0), own.get("fps", 2)
     count = step_count(config, view, op)
     check_picture(count, step=None if animated else step, fps=fps if animated else None)

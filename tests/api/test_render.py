@@ -107,6 +107,7 @@ def test_render_params_are_not_trace_fields(client: TestClient) -> None:
         (f"render.gif?{QUERY}&fps=0", "fps", "too_small", "at least 1"),
         (f"render.gif?{QUERY}&fps=999", "fps", "above_limit", "max_gif_fps"),
         (f"render.png?{QUERY}&theme=pink", "theme", "not_a_choice", "light"),
+        (f"render.png?{QUERY}&op=max_pool&view=scatter", "view", "view_needs_weights", "canvas"),
         ("render.png?input_size=5,5&stride=x", "stride", "not_a_whole_number", "whole number"),
         ("render.png?stride=2", "input_size", "required", "required"),
         ("render.gif?input_size=64,64&padding=1", "input_size", "above_limit", "max_gif_frames"),
