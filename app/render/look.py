@@ -4,8 +4,8 @@ The page's CSS variables carry the same colours; a cell's look is decided by its
 (``input``, ``unused``, ``padding``, ``zero``, ``kernel``, ``output``…), never by code
 that picks colours on its own.
 
->>> LOOKS["light"].cells["zero"].pattern, LOOKS["light"].cells["unused"].pattern
-('hatch', 'dots')
+>>> LOOKS["light"].cells["zero"].pattern, LOOKS["light"].cells["zero"].dash
+('hatch', 'dot')
 >>> shaded(LOOKS["light"], "#ffffff")
 '#939baf'
 """
@@ -17,6 +17,8 @@ from typing import Any, Literal
 from app.paths import STATIC_DIR
 
 Pattern = Literal["hatch", "stripes", "dots"]
+Dash = Literal["dash", "dot"]
+DASHES: dict[str, tuple[int, int]] = {"dash": (4, 3), "dot": (1, 2)}  # on, off (px)
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Style:
     fill: str
     stroke: str
     text: str
-    dash: bool = False
+    dash: Dash | None = None
     pattern: Pattern | None = None
     pattern_color: str | None = None
 

@@ -14,24 +14,28 @@ from PIL import Image, ImageDraw
 
 from app.arithmetic.errors import ConfigError
 from app.limits import LIMITS, Limits
-from app.render.look import Look, blend, shaded
+from app.render.look import DASHES, Look, blend, shaded
 from app.render.scene import CELL_MIN, Diagram, Item, Rect, font
 from app.render.views import Cell, Key, View
 
 ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
-DASH, DASH_GAP = 4, 3
 HATCH_PERIOD, HATCH_WIDTH = 6, 2
 DOT_PERIOD = 7
 
 
-def _dashed(draw: ImageDraw.ImageDraw, x0: int, y0: int, x1: int, y1: int, color: str) -> None:
-    """A 1-px dashed rectangle outline, each side dashed from its corner (SVG's ``4 3``)."""
-    for start in range(x0, x1 + 1, DASH + DASH_GAP):
-        end = min(start + DASH - 1, x1)
+def _dashed(
+    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], color: str, dash: str
+) -> None:
+    """A 1-px dashed or dotted rectangle outline, each side from its corner (SVG's
+    ``stroke-dasharray`` of the same lengths)."""
+    x0, y0, x1, y1 = box
+    on, off = DASHES[dash]
+    for start in range(x0, x1 + 1, on + off):
+        end = min(start + on - 1, x1)
         draw.line((start, y0, end, y0), fill=color)
         draw.line((start, y1, end, y1), fill=color)
-    for start in range(y0, y1 + 1, DASH + DASH_GAP):
-        end = min(start + DASH - 1, y1)
+    for start in range(y0, y1 + 1, on + off):
+        end = min(start + on - 1, y1)
         draw.line((x0, start, x0, end), fill=color)
         draw.line((x1, start, x1, end), fill=color)
 
@@ -60,8 +64,8 @@ def draw_items(image: Image.Image, items: list[Item]) -> None:
             if item.pattern and item.pattern_color and item.w > 2 and item.h > 2:
                 mask = pattern_mask(item.pattern, item.w - 2, item.h - 2)
                 image.paste(item.pattern_color, (item.x + 1, item.y + 1), mask)
-            if item.stroke and item.dashed:
-                _dashed(draw, *box, item.stroke)
+            if item.stroke and item.dash:
+                _dashed(draw, box, item.stroke, item.dash)
             elif item.stroke:
                 draw.rectangle(box, outline=item.stroke, width=item.stroke_width)
         else:

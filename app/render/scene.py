@@ -49,7 +49,7 @@ class Rect:
     fill: str | None
     stroke: str | None = None
     stroke_width: int = 1
-    dashed: bool = False
+    dash: str | None = None  # "dash" or "dot" (look.DASHES); solid when None
     pattern: str | None = None  # "hatch" or "stripes", in pattern_color over fill
     pattern_color: str | None = None
 
@@ -226,12 +226,12 @@ class Diagram:
         look = self.look
         style = look.cells[cell.kind]
         fill = style.fill if cell.scale is None else scale_color(look, *cell.scale)
-        stroke, pattern_color, dashed = style.stroke, style.pattern_color, style.dash
+        stroke, pattern_color, dash = style.stroke, style.pattern_color, style.dash
         if cell.shade:
-            fill, stroke, dashed = shaded(look, fill), look.window_stroke, False
+            fill, stroke, dash = shaded(look, fill), look.window_stroke, None
             pattern_color = pattern_color and shaded(look, pattern_color)
         items: list[Item] = [
-            Rect(x, y, size, size, fill, stroke, 1, dashed and size >= 11, style.pattern,
+            Rect(x, y, size, size, fill, stroke, 1, dash if size >= 11 else None, style.pattern,
                  pattern_color)
         ]  # fmt: skip
         if cell.mark:

@@ -2,6 +2,7 @@
 
 from xml.sax.saxutils import escape, quoteattr
 
+from app.render.look import DASHES
 from app.render.raster import DOT_PERIOD, HATCH_PERIOD, HATCH_WIDTH
 from app.render.scene import FONT_FAMILY, Diagram, Item, Rect
 from app.render.views import View
@@ -36,8 +37,8 @@ def _item(item: Item) -> str:
         stroke = ""
         if item.stroke:
             stroke = f' stroke="{item.stroke}" stroke-width="{item.stroke_width}"'
-            if item.dashed:
-                stroke += ' stroke-dasharray="4 3"'
+            if item.dash:
+                stroke += ' stroke-dasharray="{} {}"'.format(*DASHES[item.dash])
         box = (
             f'x="{item.x + half:g}" y="{item.y + half:g}" width="{item.w - 2 * half:g}" '
             f'height="{item.h - 2 * half:g}"'
