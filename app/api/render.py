@@ -13,10 +13,10 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from app.arithmetic.errors import ConfigError
+from app.capacity import GIF_FRAME_COST, cost_of_query, offload
 from app.fields import LINK_FIELDS, PICTURE
 from app.limits import check_matrix, check_picture
 from app.query import Pairs, parse_param, request_from_query, single
@@ -55,7 +55,7 @@ class Picture:
     name: Callable[[str, int | None], str]
 
 
-def _parse(pairs: Pairs, animated: bool = False) -> Picture:
+def _picture(pairs: Pairs, animated: bool = False) -> Picture:
     """Every parameter checked (once each, known, within its limit) before any drawing."""
     params = single(pairs, [*LINK_FIELDS, *PICTURE])
     own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
@@ -85,15 +85,39 @@ def _parse(pairs: Pairs, animated: bool = False) -> Picture:
 def picture_size(query: str) -> tuple[int, int]:
     """Width and height of the first step's picture of a share query (an oEmbed thumbnail);
     raises ``ConfigError`` when it is too large to draw."""
-    diagram = Diagram(_parse(parse_qsl(query, keep_blank_values=True)).view)
+    diagram = Diagram(_picture(parse_qsl(query, keep_blank_values=True)).view)
     return diagram.width, diagram.height
 
 
+def _svg(pairs: Pairs) -> tuple[bytes, str]:
+    p = _picture(pairs)
+    return render_svg(p.view, p.step, p.theme), p.name("svg", p.step)
+
+
+def _png(pairs: Pairs) -> tuple[bytes, str]:
+    p = _picture(pairs)
+    return render_png(p.view, p.step, p.theme), p.name("png", p.step)
+
+
+def _gif(pairs: Pairs) -> tuple[bytes, str]:
+    p = _picture(pairs, animated=True)
+    return render_gif(p.view, p.fps, p.theme), p.name("gif", None)
+
+
+def picture(draw: Callable[[Pairs], tuple[bytes, str]], pairs: Pairs) -> tuple[bytes, str]:
+    """The picture of a query and its file name (module functions only, so a worker process
+    can draw it)."""
+    return draw(pairs)
+
+
 async def _respond(
-    request: Request, media_type: str, draw: Callable[[Picture], tuple[bytes, str]]
+    request: Request, media_type: str, draw: Callable[[Pairs], tuple[bytes, str]]
 ) -> Response:
-    pairs, animated = request.query_params.multi_items(), media_type == "image/gif"
-    body, name = await run_in_threadpool(lambda: draw(_parse(pairs, animated)))
+    """Drawn off the event loop; a large trace or any long GIF through the heavy lane."""
+    pairs = request.query_params.multi_items()
+    fields = [(k, v) for k, v in pairs if k not in PICTURE]
+    cost = cost_of_query(fields, per_step=GIF_FRAME_COST if draw is _gif else 0)
+    body, name = await offload(request, cost, picture, draw, pairs)
     headers = {"Cache-Control": CACHE, "Content-Disposition": f'inline; filename="{name}"'}
     return Response(body, media_type=media_type, headers=headers)
 
@@ -104,11 +128,7 @@ async def get_render_svg(
     theme: Text = None,
 ) -> Response:  # fmt: skip
     """One step of a view as a standalone SVG (readable without JavaScript)."""
-    return await _respond(
-        request,
-        "image/svg+xml",
-        lambda p: (render_svg(p.view, p.step, p.theme), p.name("svg", p.step)),
-    )
+    return await _respond(request, "image/svg+xml", _svg)
 
 
 @router.get("/render.png", response_class=Response, responses=_responses("image/png"))
@@ -117,9 +137,7 @@ async def get_render_png(
     theme: Text = None,
 ) -> Response:  # fmt: skip
     """One step of a view as a PNG: the SVG's picture, rasterised."""
-    return await _respond(
-        request, "image/png", lambda p: (render_png(p.view, p.step, p.theme), p.name("png", p.step))
-    )
+    return await _respond(request, "image/png", _png)
 
 
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
@@ -129,6 +147,4 @@ async def get_render_gif(
 ) -> Response:  # fmt: skip
     """Every step of a view as an animated GIF, looping forever, ``fps`` frames a second
     (1 to max_gif_fps, default 2)."""
-    return await _respond(
-        request, "image/gif", lambda p: (render_gif(p.view, p.fps, p.theme), p.name("gif", None))
-    )
+    return await _respond(request, "image/gif", _gif)
