@@ -65,20 +65,19 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
         raise ConfigError("view", "view_needs_weights", value=view, op=op)
     trace_request, flat = request_from_query(params)
     config = config_of(trace_request)
-    op = trace_request.op
     step, fps = own.get("step", 0), own.get("fps", 2)
-    count = step_count(config, view, op)
+    count = step_count(config, view)
     check_picture(count, step=None if animated else step, fps=fps if animated else None)
     if view == "matrix":
         check_matrix(config)
     result, _ = compute(config, trace_request, flat)
     padding = trace_request.padding if isinstance(trace_request.padding, str) else None
     return Picture(
-        make_view(result, view, op, padding),
+        make_view(result, view, padding),
         step,
         fps,
         own.get("theme", "light"),
-        lambda extension, shown: filename(config, extension, view, shown, padding, op),
+        lambda extension, shown: filename(config, extension, view, shown, padding),
     )
 
 

@@ -24,7 +24,6 @@ def filename(
     view: str = "canvas",
     step: int | None = None,
     padding_name: str | None = None,
-    op: str = "conv",
 ) -> str:
     """A name that says what the picture shows; ASCII, no spaces; only what differs from the
     defaults is named.
@@ -38,13 +37,15 @@ def filename(
     >>> filename(build_config([4, 4], in_channels=4, out_channels=2, groups=2, padding=[[0, 1],
     ...     [1, 0]]), "svg", view="matrix", step=0, padding_name=None)
     'conv2d-4x4x4-k3-p0-1x1-0-c4to2-g2-matrix-step0.svg'
+    >>> filename(build_config([4, 4], kernel_size=2, stride=2, op="max_pool"), "png", step=3)
+    'max-pool2d-4x4-k2-s2-step3.png'
     >>> filename(build_config([8], kernel_size=2, dilation=4, padding="causal"), "png",
     ...          padding_name="causal")
     'conv1d-8-k2-pcausal-d4.png'
     """
     n = config.ndim
     layer = {"max_pool": "max-pool", "avg_pool": "avg-pool"}.get(
-        op, "conv-transpose" if config.transposed else "conv"
+        config.op, "conv-transpose" if config.transposed else "conv"
     )
     shape = config.input_size if config.in_channels == 1 else config.input_shape
     parts = [f"{layer}{n}d", "x".join(map(str, shape)), f"k{_dims(config.kernel_size)}"]

@@ -100,17 +100,17 @@ def _per_dim(values: tuple[int, ...]) -> str:
     return str(values[0]) if len(set(values)) == 1 else sizes(values)
 
 
-def layer_name(config: ConvConfig, op: str = "conv") -> str:
+def layer_name(config: ConvConfig) -> str:
     """PyTorch's class name: ``Conv2d``, ``ConvTranspose1d``, ``MaxPool2d``."""
     n = config.ndim
-    if op == "max_pool":
+    if config.op == "max_pool":
         return f"MaxPool{n}d"
-    if op == "avg_pool":
+    if config.op == "avg_pool":
         return f"AvgPool{n}d"
     return f"ConvTranspose{n}d" if config.transposed else f"Conv{n}d"
 
 
-def title(config: ConvConfig, op: str = "conv", padding_name: str | None = None) -> str:
+def title(config: ConvConfig, padding_name: str | None = None) -> str:
     """The layer and its configuration in the API's words, channels in the shapes.
 
     >>> from app.arithmetic.config import build_config
@@ -139,7 +139,7 @@ def title(config: ConvConfig, op: str = "conv", padding_name: str | None = None)
         parts.append(f"output_padding {_per_dim(config.output_padding)}")
     if config.groups > 1:
         parts.append(f"groups {config.groups}")
-    return f"{layer_name(config, op)}: {sizes(shape_in)} → {sizes(shape_out)}, {', '.join(parts)}"
+    return f"{layer_name(config)}: {sizes(shape_in)} → {sizes(shape_out)}, {', '.join(parts)}"
 
 
 # ---------------------------------------------------------------------- reading the trace
@@ -148,9 +148,9 @@ def title(config: ConvConfig, op: str = "conv", padding_name: str | None = None)
 class Reader:
     """A trace seen in two dimensions (a 1-D trace is one row), with lookups by index."""
 
-    def __init__(self, trace: Trace, op: str = "conv", padding_name: str | None = None):
+    def __init__(self, trace: Trace, padding_name: str | None = None):
         self.trace = trace
-        self.op = op
+        self.op = trace.config.op  # "conv", or a pool traced as its depthwise convolution
         self.padding_name = padding_name
         config = trace.config
         self.config = config
@@ -254,7 +254,7 @@ class View(ABC):
 
     def __init__(self, reader: Reader):
         self.r = reader
-        self.title = title(reader.config, reader.op, reader.padding_name)
+        self.title = title(reader.config, reader.padding_name)
         self._bases: dict[int, dict[Key, Cell]] = {}
 
     @property
@@ -340,9 +340,7 @@ class CanvasView(View):
         return self.r.out(step)[0]
 
     def channels(self, o: int) -> list[tuple[int, int, int]]:
-        if self.pool:
-            return [(o, o, 0)]  # pooling: output channel o reads input channel o
-        return self.r.channel_taps(o)[: self.drawn]
+        return self.r.channel_taps(o)[: self.drawn]  # a pool: output channel o reads input o
 
     def _base(self, phase: int) -> dict[Key, Cell]:
         r = self.r
@@ -759,7 +757,7 @@ VIEW_CLASSES: dict[str, type[View]] = {
 }
 
 
-def step_count(config: ConvConfig, view: str = "canvas", op: str = "conv") -> int:
+def step_count(config: ConvConfig, view: str = "canvas") -> int:
     """How many steps ``view`` has, before anything is traced: one per output cell (canvas,
     matrix), per input cell (scatter), per spatial output cell (overlap).
 
@@ -775,8 +773,6 @@ def step_count(config: ConvConfig, view: str = "canvas", op: str = "conv") -> in
     return config.out_channels * prod(config.output_size)
 
 
-def make_view(
-    trace: Trace, view: str = "canvas", op: str = "conv", padding_name: str | None = None
-) -> View:
+def make_view(trace: Trace, view: str = "canvas", padding_name: str | None = None) -> View:
     """The ``view`` of ``trace``; ``padding_name`` ("same"…) is how the request named it."""
-    return VIEW_CLASSES[view](Reader(trace, op, padding_name))
+    return VIEW_CLASSES[view](Reader(trace, padding_name))

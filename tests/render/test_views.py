@@ -156,22 +156,37 @@ def test_overlap_counts_match_a_transposed_convolution_of_ones(
 
 
 def test_max_pooling_marks_the_largest_input_of_each_window() -> None:
-    # the view reads the window from the canvas and marks its largest real input cell;
-    # the expected cell comes from numpy on the padded input (SPEC: max_pool pads with −∞)
-    trace = traced(input_size=[5, 5], stride=2, padding=1, seed=7)
-    view = make_view(trace, op="max_pool")
+    # the view reads the window from the canvas and marks its largest real input cell; the
+    # expected cell comes from numpy on the padded input, the value from PyTorch
+    fields: dict[str, Any] = dict(input_size=[5, 5], stride=2, padding=1, in_channels=2)
+    trace = traced(**fields, op="max_pool", seed=7)
+    view = make_view(trace)
     assert isinstance(view, CanvasView)
-    assert len(view.grids) == 2  # no kernel grid: pooling has no weights
-    padded = np.pad(trace.input[0], 1, constant_values=-np.inf)
+    assert [g.name for g in view.grids] == ["canvas", "output"]  # no kernel: no weights
+    expected = torch.nn.functional.max_pool2d(
+        torch.tensor(trace.input), kernel_size=3, stride=2, padding=1
+    )
     for step in range(view.count):
-        _, y, x = view.r.out(step)
-        window = padded[2 * y : 2 * y + 3, 2 * x : 2 * x + 3]
-        marked = [rc for rc, cell in canvas(view, step).items() if cell.mark]
+        o, y, x = view.r.out(step)
+        padded = np.pad(trace.input[o], 1, constant_values=-np.inf)
+        marked = [rc for rc, cell in canvas(view, step).items() if cell.mark == "max"]
         assert len(marked) == 1
         (r, c) = marked[0]
-        assert padded[r, c] == window.max()
         assert 2 * y <= r < 2 * y + 3 and 2 * x <= c < 2 * x + 3
-    assert view.arithmetic(0).head.endswith("max(")
+        assert padded[r, c] == padded[2 * y : 2 * y + 3, 2 * x : 2 * x + 3].max()
+        assert padded[r, c] == expected[o, y, x].item()
+        total = view.arithmetic(step)
+        assert total.head.endswith("max(") and total.tail == f") = {padded[r, c]:g}".replace(
+            "-", "−"
+        )
+    assert view.title.startswith("MaxPool2d: 2×5×5 → 2×3×3")
+
+
+def test_average_pooling_divides_the_window_sum_by_the_kernel_cells() -> None:
+    # count_include_pad: the corner window holds 4 real cells, divided by all 9
+    trace = traced(input_size=[4, 4], stride=2, padding=1, op="avg_pool", fill="arange")
+    total = make_view(trace).arithmetic(0)
+    assert total.terms == ["0", "1", "4", "5"] and total.tail == ") / 9 = 1.111"
 
 
 def test_one_d_outputs_sit_under_the_time_step_they_belong_to() -> None:
