@@ -94,6 +94,7 @@ PICTURE_PARAMS: tuple[Param, ...] = (
     Param("step", "int", 0),
     Param("fps", "int", 2),
     Param("theme", "choice", "light", choices=("light", "dark")),
+    Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
 )
 
 FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}
