@@ -168,7 +168,16 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
     numbers = _tuple([b for b, _ in config.padding])
     if config.transposed:
         before = []
-        if all(_is_same(a) for a in config.axes):
+        if config.padding_name in ("valid", "same"):
+            given = config.output_padding_given
+            before = [
+                f'# this is Keras padding="{config.padding_name}" for a transposed convolution'
+                + ("" if given is None else f", output_padding={_tuple(given)}")
+                + ";",
+                "# PyTorch's ConvTranspose has no named paddings, so the crop and output_padding "
+                "it resolves to are written out",
+            ]
+        elif all(_is_same(a) for a in config.axes):
             before = [
                 '# this is TensorFlow/Keras padding="same" for a transposed convolution; '
                 "PyTorch's ConvTranspose",
@@ -363,7 +372,17 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
         f"kernel_size={_tuple(config.kernel_size)}",
         f"strides={_tuple(strides)}",
     ]
-    if not dilated_strides and all(_is_same(a) for a in config.axes):
+    name, given = config.padding_name, config.output_padding_given
+    if (
+        not dilated_strides
+        and name in ("valid", "same")
+        and (given is None or all(q < s for q, s in zip(given, strides, strict=True)))
+    ):
+        # The request's own Keras padding: Keras resolves it exactly as the trace did.
+        args.append(f'padding="{name}"')
+        if given is not None:
+            args.append(f"output_padding={_tuple(given)}")
+    elif not dilated_strides and all(_is_same(a) for a in config.axes):
         args.append('padding="same"')
     elif not dilated_strides and all(_is_valid_keras_transposed(a) for a in config.axes):
         args.append('padding="valid"')

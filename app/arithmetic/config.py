@@ -291,6 +291,13 @@ def _check_pool_axis(op: str, axis: Axis) -> None:
         )
     if op == "avg_pool" and axis.dilation != 1:
         raise ConfigError("dilation", "pool_average_dilation")
+    reads = [
+        any(0 <= o * axis.stride + axis.dilation * k - before < axis.input_size
+            for k in range(axis.kernel_size))
+        for o in range(axis.output_size)
+    ]  # fmt: skip
+    if op == "max_pool" and not all(reads):  # PyTorch would answer −∞ there
+        raise ConfigError("padding", "pool_window_only_padding", op=op)
 
 
 def _check_pool_channels(in_channels: int, out_channels: int, groups: int) -> None:

@@ -36,7 +36,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.arithmetic.config import ConvConfig
-from app.arithmetic.errors import ConfigError
 from app.arithmetic.geometry import Axis
 from app.arithmetic.twin import twin
 
@@ -236,7 +235,8 @@ def convolve(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array, w: Array)
 
 
 def max_pool(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array) -> Array:
-    """The largest real cell under each window (padding is −∞, as in ``F.max_pool*d``).
+    """The largest real cell under each window (padding is −∞, as in ``F.max_pool*d``;
+    ``build_config`` refuses a max pool with a window on padding alone).
 
     >>> from app.arithmetic.config import build_config
     >>> c = build_config([4], kernel_size=2, stride=2, padding=1, op="max_pool")
@@ -244,8 +244,6 @@ def max_pool(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array) -> Array:
     [[-1.0, 3.0, -2.0]]
     """
     largest: Array = windows(config, axes, x, fill=-np.inf).max(axis=2)
-    if not np.all(np.isfinite(largest)):
-        raise ConfigError("padding", "pool_window_only_padding", op=config.op)
     return largest.reshape(config.output_shape)
 
 
