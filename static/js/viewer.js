@@ -95,6 +95,7 @@ export class Viewer {
   }
 
   mount(raw, trace, { name, View }, step) {
+    performance.mark("convscope:draw-start");
     this.view?.destroy();
     this.pinned = null;
     this.raw = raw;
@@ -109,6 +110,8 @@ export class Viewer {
       this.player.setCount(this.view.count);
       this.parts.step.max = String(this.view.count - 1);
       this.player.seek(Number.isFinite(step) ? step : 0);
+      // measured by benchmarks and browser checks (never asserted): build + first step
+      performance.measure("convscope:draw", "convscope:draw-start");
       return name;
     };
     return this.view.ready ? this.view.ready.then(start) : start();
