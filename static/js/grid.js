@@ -582,7 +582,7 @@ export class ScatterDiagram extends Diagram {
 /** Fit the cell size to the room: all grids in a row, one stage per row, or one grid per row. */
 export function fitCells(root, diagram, { maxCell = 48, height = window.innerHeight * 0.7 } = {}) {
   const width = Math.max(root.clientWidth, 200);
-  const grids = diagram.layout();
+  const grids = diagram.layout ? diagram.layout() : diagram.stages().flat();
   const stages = diagram.stages();
   const GAP = 30;
   const across = (gs) => Math.floor((width - GAP * gs.length) / gs.reduce((s, g) => s + g.cols, 0));

@@ -28,15 +28,16 @@ function title(trace) {
 
 function show(trace, { step = 0 } = {}) {
   raw = trace;
-  $("view-toggle").hidden = !trace.config.transposed;
-  const view = trace.config.transposed && page.view === "scatter" ? "scatter" : "canvas";
+  $("scatter-choice").hidden = !trace.config.transposed;
+  const view = ["matrix", "overlap"].includes(page.view) ? page.view
+    : trace.config.transposed && page.view === "scatter" ? "scatter" : "canvas";
   document.querySelector(`input[name=view][value=${view}]`).checked = true;
   viewer.load(trace, { view, step });
   $("title").textContent = title(trace);
   document.title = `${title(trace)} · ConvScope`;
   renderFormulas($("formulas"), trace);
   renderCode($("code-card"), $("code"), trace);
-  writeUrl(shareQuery(trace.query, view === "scatter" ? { view } : {}));
+  writeUrl(shareQuery(trace.query, view === "canvas" ? {} : { view }));
 }
 
 // The configuration, validated as you type; the diagram keeps the last valid one.

@@ -8,6 +8,11 @@
 import { CanvasDiagram, ScatterDiagram, fitCells } from "./grid.js";
 import { Player } from "./player.js";
 import { normalize } from "./trace.js";
+import MatrixView from "./views/matrix.js";
+import OverlapView from "./views/overlap.js";
+
+// Views with the component interface of static/js/views/README.md.
+const COMPONENTS = { matrix: MatrixView, overlap: OverlapView };
 
 const $ = (id) => document.getElementById(id);
 
@@ -41,12 +46,19 @@ export class Viewer {
   /** Draw a trace (raw /api/trace JSON) in a view ("canvas" or "scatter"), at a step. */
   load(raw, { view = "canvas", step = 0 } = {}) {
     this.player.pause();
+    this.diagram?.destroy?.();
     this.raw = raw;
     this.trace = normalize(raw);
-    this.view = this.trace.transposed && view === "scatter" ? "scatter" : "canvas";
+    this.view = COMPONENTS[view] ? view
+      : this.trace.transposed && view === "scatter" ? "scatter" : "canvas";
     this.pinned = null;
-    const Kind = this.view === "scatter" ? ScatterDiagram : CanvasDiagram;
-    this.diagram = new Kind(this.root, this.trace);
+    const Kind = COMPONENTS[this.view]
+      ?? (this.view === "scatter" ? ScatterDiagram : CanvasDiagram);
+    const diagram = new Kind(this.root, this.trace, { query: raw.query });
+    this.diagram = diagram;
+    diagram.ready?.then(() => {
+      if (this.diagram === diagram) this.player.seek(this.player.index);
+    });
     this.root.dataset.view = this.view;
     this.fit();
     this.player.setCount(this.diagram.count);
@@ -115,7 +127,8 @@ export class Viewer {
   }
 
   wireExploring() {
-    const cellOf = (target) => target?.closest?.("[data-grid=input], [data-grid=output]");
+    const cellOf = (target) => target?.closest?.(this.diagram?.explorable
+      ?? "[data-grid=input], [data-grid=output]");
     this.root.addEventListener("mouseover", (e) => {
       if (this.pinned) return;
       const cell = cellOf(e.target);
