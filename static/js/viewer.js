@@ -57,7 +57,9 @@ export class Viewer {
     const diagram = new Kind(this.root, this.trace, { query: raw.query });
     this.diagram = diagram;
     diagram.ready?.then(() => {
-      if (this.diagram === diagram) this.player.seek(this.player.index);
+      if (this.diagram !== diagram) return;
+      this.fit();
+      this.player.seek(this.player.index);
     });
     this.root.dataset.view = this.view;
     this.fit();

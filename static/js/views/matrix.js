@@ -113,8 +113,10 @@ export default class MatrixView {
   loaded(result) {
     this.equation.removeAttribute("aria-busy");
     if (result.errors) {
+      this.refused = true;
       const message = element("p", "view-refused", result.errors.map((e) => e.msg).join(" "));
       message.setAttribute("role", "alert");
+      this.equation.classList.add("refused");
       this.equation.replaceChildren(message, element("p", "view-wait", this.t("view.matrix.refused_hint")));
       return;
     }
@@ -209,7 +211,10 @@ export default class MatrixView {
   /** The sum of step n as C's row times x: only the row's non-zero entries, in column order. */
   arithmetic(n) {
     const where = this.key(this.outs[n], this.multiOut);
-    if (!this.matrix) return this.t("view.matrix.arithmetic_waiting", { output: where });
+    if (!this.matrix) {
+      const key = this.refused ? "view.matrix.arithmetic_refused" : "view.matrix.arithmetic_waiting";
+      return this.t(key, { output: where, row: n, count: this.taps[n].length });
+    }
     const row = this.matrix.matrix[n];
     const terms = [];
     row.forEach((w, j) => {
@@ -326,8 +331,9 @@ export default class MatrixView {
     const cols = this.ins.length;
     const grid = (size, channels) => Array.from({ length: channels },
       () => (size.length === 1 ? { rows: 1, cols: size[0] } : { rows: size[0], cols: size[1] }));
+    const equation = [{ rows, cols }, { rows: cols, cols: 1 }, { rows, cols: 1 }];
     return [
-      [{ rows, cols }, { rows: cols, cols: 1 }, { rows, cols: 1 }],
+      ...(this.refused ? [] : [equation]),
       [...grid(config.input_size, config.in_channels),
         ...grid(this.raw.output_size, config.out_channels)],
     ];
