@@ -23,12 +23,13 @@ from fastapi.templating import Jinja2Templates
 from app.api.errors import friendly
 from app.api.query import TRACE_FIELDS, request_from_query
 from app.arithmetic.errors import ConfigError
-from app.messages import error_message
+from app.messages import error_message, t
 from app.paths import TEMPLATES_DIR
 from app.tracing import run_trace
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals["t"] = t  # page strings from the catalogue (static/i18n/en/page.json)
 
 PAGE_PARAMS = ("step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare")
 # The guide's "padding, strides" figure: what a bare ``/`` shows.

@@ -37,7 +37,7 @@ def assert_step_drawn(page: Page, trace: dict[str, Any], n: int) -> None:
     expect(page.get_by_label("Step", exact=True)).to_have_value(str(n))
     assert indices(page, "[data-grid=input].tap") == {key(t[0]) for t in step["taps"]}
     assert indices(page, "[data-grid=output].current") == {key(step["output"])}
-    assert page.locator(".kernel:not([hidden])").get_attribute("data-anchor") == ",".join(
+    assert page.locator(".window:not([hidden])").get_attribute("data-anchor") == ",".join(
         map(str, step["anchor"])
     )
     # kernel cell (0, 0) covers canvas cell anchor + dilation·(0, 0), or the far corner if flipped
@@ -47,10 +47,10 @@ def assert_step_drawn(page: Page, trace: dict[str, Any], n: int) -> None:
     at = [step["anchor"][i] + corner[i] for i in range(2)]
     target = box(page, f'[data-grid=canvas][data-index="{at[0]},{at[1]}"]')
     for _ in range(20):  # the window glides for a moment
-        if box(page, '.kernel:not([hidden]) [data-index="0,0"]') == target:
+        if box(page, '.window:not([hidden]) [data-index="0,0"]') == target:
             break
         page.wait_for_timeout(25)
-    assert box(page, '.kernel:not([hidden]) [data-index="0,0"]') == target
+    assert box(page, '.window:not([hidden]) [data-index="0,0"]') == target
 
 
 def test_page_loads_without_console_errors(page: Page, live_server: str) -> None:

@@ -54,11 +54,11 @@ def test_matrix_row_lights_its_output_cell_and_window(page: Page, live_server: s
     expect(page.locator("[data-grid=output].hl")).to_have_count(1)
     assert indices(page, "[data-grid=output].hl") == {spatial(matrix["rows"][r])}
     assert indices(page, "[data-grid=input].hl") == window
-    assert indices(page, "[data-grid=output-vector].hl") == {str(r)}
+    assert indices(page, "[data-grid=output-vector].hl") == {f"{r},0"}
 
     # hover input x[6] (input cell 1,1): every output cell it feeds lights
     j = 6
-    page.locator(f'[data-grid=input-vector][data-index="{j}"]').hover()
+    page.locator(f'[data-grid=input-vector][data-index="{j},0"]').hover()
     fed = {spatial(matrix["rows"][r]) for r in range(rows) if matrix["matrix"][r][j] != 0}
     assert fed == {"0,0", "0,1", "1,0", "1,1"}
     expect(page.locator("[data-grid=output].hl")).to_have_count(len(fed))
@@ -83,7 +83,7 @@ def test_matrix_view_of_a_large_layer_shows_the_limit(page: Page, live_server: s
     response = page.request.get(f"{live_server}/api/matrix?{query}")
     assert response.status == 422
     page.goto(f"{live_server}/?{query}&view=matrix")
-    expect(page.locator("#diagram").get_by_role("alert")).to_have_text(
+    expect(page.locator(".diagram").get_by_role("alert")).to_have_text(
         response.json()["detail"][0]["msg"]
     )
     expect(page.locator("[data-grid=output]")).to_have_count(30 * 30)  # the grids still step

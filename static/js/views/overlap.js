@@ -1,199 +1,211 @@
-// The overlap view (view=overlap): the trace's `overlap`, how many real input cells
-// (per input channel) land on each output cell, as a heat map with a legend of the
-// counts. For a strided transposed convolution uneven counts are the checkerboard
-// (Odena, Dumoulin & Olah, "Deconvolution and Checkerboard Artifacts", Distill 2016):
-// with a kernel size divisible by the stride every interior output cell receives the
-// same number of inputs. Hover, focus or the player show which input cells land on an
-// output cell (read from the trace's axes, or its steps); nothing is derived here.
+// The overlap view (view=overlap): the trace's `overlap`, how many real input cells (per
+// input channel) land on each output cell, as a heat map with a legend of the counts.
+// For a strided transposed convolution uneven counts are the checkerboard (Odena,
+// Dumoulin & Olah, "Deconvolution and Checkerboard Artifacts", Distill 2016): when the
+// stride divides the kernel size, every inner output cell receives the same number.
+// Hover, focus or the player show which input cells land on an output cell: the trace's
+// taps of output channel 0 on input channel 0 (every channel pair alike); nothing derived.
 
-import { fmt } from "../trace.js";
-import { board, element, listed, neighbourIn, operator } from "./board.js";
-import { t as stubT } from "./i18n-stub.js";
-import { feeds, ndindex, spatialTaps } from "./taps.js";
+import { arrow, cellName, figure, listed, named, stage, tabStop } from "../cells.js";
+import { cellKey, fmt } from "../trace.js";
+import { ValueGrids } from "./common.js";
 
-// ColorBrewer YlGnBu, 9 classes: a sequential scale that prints and reads in grey too.
+// ColorBrewer YlGnBu, 9 classes: a sequential scale that reads in grey and for the colour-blind.
 const SCALE = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8",
   "#253494", "#081d58"];
-const DARK_FROM = 5;
+const DARK_FROM = 5; // classes from here on take white text
 
-/** The scale's class of `count` on [0, most]: 0 is the palest, `most` the darkest. */
+/** The scale class of `count` on [0, most]. */
 function shade(count, most) {
   return most > 0 ? Math.round((count / most) * (SCALE.length - 1)) : 0;
 }
 
-export default class OverlapView {
-  constructor(root, trace, ctx = {}) {
-    this.root = root;
-    this.t = ctx.t ?? stubT;
-    this.explorable = "[data-grid=input], [data-grid=output]";
-    const raw = trace.raw ?? trace;
-    this.raw = raw;
-    const config = raw.config;
-    this.size = (s) => (s.length === 1 ? [1, s[0]] : s);
-    this.nd = config.input_size.length;
-    this.positions = ndindex(raw.output_size); // one step per output position
-    this.count = this.positions.length;
-    this.lit = [];
-    this.cur = -1;
-    root.replaceChildren();
-    this.view = element("div", "overlap-view");
-    if (!raw.overlap) {
-      const missing = element("p", "view-refused", this.t("view.overlap.missing"));
+export default class OverlapView extends ValueGrids {
+  constructor(root, trace, ctx) {
+    super(root, trace, ctx);
+    const t = trace;
+    const tr = ctx.t;
+    this.multiIn = false; // one input plane and one overlap plane: every channel is alike
+    this.multiOut = false;
+    const [h, w] = t.outputSize;
+    this.count = h * w;
+    this.view = document.createElement("div");
+    this.view.className = "overlap-view";
+    root.append(this.view);
+    if (!t.overlap) {
+      const missing = document.createElement("p");
+      missing.className = "view-refused";
       missing.setAttribute("role", "alert");
+      missing.textContent = tr("view.overlap.missing");
       this.view.append(missing);
-      root.append(this.view);
       this.count = 1;
       return;
     }
-    this.counts = this.nd === 1 ? [raw.overlap] : raw.overlap;
-    const all = this.counts.flat();
-    this.most = Math.max(...all);
-    this.taps = this.positions.map((p) => spatialTaps(raw, p));
-    this.fed = feeds(this.positions.map((_, n) => n), (n) => this.taps[n]);
-    const note = element("p", "view-note",
-      this.t(config.transposed ? "view.overlap.note_transposed" : "view.overlap.note_direct"));
-    const grids = element("div", "overlap-grids");
-    grids.append(this.inputGrid(), operator("→"), this.overlapGrid());
-    this.view.append(note, grids, this.legend(all));
-    root.append(this.view);
+    this.counts = t.overlap[0];
+    this.channel = t.readChannels(0)[0][0]; // the input channel whose taps are drawn
+    this.most = Math.max(...this.counts.flat());
+    const note = document.createElement("p");
+    note.className = "view-note";
+    note.textContent = tr(t.transposed ? "view.overlap.note.transposed" : "view.overlap.note.direct");
+    const inStage = stage("in-stage", tr("stage.input"));
+    inStage.append(this.inputGrid());
+    const outStage = stage("out-stage", tr("view.overlap.stage"));
+    outStage.append(this.overlapGrid());
+    const grids = document.createElement("div");
+    grids.className = "overlap-grids";
+    grids.append(inStage, arrow("→"), outStage);
+    this.view.append(note, grids, this.legend());
   }
 
-  key(position) {
-    return position.join(",");
-  }
-
+  /** The input, one channel (the one whose taps are drawn). */
   inputGrid() {
-    const config = this.raw.config;
-    const [h, w] = this.size(config.input_size);
-    const plane = this.nd === 1 ? [this.raw.input[0]] : this.raw.input[0];
-    const caption = config.in_channels > 1
-      ? this.t("view.overlap.input_channels", { channels: config.in_channels }) : this.t("view.overlap.input");
+    const t = this.t;
+    const tr = this.ctx.t;
+    const [h, w] = t.inputSize;
+    const caption = t.inChannels > 1
+      ? tr("view.overlap.input.channels", { c: this.channel, channels: t.inChannels })
+      : tr("grid.input");
+    const f = figure(caption, h, w, "input-figure", { explore: true, describedBy: this.ctx.keysId });
+    f.grid.dataset.nd = String(t.nd);
     this.inputEls = new Map();
-    const { fig, cells } = board(caption, h, w, "input-figure", (y, x) => {
-      const position = this.nd === 1 ? [x] : [y, x];
-      const el = element("div", "cell in", fmt(plane[y][x]));
-      el.dataset.grid = "input";
-      el.dataset.index = this.key(position);
-      el.setAttribute("aria-label", this.t("view.overlap.input_cell",
-        { index: el.dataset.index, value: fmt(plane[y][x]) }));
-      this.inputEls.set(el.dataset.index, el);
-      return el;
-    });
-    this.inputCells = cells;
-    this.inputRows = h;
-    this.inputCols = w;
-    return fig;
+    const plane = t.input[this.channel];
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const el = document.createElement("div");
+        el.className = "cell in";
+        el.dataset.grid = "input";
+        el.dataset.index = cellKey(t, false, 0, y, x);
+        el.textContent = fmt(plane[y][x]);
+        named(el, cellName("input", t.nd, false, 0, y, x, plane[y][x]));
+        this.inputEls.set(`0,${y},${x}`, el);
+        f.row(y).append(el);
+      }
+    }
+    tabStop(f.grid);
+    this.figures.push(f);
+    return f.fig;
   }
 
   overlapGrid() {
-    const [h, w] = this.size(this.raw.output_size);
-    this.outputEls = [];
-    const { fig, cells } = board(this.t("view.overlap.caption"), h, w, "output-figure overlap-figure",
-      (y, x) => {
+    const t = this.t;
+    const tr = this.ctx.t;
+    const [h, w] = t.outputSize;
+    const f = figure(tr("view.overlap.caption"), h, w, "output-figure overlap-figure",
+      { explore: true, describedBy: this.ctx.keysId });
+    f.grid.dataset.nd = String(t.nd);
+    this.outputEls = new Map();
+    this.outputList = [];
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
         const count = this.counts[y][x];
         const level = shade(count, this.most);
-        const el = element("div", `cell heat${level >= DARK_FROM ? " dark" : ""}`, String(count));
+        const el = document.createElement("div");
+        el.className = `cell heat${level >= DARK_FROM ? " dark" : ""}`;
         el.style.setProperty("--heat", SCALE[level]);
+        el.textContent = String(count);
         el.dataset.grid = "output";
-        el.dataset.index = this.key(this.nd === 1 ? [x] : [y, x]);
+        el.dataset.index = cellKey(t, false, 0, y, x);
         el.dataset.count = String(count);
-        el.setAttribute("aria-label", this.t("view.overlap.output_cell", { index: el.dataset.index, count }));
-        this.outputEls.push(el);
-        return el;
-      });
-    this.outputCells = cells;
-    this.outputRows = h;
-    this.outputCols = w;
-    return fig;
+        named(el, tr("view.overlap.cell", { index: el.dataset.index, count }));
+        this.outputEls.set(`0,${y},${x}`, el);
+        this.outputList.push(el);
+        f.row(y).append(el);
+      }
+    }
+    tabStop(f.grid);
+    this.figures.push(f);
+    return f.fig;
   }
 
-  /** One swatch per count present (or a ramp from the least to the most when there are many). */
-  legend(all) {
-    const list = element("ul", "legend overlap-legend");
-    list.setAttribute("aria-label", this.t("view.overlap.legend"));
+  /** One swatch per count present (the least and the most when there are many). */
+  legend() {
+    const tr = this.ctx.t;
+    const all = this.counts.flat();
+    const list = document.createElement("ul");
+    list.className = "legend overlap-legend";
+    list.setAttribute("aria-label", tr("view.overlap.legend"));
     const present = [...new Set(all)].sort((a, b) => a - b);
     const shown = present.length <= 10 ? present : [present[0], present[present.length - 1]];
     for (const count of shown) {
-      const item = element("li");
-      const swatch = element("span", "swatch");
+      const item = document.createElement("li");
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
       swatch.style.setProperty("--heat", SCALE[shade(count, this.most)]);
       const cells = all.filter((c) => c === count).length;
-      item.append(swatch, this.t("view.overlap.legend_item", { count, cells }));
+      item.append(swatch, tr("view.overlap.legend.item", { overlap: count, count: cells }));
       list.append(item);
     }
     return list;
   }
 
-  inputsOf(n) {
-    return this.taps[n].map((p) => this.inputEls.get(this.key(p))).filter(Boolean);
+  /** The input cells (of the drawn channel) that land on output position n. */
+  landing(n) {
+    return this.t.step(n).taps.map(([i]) => i).filter(([c]) => c === this.channel);
   }
 
   showStep(n) {
     if (!this.counts) return;
     for (const el of this.stepLit || []) el.classList.remove("tap", "current");
-    const cells = this.inputsOf(n);
-    for (const el of cells) el.classList.add("tap");
-    this.outputEls[n].classList.add("current");
-    this.stepLit = [...cells, this.outputEls[n]];
+    const cells = this.landing(n).map(([, y, x]) => this.inputEls.get(`0,${y},${x}`));
+    this.stepLit = [...cells, this.outputList[n]].filter(Boolean);
+    for (const el of cells) el?.classList.add("tap");
+    this.outputList[n].classList.add("current");
     this.cur = n;
   }
 
   arithmetic(n) {
-    if (!this.counts) return "";
-    return this.describeOutput(n);
+    return this.counts ? this.explainPosition(n) : "";
   }
 
-  describeOutput(n) {
-    const inputs = this.taps[n].map((p) => `[${this.key(p)}]`);
-    const key = this.raw.config.transposed ? "view.overlap.lands_transposed" : "view.overlap.lands_direct";
-    return this.t(key, {
-      output: this.key(this.positions[n]), count: inputs.length, inputs: listed(inputs) || "—",
+  explainPosition(n) {
+    const [, y, x] = this.t.step(n).output;
+    const inputs = this.landing(n).map(([, iy, ix]) => `[${cellKey(this.t, false, 0, iy, ix)}]`);
+    const key = this.t.transposed ? "view.overlap.lands.transposed" : "view.overlap.lands.direct";
+    return this.ctx.t(key, {
+      output: cellKey(this.t, false, 0, y, x), count: inputs.length, inputs: listed(inputs),
     });
   }
 
   status(n) {
     if (!this.counts) return "";
-    return this.t("view.overlap.status", {
-      step: n + 1, count: this.count, output: this.key(this.positions[n]),
-      overlap: this.outputEls[n].dataset.count,
+    const [, y, x] = this.t.step(n).output;
+    return this.ctx.t("view.overlap.status", {
+      step: n + 1, steps: this.count, output: cellKey(this.t, false, 0, y, x),
+      count: this.counts[y][x],
     });
   }
 
+  /** An output cell lights the input cells landing on it; an input cell where it lands. */
   highlight(el) {
     this.clearHighlight();
+    const [, y, x] = this.position(el);
     const lit = [el];
     if (el.dataset.grid === "output") {
-      lit.push(...this.inputsOf(this.outputEls.indexOf(el)));
+      for (const [, iy, ix] of this.landing(this.t.stepOf(0, y, x))) {
+        lit.push(this.inputEls.get(`0,${iy},${ix}`));
+      }
     } else {
-      for (const n of this.fed.get(el.dataset.index) || []) lit.push(this.outputEls[n]);
+      for (const { output } of this.t.feeds(this.channel, y, x)) {
+        if (output[0] === 0) lit.push(this.outputEls.get(output.join(",")));
+      }
     }
-    this.lit = lit;
-    for (const x of lit) x.classList.add("hl");
+    this.lit = lit.filter(Boolean);
+    for (const e of this.lit) e.classList.add("hl");
     this.root.classList.add("exploring");
   }
 
-  clearHighlight() {
-    for (const x of this.lit) x.classList.remove("hl");
-    this.lit = [];
-    this.root.classList.remove("exploring");
-  }
-
   describe(el) {
-    if (el.dataset.grid === "output") return this.describeOutput(this.outputEls.indexOf(el));
-    const outs = (this.fed.get(el.dataset.index) || []).map((n) => `[${this.key(this.positions[n])}]`);
-    return this.t("view.overlap.feeds", { input: el.dataset.index, count: outs.length, outputs: listed(outs) });
+    const [, y, x] = this.position(el);
+    if (el.dataset.grid === "output") return this.explainPosition(this.t.stepOf(0, y, x));
+    const outs = this.t.feeds(this.channel, y, x).filter(({ output }) => output[0] === 0)
+      .map(({ output }) => `[${cellKey(this.t, false, ...output)}]`);
+    return this.ctx.t("view.overlap.feeds", {
+      input: cellKey(this.t, false, 0, y, x), value: fmt(this.t.input[this.channel][y][x]),
+      count: outs.length, outputs: listed(outs),
+    });
   }
 
-  neighbour(el, key, ctrl = false) {
-    const cells = el.dataset.grid === "output" ? this.outputCells : this.inputCells;
-    return cells ? neighbourIn(cells, el, key, ctrl) : undefined;
+  explain(el) {
+    return el.dataset.grid === "output" ? this.describe(el) : null;
   }
-
-  /** Grid sizes for fitting: the input grid, then the overlap map. */
-  stages() {
-    const size = (s) => (s.length === 1 ? { rows: 1, cols: s[0] } : { rows: s[0], cols: s[1] });
-    return [[size(this.raw.config.input_size)], [size(this.raw.output_size)]];
-  }
-
-  destroy() {}
 }

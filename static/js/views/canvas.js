@@ -1,0 +1,328 @@
+// The canvas view (view=canvas, the default): the padded input (for a transposed
+// convolution, the zero-insertion canvas: inserted zeros, the kernel rotated by 180°,
+// stride 1) under a sliding kernel window, the kernel as its own grid beside it, and the
+// output written one cell per step. Channels are stacks of grids bracketed by group; the
+// filter bank shows one filter per output channel. Pooling (op=max_pool|avg_pool) uses
+// the same picture without weights. Drawn once; per step only what changes is touched:
+// the taps' classes, one output cell, and one transform per active window.
+
+import {
+  arrow, cellName, figure, groupBox, listed, makeCell, named, sizeClass, stage, sumText,
+  tabStop, term,
+} from "../cells.js";
+import { cellKey, fmt } from "../trace.js";
+import { ValueGrids, windowReason } from "./common.js";
+
+const at = (n) => `calc(var(--cell) * ${n})`;
+
+export default class CanvasView extends ValueGrids {
+  constructor(root, trace, ctx) {
+    super(root, trace, ctx);
+    const t = trace;
+    const tr = ctx.t;
+    this.count = t.stepCount;
+    this.pool = t.op !== "conv";
+    this.canvasEls = [];
+    this.windows = [];
+    this.inputFigures = [];
+    this.inputEls = new Map();
+    const [ch, cw] = t.canvas.size;
+    const inStage = stage("in-stage", tr("stage.input"));
+    const name = t.transposed ? tr("caption.canvas.transposed") : tr("caption.canvas");
+    this.groupBoxes(inStage, t.inChannels, (c, box) => {
+      const caption = this.multiIn ? tr("caption.channel", { name, c }) : name;
+      const f = figure(caption, ch, cw, "input-figure", { explore: true, describedBy: ctx.keysId });
+      f.grid.dataset.nd = String(t.nd);
+      const cells = [];
+      for (let cy = 0; cy < ch; cy++) {
+        const row = [];
+        for (let cx = 0; cx < cw; cx++) row.push(this.canvasCell(f, c, cy, cx));
+        cells.push(row);
+      }
+      this.canvasEls.push(cells);
+      f.grid.append(this.windowOverlay(c));
+      tabStop(f.grid);
+      box.append(f.fig);
+      this.figures.push(f);
+      this.inputFigures.push(f.fig);
+    });
+    const parts = [inStage];
+    if (!this.pool) parts.push(arrow("⊛"), this.kernelStage());
+    parts.push(arrow("→"), this.outputStage());
+    if (t.nd === 1) this.alignOneD();
+    root.append(...parts);
+    this.curOut = -1;
+    this.cur = -1;
+  }
+
+  canvasCell(f, c, cy, cx) {
+    const t = this.t;
+    const what = t.canvasCell(cy, cx);
+    const key = cellKey(t, this.multiIn, c, cy, cx);
+    let el;
+    if (what.kind === "input") {
+      el = makeCell("real", "canvas", key);
+      el.setAttribute("role", "none");
+      const value = t.input[c][what.iy][what.ix];
+      const unused = t.isUnused(what.iy, what.ix);
+      const why = unused ? windowReason(t, what.iy, what.ix) : undefined;
+      const inner = makeCell(unused ? "unused" : "input", "input",
+        cellKey(t, this.multiIn, c, what.iy, what.ix), value, why);
+      named(inner, cellName("input", t.nd, this.multiIn, c, what.iy, what.ix, value));
+      this.inputEls.set(`${c},${what.iy},${what.ix}`, inner);
+      el.append(inner);
+    } else {
+      el = makeCell(what.kind, "canvas", key);
+      el.setAttribute("role", "none");
+    }
+    f.row(cy).append(el);
+    return el;
+  }
+
+  /** The sliding window of channel c: one element, moved by a transform. */
+  windowOverlay(c) {
+    const t = this.t;
+    const overlay = document.createElement("div");
+    overlay.className = this.pool ? "window pool" : "window";
+    overlay.hidden = true;
+    overlay.setAttribute("aria-hidden", "true");
+    const cells = [];
+    const [kh, kw] = t.kernelSize;
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++) {
+        const [dy, dx] = t.kernelAt(ky, kx);
+        const el = makeCell("window", "kernel", cellKey(t, false, 0, ky, kx), null);
+        el.style.setProperty("left", at(dx));
+        el.style.setProperty("top", at(dy));
+        cells.push({ el, ky, kx });
+        overlay.append(el);
+      }
+    }
+    this.windows.push({ el: overlay, cells, c });
+    return overlay;
+  }
+
+  /** The current filter as its own grids (one per input channel it reads), readable; and
+   * the filter bank (one small filter per output channel) when there are several. */
+  kernelStage() {
+    const t = this.t;
+    const tr = this.ctx.t;
+    const kStage = stage("kernel-stage", tr("stage.kernel"));
+    const [kh, kw] = t.kernelSize;
+    const perGroupIn = t.readChannels(0).length;
+    this.kernelGrids = [];
+    const filter = document.createElement("div");
+    filter.className = "filter";
+    for (let s = 0; s < perGroupIn; s++) {
+      const f = figure("", kh, kw, "kernel-figure");
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const el = makeCell("kernel", "kernel", "", 0);
+          f.grid.append(el);
+        }
+      }
+      this.kernelGrids.push(f);
+      filter.append(f.fig);
+      this.figures.push(f);
+    }
+    if (t.flipped) {
+      const note = document.createElement("p");
+      note.className = "rotated";
+      note.textContent = tr("kernel.rotated");
+      filter.append(note);
+    }
+    kStage.append(filter);
+    if (t.outChannels > 1) kStage.append(this.filterBank());
+    return kStage;
+  }
+
+  /** One small filter per output channel, in/groups slices each, coloured by group. */
+  filterBank() {
+    const t = this.t;
+    const tr = this.ctx.t;
+    const bank = document.createElement("figure");
+    bank.className = "filter-bank";
+    const cap = document.createElement("figcaption");
+    cap.textContent = tr("bank.caption", {
+      out: t.outChannels, slices: t.readChannels(0).length, groups: t.groups,
+    });
+    const list = document.createElement("div");
+    list.className = "bank";
+    this.bankFilters = [];
+    const perGroupOut = t.outChannels / t.groups;
+    for (let o = 0; o < t.outChannels; o++) {
+      const item = document.createElement("div");
+      item.className = `bank-filter group-${Math.floor(o / perGroupOut) % 4}`;
+      item.title = tr("bank.filter", { o, channels: t.readChannels(o).map(([c]) => c).join(", ") });
+      for (const _ of t.readChannels(o)) {
+        const slice = document.createElement("span");
+        slice.className = "bank-slice";
+        item.append(slice);
+      }
+      const label = document.createElement("span");
+      label.className = "bank-label";
+      label.textContent = String(o);
+      item.append(label);
+      list.append(item);
+      this.bankFilters.push(item);
+    }
+    bank.append(cap, list);
+    return bank;
+  }
+
+  outputStage() {
+    const outStage = stage("out-stage", this.ctx.t("stage.output"));
+    this.outputGrids(outStage);
+    return outStage;
+  }
+
+  /** 1-D: each output cell sits under the input time step it belongs to (the window's last
+   * cell for causal padding, its centre otherwise). */
+  alignOneD() {
+    const t = this.t;
+    const [before, after] = t.raw.padding[0];
+    const span = t.dilation[1] * (t.kernelSize[1] - 1);
+    const causal = !t.transposed && after === 0 && before === span && span > 0;
+    const shift = causal ? span : span / 2;
+    this.root.classList.add("aligned");
+    for (const f of this.outputFigures) {
+      f.classList.add("aligned");
+      f.style.setProperty("--cols", String(t.canvas.size[1]));
+    }
+    for (const [key, el] of this.outputEls) {
+      const x = Number(key.split(",")[2]);
+      const column = this.t.step(this.t.stepOf(0, 0, x)).anchor[1] + shift;
+      el.style.setProperty("left", at(column));
+    }
+  }
+
+  showStep(n) {
+    const t = this.t;
+    const step = t.step(n);
+    for (const el of this.taps || []) el.classList.remove("tap", "max");
+    this.taps = step.taps.map(([i]) => this.inputEls.get(i.join(","))).filter(Boolean);
+    for (const el of this.taps) el.classList.add("tap");
+    if (t.op === "max_pool") this.markMax(step);
+    this.writeUpTo(n);
+    const [o] = step.output;
+    if (o !== this.curOut) this.switchOutputChannel(o);
+    const [ay, ax] = step.anchor;
+    const transform = `translate(${at(ax)}, ${at(ay)})`;
+    const anchor = (t.nd === 1 ? [ax] : [ay, ax]).join(",");
+    for (const w of this.active) {
+      w.el.style.setProperty("transform", transform);
+      w.el.dataset.anchor = anchor;
+    }
+    this.markKernelTaps(step);
+    this.cur = n;
+  }
+
+  markMax(step) {
+    const values = step.taps.map(([i]) => this.t.input[i[0]][i[1]][i[2]]);
+    const best = values.indexOf(Math.max(...values));
+    if (best >= 0) this.taps[best]?.classList.add("max");
+  }
+
+  /** Which kernel cells meet a real input cell at this step (the others meet padding). */
+  markKernelTaps(step) {
+    if (!this.kernelGrids) return;
+    const [, kw] = this.t.kernelSize;
+    const met = new Set(step.taps.map(([, w]) => w[2] * kw + w[3]));
+    const key = [...met].join(",");
+    if (key === this.metKey) return;
+    this.metKey = key;
+    for (const f of this.kernelGrids) {
+      [...f.grid.children].forEach((el, i) => el.classList.toggle("tap", met.has(i)));
+    }
+  }
+
+  switchOutputChannel(o) {
+    const t = this.t;
+    const tr = this.ctx.t;
+    this.curOut = o;
+    const reads = t.readChannels(o);
+    const readSet = new Map(reads.map(([c, w0, w1]) => [c, [w0, w1]]));
+    this.active = this.windows.filter((w) => readSet.has(w.c));
+    for (const w of this.windows) {
+      const weights = readSet.get(w.c);
+      w.el.hidden = !weights;
+      this.inputFigures[w.c].classList.toggle("current", Boolean(weights));
+      if (!weights || this.pool) continue;
+      for (const { el, ky, kx } of w.cells) {
+        el.textContent = fmt(t.weightAt([weights[0], weights[1], ky, kx]));
+      }
+    }
+    if (this.kernelGrids) {
+      reads.forEach(([c, w0, w1], s) => {
+        const f = this.kernelGrids[s];
+        const [kh, kw] = t.kernelSize;
+        f.cap.textContent = this.multiIn || this.multiOut
+          ? tr("caption.kernel.slice", { o, c }) : tr("caption.kernel");
+        const cells = f.grid.children;
+        for (let ky = 0; ky < kh; ky++) {
+          for (let kx = 0; kx < kw; kx++) {
+            const el = cells[ky * kw + kx];
+            const w = fmt(t.weightAt([w0, w1, ky, kx]));
+            el.textContent = w;
+            el.className = `cell kcell ${sizeClass(w)}`.trim();
+            el.dataset.index = cellKey(t, this.multiIn || this.multiOut, s, ky, kx);
+            el.title = tr("cell.weight.at", { value: w, index: [w0, w1, ky, kx].join(",") });
+          }
+        }
+      });
+      this.metKey = null;
+      this.bankFilters?.forEach((el, i) => el.classList.toggle("current", i === o));
+    }
+    this.markOutputChannel(o);
+  }
+
+  /** Canvas cells under the window of step n (padding and zeros included). */
+  windowCells(n) {
+    const t = this.t;
+    const step = t.step(n);
+    const [kh, kw] = t.kernelSize;
+    const cells = [];
+    for (const [c] of t.readChannels(step.output[0])) {
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const [dy, dx] = t.kernelAt(ky, kx);
+          cells.push(this.canvasEls[c][step.anchor[0] + dy]?.[step.anchor[1] + dx]);
+        }
+      }
+    }
+    return cells;
+  }
+
+  /** The arithmetic of step n, terms in the order the picture reads: channel, then row,
+   * then column of the window on the input. */
+  arithmetic(n) {
+    const t = this.t;
+    const tr = this.ctx.t;
+    const step = t.step(n);
+    const taps = [...step.taps].sort((a, b) => a[0][0] - b[0][0] || a[0][1] - b[0][1] || a[0][2] - b[0][2]);
+    const where = cellKey(t, this.multiOut, ...step.output);
+    const values = taps.map(([i]) => t.input[i[0]][i[1]][i[2]]);
+    const [kh, kw] = t.kernelSize;
+    const window = kh * kw * t.readChannels(step.output[0]).length;
+    const skipped = t.transposed ? tr("note.zeros") : tr("note.padding");
+    const note = taps.length < window ? ` ${skipped}` : "";
+    if (t.op === "max_pool") {
+      return `output[${where}] = max(${listed(values.map(fmt))}) = ${fmt(step.value)}${note}`;
+    }
+    if (t.op === "avg_pool") {
+      return `output[${where}] = (${listed(values.map(fmt), " + ") || "0"}) / ${kh * kw} = ${fmt(step.value)}`
+        + (note ? ` ${tr("note.avg")}` : "");
+    }
+    const terms = taps.map(([i, w], k) => term(values[k], t.weightAt(w)));
+    if (t.bias) terms.push(tr("sum.bias", { value: fmt(t.bias[step.output[0]]) }));
+    return `output[${where}] = ${sumText(terms, step.value)}${note}`;
+  }
+
+  status(n) {
+    const step = this.t.step(n);
+    return this.ctx.t("status.step", {
+      n: n + 1, count: this.count, where: cellKey(this.t, this.multiOut, ...step.output),
+      value: fmt(step.value),
+    });
+  }
+}
