@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from app.api.errors import friendly
 from app.api.query import TRACE_FIELDS, request_from_query
 from app.arithmetic.errors import ConfigError
-from app.messages import error_message, t
+from app.messages import catalogue, error_message, t
 from app.paths import TEMPLATES_DIR
 from app.tracing import run_trace
 
@@ -153,6 +153,7 @@ def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
                 "page": state.page,
                 "messages": state.messages,
                 "trace": state.trace,
+                "catalogue": catalogue(),
             }
         ),
     }

@@ -104,7 +104,8 @@ export function wireExploring(diagramEl, viewer) {
         if (!viewer.pinned) return;
         viewer.unpin();
       } else {
-        const next = neighbour(cell, e.key, e.ctrlKey);
+        const next = viewer.view.neighbour
+          ? viewer.view.neighbour(cell, e.key, e.ctrlKey) : neighbour(cell, e.key, e.ctrlKey);
         if (next === undefined) return;
         if (next !== cell) focusCell(next);
       }

@@ -1,13 +1,13 @@
 // The page's one translation function: t(key, vars) over the message catalogue
-// static/i18n/<language>/page.json and views.json (the page's own strings; the API's messages come
-// already rendered by the server's catalogue, app/messages.py). "{name}" placeholders
-// are filled from vars. A key with no entry is returned as it is, like the server's t().
-// Plural forms: "key.one" / "key.other", chosen by vars.count.
+// static/i18n/<language>/*.json, which the server embeds in the page's initial state
+// (all parts merged by app/messages.py: page.json for the page's own strings, views.json,
+// stack.json, the API's error messages…). "{name}" placeholders are filled from vars. A
+// key with no entry comes back as it is, like the server's t(). Plural forms: entries
+// "key.one" / "key.other", chosen by vars.count.
 
-import page from "../i18n/en/page.json" with { type: "json" };
-import views from "../i18n/en/views.json" with { type: "json" };
+import { initialState } from "./state.js";
 
-const catalogue = { ...page, ...views }; // one catalogue; a key lives in one file only
+const catalogue = initialState().catalogue || {};
 
 export function t(key, vars = {}) {
   let template = catalogue[key];

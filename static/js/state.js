@@ -47,8 +47,10 @@ export function writeUrl(query) {
   if (url !== location.pathname + location.search) history.replaceState(null, "", url);
 }
 
-/** What the server embedded for the first paint: { fields, page, messages, trace }. */
+let initial = null;
+
+/** What the server embedded for the first paint: { fields, page, messages, trace, catalogue }. */
 export function initialState() {
-  const element = document.getElementById("initial-state");
-  return JSON.parse(element.textContent);
+  initial ??= JSON.parse(document.getElementById("initial-state")?.textContent || "{}");
+  return initial;
 }

@@ -81,11 +81,20 @@ export class Viewer {
     viewers.add(this);
   }
 
-  /** Draw a raw /api/trace JSON in a view, at a step; resolves to the view name shown. */
-  async load(raw, { view = "canvas", step = 0 } = {}) {
+  /** Draw a raw /api/trace JSON in a view, at a step; resolves to the view name shown.
+   * A view that is already loaded is drawn before this returns (no blank frame). */
+  load(raw, { view = "canvas", step = 0 } = {}) {
     this.player.pause();
     const trace = readTrace(raw);
-    const { name, View } = await loadView(view, trace);
+    const found = loadView(view, trace);
+    const token = (this.loading = {});
+    if (found instanceof Promise) {
+      return found.then((f) => (this.loading === token ? this.mount(raw, trace, f, step) : f.name));
+    }
+    return Promise.resolve(this.mount(raw, trace, found, step));
+  }
+
+  mount(raw, trace, { name, View }, step) {
     this.view?.destroy();
     this.pinned = null;
     this.raw = raw;
@@ -95,12 +104,14 @@ export class Viewer {
     this.view = new View(this.diagramEl, trace, {
       t: this.t, query: raw.query, fetchJson, keysId: this.keysId,
     });
-    await this.view.ready;
-    this.fit();
-    this.player.setCount(this.view.count);
-    this.parts.step.max = String(this.view.count - 1);
-    this.player.seek(Number.isFinite(step) ? step : 0);
-    return name;
+    const start = () => {
+      this.fit();
+      this.player.setCount(this.view.count);
+      this.parts.step.max = String(this.view.count - 1);
+      this.player.seek(Number.isFinite(step) ? step : 0);
+      return name;
+    };
+    return this.view.ready ? this.view.ready.then(start) : start();
   }
 
   fit() {

@@ -109,7 +109,7 @@ def test_embed_shows_diagram_and_player_and_links_back(client: TestClient) -> No
     assert response.status_code == 200
     html = response.text
     query = initial_state(html)["trace"]["query"].replace("&", "&amp;")
-    assert 'id="diagram"' in html
-    assert 'id="player" hidden' in html
+    assert 'class="diagram"' in html
+    assert '<div class="player" hidden>' in html
     assert 'id="controls"' not in html
     assert re.search(rf'<a id="full-page" href="http://testserver/\?{re.escape(query)}"', html)

@@ -29,10 +29,14 @@
  * @typedef {new (root: HTMLElement, trace: Object, ctx: ViewContext) => View} ViewClass
  */
 
-/** name → { load: () => Promise<module with default export ViewClass>, applies(trace) } */
+import CanvasView from "./canvas.js";
+import ScatterView from "./scatter.js";
+
+/** name → { View (when loaded) or load: () => Promise<module, default export ViewClass>,
+ * applies(trace) }. canvas and scatter come with the page; the others load on first use. */
 export const VIEWS = {
-  canvas: { load: () => import("./canvas.js"), applies: () => true },
-  scatter: { load: () => import("./scatter.js"), applies: (t) => t.transposed },
+  canvas: { View: CanvasView, applies: () => true },
+  scatter: { View: ScatterView, applies: (t) => t.transposed },
   matrix: { load: () => import("./matrix.js"), applies: () => true },
   overlap: { load: () => import("./overlap.js"), applies: () => true },
 };
@@ -43,14 +47,20 @@ export function viewName(name, trace) {
   return entry && entry.applies(trace) ? name : "canvas";
 }
 
-/** The view class for a name and a trace ({ name, View }); falls back to canvas. */
-export async function loadView(name, trace) {
+/** The view class for a name and a trace: { name, View } at once when the view is loaded,
+ * else a Promise of it; falls back to canvas when the view cannot be loaded. */
+export function loadView(name, trace) {
   const shown = viewName(name, trace);
-  try {
-    return { name: shown, View: (await VIEWS[shown].load()).default };
-  } catch (error) {
-    if (shown === "canvas") throw error;
-    console.warn(`view ${shown} could not be loaded`, error);
-    return { name: "canvas", View: (await VIEWS.canvas.load()).default };
-  }
+  const entry = VIEWS[shown];
+  if (entry.View) return { name: shown, View: entry.View };
+  return entry.load().then(
+    (module) => {
+      entry.View = module.default;
+      return { name: shown, View: entry.View };
+    },
+    (error) => {
+      console.warn(`view ${shown} could not be loaded`, error);
+      return { name: "canvas", View: CanvasView };
+    },
+  );
 }
