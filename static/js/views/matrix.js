@@ -206,10 +206,11 @@ export default class MatrixView extends ValueGrids {
       if (w !== 0) terms.push(term(w, this.x[j]));
     });
     if (this.t.bias) terms.push(fmt(this.t.bias[this.t.step(n).output[0]]));
-    return tr("view.matrix.arithmetic", {
-      output, row: n, name: this.name, zeros: row.length - row.filter((w) => w !== 0).length,
-      sum: `${listed(terms, " + ") || "0"} = ${fmt(this.y[n])}`,
+    const zeros = row.length - row.filter((w) => w !== 0).length;
+    const sum = tr("view.matrix.arithmetic", {
+      output, row: n, name: this.name, sum: `${listed(terms, " + ") || "0"} = ${fmt(this.y[n])}`,
     });
+    return zeros ? `${sum} ${tr("view.matrix.zeros", { count: zeros })}` : sum;
   }
 
   status(n) {
@@ -233,33 +234,32 @@ export default class MatrixView extends ValueGrids {
   }
 
   /** A row lights its output cell and window; a column its input cell and all it feeds. A
-   * matrix cell stands for its row, and bands its column. */
+   * matrix cell stands for its row, and marks its column. */
   highlight(el) {
     this.clearHighlight();
     const { row, column } = this.meaning(el);
     const lit = [el];
-    this.band = [];
     if (row !== undefined) {
       const { outputs, inputs } = this.rowCells(row);
       lit.push(...outputs, ...inputs);
-      if (this.matrixCells) this.band.push(...this.matrixCells[row]);
+      if (this.matrixCells) this.bands.push(...this.matrixCells[row].map((c) => [c, "band-row"]));
     } else if (column !== undefined) {
       const { outputs, inputs } = this.columnCells(column);
       lit.push(...outputs, ...inputs);
     }
     if (column !== undefined && this.matrixCells) {
-      this.band.push(...this.matrixCells.map((cells) => cells[column]));
+      this.bands.push(...this.matrixCells.map((cells) => [cells[column], "band-column"]));
     }
     this.lit = lit.filter(Boolean);
     for (const e of this.lit) e.classList.add("hl");
-    for (const e of this.band) e.classList.add("band");
+    for (const [e, cls] of this.bands) e.classList.add(cls);
     this.root.classList.add("exploring");
   }
 
   clearHighlight() {
     super.clearHighlight();
-    for (const e of this.band || []) e.classList.remove("band");
-    this.band = [];
+    for (const [e, cls] of this.bands || []) e.classList.remove(cls);
+    this.bands = [];
   }
 
   describe(el) {
