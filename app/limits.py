@@ -1,8 +1,15 @@
-"""Every size limit of ConvScope, in one place (reported by ``GET /api/limits``).
+"""Every limit of ConvScope, in one place (reported by ``GET /api/limits``).
 
 They keep one request from tying up the server or the browser: a trace of
-500,000 taps is already a multi-megabyte JSON answer. Exceeding one is a 422
-that names the limit, never a silent clamp.
+500,000 taps is already a multi-megabyte JSON answer, a 255×255 canvas takes
+seconds to draw. Every check here runs before any trace work, in microseconds;
+exceeding a limit is a 422 (a 413 for the body) whose ``ctx`` names the limit
+(``limit_name``, a key of ``GET /api/limits``), never a silent clamp.
+
+>>> check_request(TraceRequest(input_size=[1, 1], padding=127))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+app.arithmetic.errors.ConfigError: padding: above_limit {'value': 127, 'limit': 64, ...}
 """
 
 from dataclasses import asdict, dataclass
@@ -12,6 +19,7 @@ from typing import Any
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
+from app.schemas import TraceRequest
 
 
 @dataclass(frozen=True)
@@ -22,17 +30,27 @@ class Limits:
     max_stride: int = 16
     max_dilation: int = 16
     max_channels: int = 64
+    max_padding_1d: int = 512  # per side
+    max_padding_2d: int = 64
+    max_canvas_size_1d: int = 2048  # per dimension; the output too
+    max_canvas_size_2d: int = 256
     max_taps: int = 500_000
     max_output_cells: int = 65_536
     max_matrix_entries: int = 65_536
     max_abs_value: float = 1e6
     max_seed: int = 2**32 - 1
+    # The request itself: a body above this is a 413 before it is read; a longer query a 422.
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_query_bytes: int = 16 * 1024
     # Pictures (/api/render.*): a side in pixels; GIF frames (one per step), their total
     # pixels (Pillow keeps every frame in memory, one byte a pixel) and frames per second.
     max_render_side: int = 2048
     max_gif_frames: int = 1024
     max_gif_pixels: int = 64_000_000
     max_gif_fps: int = 20
+    # The page's player and oEmbed's requested size.
+    max_speed: float = 64
+    max_oembed_side: int = 100_000
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -41,55 +59,88 @@ class Limits:
 LIMITS = Limits()
 
 
-def _check_max(field: str, values: list[int], limit: int, what: str) -> None:
-    for value in values:
-        if value > limit:
-            raise ConfigError(field, f"{field} {value} is above the limit of {limit} ({what})")
+def above(field: str, value: float, name: str, limits: Limits = LIMITS, **ctx: Any) -> None:
+    """Refuse ``value`` if it is above the limit ``name``.
+
+    >>> above("stride", 17, "max_stride")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    app.arithmetic.errors.ConfigError: stride: above_limit {'value': 17, 'limit': 16, ...}
+    """
+    limit = getattr(limits, name)
+    if value > limit:
+        raise ConfigError(field, "above_limit", value=value, limit=limit, limit_name=name, **ctx)
+
+
+def _ints(value: Any) -> list[int]:
+    """Every integer in a field's value (an int, a list, a list of pairs); names give none."""
+    if value is None or isinstance(value, bool | str):
+        return []
+    if isinstance(value, int):
+        return [value]
+    return [n for item in value for n in _ints(item)]
 
 
 def check_dimensions(ndim: int) -> None:
     """The API and the page draw 1-D and 2-D (the engine also computes 3-D)."""
     if ndim not in (1, 2):
-        raise ConfigError(
-            "input_size", f"input_size needs 1 number (1-D) or 2 numbers (2-D); got {ndim}"
-        )
+        raise ConfigError("input_size", "wrong_dimensions", value=ndim)
 
 
-def check_request(
-    input_size: list[int],
-    kernel_size: list[int],
-    stride: list[int],
-    dilation: list[int],
-    channels: dict[str, int],
-    limits: Limits = LIMITS,
-) -> None:
-    """Refuse sizes above the limits before any work is done."""
-    ndim = len(input_size)
-    size_limit = limits.max_spatial_size_1d if ndim == 1 else limits.max_spatial_size_2d
-    _check_max("input_size", input_size, size_limit, f"per dimension in {ndim}-D")
-    _check_max("kernel_size", kernel_size, limits.max_kernel_size, "per dimension")
-    _check_max("stride", stride, limits.max_stride, "per dimension")
-    _check_max("dilation", dilation, limits.max_dilation, "per dimension")
-    for field, value in channels.items():
-        _check_max(field, [value], limits.max_channels, "channels")
+def check_request(request: TraceRequest, limits: Limits = LIMITS) -> None:
+    """Refuse any number above its limit before the configuration is even built."""
+    ndim = len(request.input_size)
+    check_dimensions(ndim)
+    d = f"{ndim}d"
+    per_field = {
+        "input_size": f"max_spatial_size_{d}",
+        "kernel_size": "max_kernel_size",
+        "stride": "max_stride",
+        "dilation": "max_dilation",
+        "padding": f"max_padding_{d}",
+        "output_padding": f"max_padding_{d}",
+        "in_channels": "max_channels",
+        "out_channels": "max_channels",
+        "groups": "max_channels",
+        "seed": "max_seed",
+    }
+    for field, name in per_field.items():
+        for value in _ints(getattr(request, field)):
+            above(field, value, name, limits)
+    if request.seed < 0:
+        raise ConfigError("seed", "too_small", minimum=0, value=request.seed)
 
 
-def check_trace(config: ConvConfig, limits: Limits = LIMITS) -> None:
-    """Refuse a trace whose steps or taps are above the limits, before it is built."""
+def check_config(config: ConvConfig, limits: Limits = LIMITS) -> None:
+    """Refuse a configuration whose canvas, output or taps are above the limits."""
+    d = f"{config.ndim}d"
+    for axis, name in zip(config.axes, config.axis_names, strict=True):
+        for side in axis.padding:
+            above("padding", side, f"max_padding_{d}", limits)
+        canvas = f"max_canvas_size_{d}"
+        if axis.canvas_size > getattr(limits, canvas):
+            raise ConfigError(
+                "padding" if sum(axis.padding) else "input_size", "canvas_above_limit",
+                value=axis.canvas_size, axis=name, limit=getattr(limits, canvas),
+                limit_name=canvas,
+            )  # fmt: skip
+        if axis.output_size > getattr(limits, canvas):
+            raise ConfigError(
+                "input_size", "output_above_limit", value=axis.output_size, axis=name,
+                limit=getattr(limits, canvas), limit_name=canvas,
+            )  # fmt: skip
     cells = config.out_channels * prod(config.output_size)
     if cells > limits.max_output_cells:
         raise ConfigError(
-            "input_size",
-            f"this configuration has {cells:,} output cells, above the limit of "
-            f"{limits.max_output_cells:,}; use a smaller input, fewer channels or a smaller stride",
-        )
+            "input_size", "too_many_output_cells", value=cells,
+            limit=limits.max_output_cells, limit_name="max_output_cells",
+        )  # fmt: skip
     taps = count_taps(config)
     if taps > limits.max_taps:
         raise ConfigError(
-            "input_size",
-            f"this trace would have {taps:,} taps (multiplications), above the limit of "
-            f"{limits.max_taps:,}; use a smaller input, kernel or fewer channels",
-        )
+            "input_size", "too_many_taps", value=taps, limit=limits.max_taps,
+            limit_name="max_taps",
+        )  # fmt: skip
 
 
 def check_matrix(config: ConvConfig, limits: Limits = LIMITS) -> None:
@@ -98,7 +149,29 @@ def check_matrix(config: ConvConfig, limits: Limits = LIMITS) -> None:
     columns = config.in_channels * prod(config.input_size)
     if rows * columns > limits.max_matrix_entries:
         raise ConfigError(
-            "input_size",
-            f"the matrix would be {rows}×{columns} = {rows * columns:,} entries, above the limit "
-            f"of {limits.max_matrix_entries:,}; the matrix view is for small examples",
-        )
+            "input_size", "too_many_matrix_entries", rows=rows, columns=columns,
+            value=rows * columns, limit=limits.max_matrix_entries,
+            limit_name="max_matrix_entries",
+        )  # fmt: skip
+
+
+def check_picture(
+    steps: int,
+    step: int | None = None,
+    fps: int | None = None,
+    limits: Limits = LIMITS,
+) -> None:
+    """Refuse a picture's own parameters (``step``, ``fps``, GIF frames) before drawing.
+
+    >>> check_picture(9, step=9)
+    Traceback (most recent call last):
+    ...
+    app.arithmetic.errors.ConfigError: step: step_out_of_range {'last': 8, 'value': 9}
+    """
+    if step is not None and not 0 <= step < steps:
+        raise ConfigError("step", "step_out_of_range", last=steps - 1, value=step)
+    if fps is not None:
+        if fps < 1:
+            raise ConfigError("fps", "too_small", minimum=1, value=fps)
+        above("fps", fps, "max_gif_fps", limits)
+        above("input_size", steps, "max_gif_frames", limits)

@@ -8,24 +8,48 @@ Ranges and the maths (kernel larger than the padded input…) are checked by
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from app.fields import FIELDS
 
 IntOrList = int | list[int]
 PaddingField = int | Literal["valid", "same", "full", "causal"] | list[int] | list[list[int]]
 
 
+MAX_NUMBER = 1e15  # beyond any limit on values; stops a 400-digit integer before numpy
+
+
 def _check_numbers(value: Any, field: str) -> Any:
+    """Nested lists of numbers only; a number too large to hold is refused here, by name."""
     if isinstance(value, bool) or not isinstance(value, int | float | list):
-        raise ValueError(f"{field} must hold numbers only, as nested lists")
+        raise PydanticCustomError("not_numbers", "{field} must hold numbers only", {"field": field})
     if isinstance(value, list):
         for item in value:
             _check_numbers(item, field)
+    elif not abs(value) <= MAX_NUMBER:
+        raise PydanticCustomError(
+            "number_too_large", "{field} holds a number too large", {"field": field}
+        )
     return value
+
+
+def _document_fields(schema: dict[str, Any]) -> None:
+    """The field table's words and list bounds in the OpenAPI schema (``/docs``)."""
+    for name, prop in schema.get("properties", {}).items():
+        param = FIELDS.get(name)
+        if param is None:
+            continue
+        prop["description"] = param.valid
+        if param.max_items is not None:
+            for option in [prop, *prop.get("anyOf", [])]:
+                if option.get("type") == "array":
+                    option["maxItems"] = param.max_items
 
 
 class TraceRequest(BaseModel):
     """A convolution to trace. Every field but ``input_size`` has a default."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid", json_schema_extra=_document_fields)
 
     transposed: bool = False
     input_size: list[int] = Field(description="spatial size: [L] (1-D) or [H, W] (2-D)")
@@ -33,10 +57,11 @@ class TraceRequest(BaseModel):
     stride: IntOrList = 1
     padding: PaddingField = 0
     dilation: IntOrList = 1
-    output_padding: IntOrList = 0
+    output_padding: IntOrList | None = None
     in_channels: int = 1
     out_channels: int = 1
     groups: int = 1
+    op: Literal["conv", "max_pool", "avg_pool"] = "conv"
     input: list[Any] | None = Field(default=None, description="[in_channels, *input_size]")
     weight: list[Any] | None = Field(
         default=None,
@@ -46,6 +71,7 @@ class TraceRequest(BaseModel):
     bias: list[float] | None = None
     seed: int = 0
     fill: Literal["random", "ones", "arange"] = "random"
+    steps: bool = True
 
     @field_validator("input", "weight")
     @classmethod
@@ -106,7 +132,7 @@ class TraceResponse(BaseModel):
     padding: list[list[int]]
     canvas: Canvas
     kernel_flipped: bool
-    steps: list[Step]
+    steps: list[Step] = Field(default_factory=list, description="left out when steps=false")
     unused_input: list[list[int]]
     formulas: list[Formula]
     cost: Cost
@@ -124,9 +150,10 @@ class MatrixResponse(BaseModel):
 
 
 class ErrorItem(BaseModel):
-    loc: list[str | int]
-    msg: str
-    type: str
+    loc: list[str | int] = Field(description="where: body or query, then the field")
+    msg: str = Field(description="the English sentence, rendered from the catalogue")
+    type: str = Field(description="a stable code per kind of mistake (docs/api.md)")
+    ctx: dict[str, Any] = Field(default_factory=dict, description="the numbers of the message")
 
 
 class ErrorResponse(BaseModel):

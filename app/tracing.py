@@ -9,48 +9,38 @@ from typing import Any
 import numpy as np
 
 from app import codegen, limits
-from app.api.query import FlatValues, to_query
-from app.arithmetic.config import ConvConfig, build_config, per_dimension
+from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import Trace, json_numbers, trace
 from app.arithmetic.values import resolve_values
+from app.query import FlatValues, to_query
 from app.schemas import TraceRequest
 
 DEFAULTS = {name: field.default for name, field in TraceRequest.model_fields.items()}
 
 
 def config_of(request: TraceRequest) -> ConvConfig:
-    """Check limits first (cheap), then the maths; raise ``ConfigError`` naming the field."""
-    ndim = len(request.input_size)
-    limits.check_dimensions(ndim)
-    if not 0 <= request.seed <= limits.LIMITS.max_seed:
-        raise ConfigError("seed", f"seed must be between 0 and {limits.LIMITS.max_seed}")
-    limits.check_request(
-        per_dimension("input_size", request.input_size, ndim, 1),
-        per_dimension("kernel_size", request.kernel_size, ndim, 1),
-        per_dimension("stride", request.stride, ndim, 1),
-        per_dimension("dilation", request.dilation, ndim, 1),
-        {
-            "in_channels": request.in_channels,
-            "out_channels": request.out_channels,
-            "groups": request.groups,
-        },
-    )
+    """Check once, cheapest first: every number against its limit, then the maths, then
+    the canvas, output and taps the configuration would make; ``ConfigError`` names the field.
+    """
+    limits.check_request(request)
+    if request.op != "conv":
+        raise ConfigError("op", "op_not_available", value=request.op)
     config = build_config(
         input_size=request.input_size,
         kernel_size=request.kernel_size,
         stride=request.stride,
         padding=request.padding,
         dilation=request.dilation,
-        output_padding=request.output_padding,
+        output_padding=0 if request.output_padding is None else request.output_padding,
         transposed=request.transposed,
         in_channels=request.in_channels,
         out_channels=request.out_channels,
         groups=request.groups,
     )
-    limits.check_trace(config)
+    limits.check_config(config)
     return config
 
 
@@ -60,11 +50,9 @@ def _shape_flat(field: str, flat: FlatValues, shape: tuple[int, ...]) -> list[An
     dims = "×".join(map(str, shape))
     if len(flat.numbers) != need or flat.row_length != shape[-1]:
         raise ConfigError(
-            field,
-            f"{field} needs {dims} = {need} numbers in rows of {shape[-1]} (',' between numbers, "
-            f"';' between rows, '|' between channels); got {len(flat.numbers)} in rows of "
-            f"{flat.row_length}",
-        )
+            field, "values_shape", dims=dims, need=need, row=shape[-1],
+            count=len(flat.numbers), got_row=flat.row_length,
+        )  # fmt: skip
     nested: list[Any] = np.asarray(flat.numbers).reshape(shape).tolist()
     return nested
 
@@ -86,7 +74,7 @@ def compute(
         seed=request.seed,
         max_abs=limits.LIMITS.max_abs_value,
     )
-    fields = request.model_dump()
+    fields = request.model_dump(exclude={"steps"})  # how to answer, not what to trace
     fields.update({k: v for k, v in given.items() if v is not None})
     return trace(config, x, w, b), fields
 
@@ -96,7 +84,10 @@ def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) 
     result, fields = compute(config_of(request), request, flat)
     padding_name = request.padding if isinstance(request.padding, str) else None
     query = to_query(fields, DEFAULTS, result.config.ndim)
-    return describe(result, padding_name, query, request)
+    body = describe(result, padding_name, query, request)
+    if not request.steps:
+        del body["steps"]  # axes and channel_taps carry the same taps, factorised
+    return body
 
 
 def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from app.api.query import parse_query
 from app.main import create_app
+from app.query import parse_query
 from app.schemas import TraceRequest
 from app.tracing import run_trace
 

@@ -10,16 +10,21 @@ from html import escape
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
+from app.api.errors import Refused
 from app.api.pages import describe, page_state
 from app.arithmetic.errors import ConfigError
+from app.limits import above
+from app.query import parse_int, single
 from app.render.scene import Diagram
+from app.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["share"])
 PATHS = ("", "/", "/embed")
+OEMBED_PARAMS = ("url", "maxwidth", "maxheight", "format")
 EMBED_PARAMS = ("step", "speed", "autoplay", "controls", "theme")
 WIDTH, HEIGHT = 640, 480  # the iframe's size when the consumer sets no maximum
 SAFE = ",;|:"  # the share query's own separators stay readable
@@ -42,18 +47,33 @@ class OEmbedResponse(BaseModel):
     cache_age: int
 
 
-class OEmbedError(BaseModel):
-    detail: str
+def _ours(url: str, request: Request) -> list[tuple[str, str]]:
+    """The query of ``url`` if it is a ConvScope page or embed on this host; else a 404.
+
+    A URL that cannot even be parsed (``http://[::1``, a full-width ``＠`` in the host)
+    is not ours either.
+    """
+    host = request.url.netloc
+    try:
+        parts = urlsplit(url)
+        ours = parts.scheme in ("http", "https") and parts.netloc == host
+        ours = ours and parts.path in PATHS
+    except ValueError:
+        ours = False
+    if not ours:
+        raise Refused(404, ["query", "url"], "url_not_ours", value=url, host=host)
+    return parse_qsl(parts.query, keep_blank_values=True)
 
 
-def _ours(url: str, request: Request) -> dict[str, str]:
-    """The query of ``url`` if it is a ConvScope page or embed on this host; else a 404."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.netloc != request.url.netloc:
-        raise HTTPException(404, f"{url} is not a ConvScope link on {request.url.netloc}")
-    if parts.path not in PATHS:
-        raise HTTPException(404, f"{url} is not a ConvScope page: use / or /embed")
-    return dict(parse_qsl(parts.query, keep_blank_values=True))
+def _side(name: str, text: str | None) -> int | None:
+    """``maxwidth``/``maxheight``: a whole number of pixels from 1, within the limit."""
+    if text is None:
+        return None
+    value = parse_int(name, text)
+    if value < 1:
+        raise ConfigError(name, "too_small", minimum=1, value=value)
+    above(name, value, "max_oembed_side")
+    return value
 
 
 def _fit(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
@@ -67,7 +87,7 @@ def _fit(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
 
 
 def oembed(
-    params: dict[str, str], base: str, maxwidth: int | None, maxheight: int | None
+    params: list[tuple[str, str]], base: str, maxwidth: int | None, maxheight: int | None
 ) -> dict[str, Any]:
     state = page_state(params)
     query = state.trace["query"]
@@ -104,13 +124,13 @@ def oembed(
     "/oembed",
     response_model=OEmbedResponse,
     response_model_exclude_none=True,
-    responses={404: {"model": OEmbedError}, 501: {"model": OEmbedError}},
+    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
 )
 async def get_oembed(
     request: Request,
     url: Annotated[str, Query(description="a ConvScope page or embed URL on this host")],
-    maxwidth: Annotated[int | None, Query(ge=1)] = None,
-    maxheight: Annotated[int | None, Query(ge=1)] = None,
+    maxwidth: Annotated[str | None, Query(description="a whole number of pixels from 1")] = None,
+    maxheight: Annotated[str | None, Query(description="a whole number of pixels from 1")] = None,
     # Hidden from the schema: fuzzers treat the 501 the oEmbed spec asks for as a server error.
     format: Annotated[str, Query(include_in_schema=False)] = "json",
 ) -> dict[str, Any]:
@@ -118,8 +138,13 @@ async def get_oembed(
 
     ``format`` may be given as ``json``, the only format served; any other is a 501.
     """
-    if format != "json":
-        raise HTTPException(501, f'format "{format}" is not served; use format=json')
-    params = _ours(url, request)
+    given = single(request.query_params.multi_items(), OEMBED_PARAMS)
+    width, height = (
+        _side("maxwidth", given.get("maxwidth")),
+        _side("maxheight", given.get("maxheight")),
+    )
+    if given.get("format", "json") != "json":
+        raise Refused(501, ["query", "format"], "format_not_served", value=given["format"])
+    params = _ours(given["url"], request)
     base = str(request.base_url).rstrip("/")
-    return await run_in_threadpool(oembed, params, base, maxwidth, maxheight)
+    return await run_in_threadpool(oembed, params, base, width, height)

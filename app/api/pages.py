@@ -10,6 +10,8 @@ the page and are never passed on to the trace.
 """
 
 import json
+import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,21 +22,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api.errors import friendly
-from app.api.query import TRACE_FIELDS, request_from_query
+from app.api.errors import friendly, item
 from app.arithmetic.errors import ConfigError
-from app.messages import catalogue, error_message, t
+from app.fields import FIELDS, PAGE, form_fields
+from app.limits import LIMITS
+from app.messages import catalogue, t
 from app.paths import TEMPLATES_DIR
+from app.query import SPACES, Pairs, parse_param, request_from_query
 from app.tracing import run_trace
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-templates.env.globals["t"] = t  # page strings from the catalogue (static/i18n/en/page.json)
+templates.env.globals["t"] = t  # {{ t("key", name=value) }}: the page's words, from the catalogue
 
-PAGE_PARAMS = ("step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare")
 # The guide's "padding, strides" figure: what a bare ``/`` shows.
 DEFAULT_FIELDS = {"input_size": "5,5", "kernel_size": "3", "stride": "2", "padding": "1"}
-FALLBACK = "the page shows its default instead"
+TOUR = re.compile(r"[a-z0-9-]{1,64}")
 
 
 @dataclass
@@ -44,47 +47,102 @@ class PageState:
     fields: dict[str, str]
     trace: dict[str, Any]
     page: dict[str, str]
-    messages: list[dict[str, str]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _message(error: dict[str, Any], fallback: str = "page_fallback") -> dict[str, Any]:
+    """A refusal shown on the page: the API's own ``detail`` entry, plus what happens instead."""
+    names = [part for part in error["loc"][1:] if isinstance(part, str)]
+    param = names[-1] if names else str(error["ctx"].get("field", "input_size"))
+    return {**error, "param": param, "fallback": t(fallback)}
+
+
+def _refused(exc: ConfigError, where: str = "query") -> dict[str, Any]:
+    return item([where, exc.field], exc.type, field=exc.field, **exc.ctx)
 
 
 def _trace_or_error(
     fields: Mapping[str, str],
-) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The trace of ``fields``, or the fields it refuses with the API's own message."""
     try:
         return run_trace(*request_from_query(fields)), []
     except ConfigError as exc:
-        return None, [
-            {"param": exc.field, "msg": error_message(exc.type, exc.ctx), "fallback": FALLBACK}
-        ]
+        return None, [_message(_refused(exc))]
     except RequestValidationError as exc:
-        return None, [
-            {"param": str(e["loc"][-1]), "msg": e["msg"], "fallback": FALLBACK}
-            for e in friendly(list(exc.errors()))
-        ]
+        return None, [_message(e) for e in friendly(list(exc.errors()))]
 
 
-def page_state(params: Mapping[str, str]) -> PageState:
-    """Split the query into trace fields and page parameters; drop what the trace refuses.
+def check_page_param(name: str, text: str) -> None:
+    """Refuse a bad page parameter (``step=abc``, ``speed=-1``, ``theme=neon``…) by name."""
+    param = PAGE[name]
+    if name in ("autoplay", "controls"):
+        if text.strip(SPACES) not in ("0", "1"):
+            raise ConfigError(name, "not_a_choice", value=text, choices="0, 1")
+        return
+    if name == "tour":
+        if not TOUR.fullmatch(text):
+            raise ConfigError(name, "wrong_type", value=text)
+        return
+    value = parse_param(param, text)
+    if name in ("step", "stop"):
+        minimum = 0 if name == "step" else 1
+        if value < minimum:
+            raise ConfigError(name, "too_small", minimum=minimum, value=value)
+    elif name == "speed":
+        if len(value) != 1 or not 0 < value[0] <= LIMITS.max_speed:
+            raise ConfigError(
+                name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
+            )
+
+
+def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str, Any]]]:
+    """Trace fields and page parameters apart; a repeated, unknown or bad one is a message."""
+    pairs = list(params.items() if isinstance(params, Mapping) else params)
+    counts = Counter(name for name, _ in pairs)
+    fields: dict[str, str] = {}
+    page: dict[str, str] = {}
+    messages = []
+    for name, text in pairs:
+        if counts[name] > 1:
+            if name not in fields and name not in page and counts[name] > 0:
+                messages.append(_message(item(["query", name], "given_twice", field=name,
+                                              count=counts[name])))  # fmt: skip
+                counts[name] = 0
+            continue
+        if counts[name] == 0:
+            continue
+        if name in FIELDS:
+            fields[name] = text
+        elif name in PAGE:
+            try:
+                check_page_param(name, text)
+                page[name] = text.strip(SPACES)
+            except ConfigError as exc:
+                messages.append(_message(_refused(exc)))
+        else:
+            known = ", ".join([*FIELDS, *PAGE])
+            error = item(["query", name], "not_a_parameter", field=name, fields=known)
+            messages.append(_message(error, "page_ignored"))
+    return fields, page, messages
+
+
+def page_state(params: Pairs) -> PageState:
+    """Split the query into trace fields and page parameters; drop what is refused, by name.
 
     >>> s = page_state({"input_size": "5,5", "stride": "x", "step": "2"})
     >>> s.fields, s.page, [m["param"] for m in s.messages], s.trace["query"]
     ({'input_size': '5,5'}, {'step': '2'}, ['stride'], 'input_size=5,5')
     """
-    fields = {k: v for k, v in params.items() if k in TRACE_FIELDS}
-    page = {k: v for k, v in params.items() if k in PAGE_PARAMS}
-    messages = [
-        {"param": k, "msg": f'"{k}" is not a parameter of ConvScope links', "fallback": "ignored"}
-        for k in params
-        if k not in TRACE_FIELDS and k not in PAGE_PARAMS
-    ]
+    fields, page, messages = _split(params)
     if not fields:
         fields = dict(DEFAULT_FIELDS)
     fields.setdefault("input_size", DEFAULT_FIELDS["input_size"])
-    for _ in range(len(TRACE_FIELDS) + 1):
+    trace: dict[str, Any] | None = None
+    for _ in range(len(FIELDS) + 1):
         trace, refused = _trace_or_error(fields)
         if trace is not None:
-            return PageState(fields, trace, page, messages)
+            break
         messages.extend(refused)
         bad = {m["param"] for m in refused} & fields.keys()
         if not bad:
@@ -92,9 +150,15 @@ def page_state(params: Mapping[str, str]) -> PageState:
         for name in bad:
             del fields[name]
         fields.setdefault("input_size", DEFAULT_FIELDS["input_size"])
-    fields = dict(DEFAULT_FIELDS)
-    trace, _ = _trace_or_error(fields)
-    assert trace is not None, "the default configuration always traces"
+    if trace is None:
+        fields = dict(DEFAULT_FIELDS)
+        trace, _ = _trace_or_error(fields)
+        assert trace is not None, "the default configuration always traces"
+    last = len(trace["steps"]) - 1
+    if "step" in page and int(page["step"]) > last:
+        error = item(["query", "step"], "step_out_of_range", last=last, value=int(page["step"]))
+        messages.append(_message(error))
+        del page["step"]
     return PageState(fields, trace, page, messages)
 
 
@@ -143,6 +207,7 @@ def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
         "og_image": f"{base}/api/render.png?{query}&step=0",
         "oembed_url": f"{base}/api/oembed?url={quote(page_url, safe='')}&format=json",
         "fields": state.fields,
+        "form_fields": form_fields(),
         "messages": state.messages,
         "embed": embed,
         "theme": theme if theme in ("light", "dark") else "light",
@@ -162,12 +227,12 @@ def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def index(request: Request) -> HTMLResponse:
     """The visualizer: controls, presets, diagram, player, formulas, sharing."""
-    state = page_state(request.query_params)
+    state = page_state(request.query_params.multi_items())
     return templates.TemplateResponse(request, "index.html", _context(request, state, False))
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
 def embed(request: Request) -> HTMLResponse:
     """Only the diagram and the player, sized to its frame, for other sites' pages."""
-    state = page_state(request.query_params)
+    state = page_state(request.query_params.multi_items())
     return templates.TemplateResponse(request, "embed.html", _context(request, state, True))

@@ -7,20 +7,22 @@ deterministic, so they are cached freely.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from math import prod
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from app.api.query import request_from_query
-from app.arithmetic.errors import ConfigError
+from app.fields import FIELDS, PICTURE
+from app.limits import check_picture
+from app.query import parse_param, request_from_query, single
 from app.render import render_gif, render_png, render_svg
 from app.schemas import ErrorResponse
-from app.tracing import run_trace
+from app.tracing import config_of, run_trace
 
 router = APIRouter(prefix="/api", tags=["render"])
-RENDER_PARAMS = ("step", "fps", "theme")
 CACHE = "public, max-age=86400"
 Text = Annotated[str | None, Query()]
 InputSize = Annotated[
@@ -35,35 +37,31 @@ def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _whole(field: str, text: str | None, default: int) -> int:
-    if text is None:
-        return default
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ConfigError(field, f'{field} must be a whole number, got "{text}"') from None
+@dataclass(frozen=True)
+class Picture:
+    """A render query, checked: the trace to draw and the picture's own parameters."""
+
+    trace: dict[str, Any]
+    step: int
+    fps: int
+    theme: str
 
 
-def _trace(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
-    """The trace of the query's share-link fields, and the render parameters apart."""
-    pairs = request.query_params.multi_items()
-    trace_request, flat = request_from_query([(k, v) for k, v in pairs if k not in RENDER_PARAMS])
-    render = {k: v for k, v in pairs if k in RENDER_PARAMS}
-    return run_trace(trace_request, flat), render
+def _picture(request: Request) -> Picture:
+    """Every parameter checked (once each, known, within its limit) before any drawing."""
+    params = single(request.query_params.multi_items(), [*FIELDS, *PICTURE])
+    own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
+           if name in PICTURE}  # fmt: skip
+    trace_request, flat = request_from_query(params)
+    config = config_of(trace_request)
+    steps = config.out_channels * prod(config.output_size)
+    step, fps = own.get("step", 0), own.get("fps", 2)
+    check_picture(steps, step=step, fps=fps)
+    return Picture(run_trace(trace_request, flat), step, fps, own.get("theme", "light"))
 
 
-def _step(trace: dict[str, Any], text: str | None) -> int:
-    step = _whole("step", text, 0)
-    last = len(trace["steps"]) - 1
-    if not 0 <= step <= last:
-        raise ConfigError("step", f"step must be between 0 and {last} (one per output cell)")
-    return step
-
-
-async def _respond(
-    request: Request, media_type: str, draw: Callable[[dict[str, Any], dict[str, str]], bytes]
-) -> Response:
-    body = await run_in_threadpool(lambda: draw(*_trace(request)))
+async def _respond(request: Request, media_type: str, draw: Callable[[Picture], bytes]) -> Response:
+    body = await run_in_threadpool(lambda: draw(_picture(request)))
     return Response(body, media_type=media_type, headers={"Cache-Control": CACHE})
 
 
@@ -72,11 +70,7 @@ async def get_render_svg(
     request: Request, input_size: InputSize, step: Text = None, theme: Text = None
 ) -> Response:
     """One step of the diagram as a standalone SVG (readable without JavaScript)."""
-    return await _respond(
-        request,
-        "image/svg+xml",
-        lambda t, r: render_svg(t, _step(t, r.get("step")), r.get("theme", "light")),
-    )
+    return await _respond(request, "image/svg+xml", lambda p: render_svg(p.trace, p.step, p.theme))
 
 
 @router.get("/render.png", response_class=Response, responses=_responses("image/png"))
@@ -84,11 +78,7 @@ async def get_render_png(
     request: Request, input_size: InputSize, step: Text = None, theme: Text = None
 ) -> Response:
     """One step of the diagram as a PNG: the SVG's picture, rasterised."""
-    return await _respond(
-        request,
-        "image/png",
-        lambda t, r: render_png(t, _step(t, r.get("step")), r.get("theme", "light")),
-    )
+    return await _respond(request, "image/png", lambda p: render_png(p.trace, p.step, p.theme))
 
 
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
@@ -97,8 +87,4 @@ async def get_render_gif(
 ) -> Response:
     """The whole trace as an animated GIF: one frame per step, looping forever, ``fps``
     frames a second (1 to max_gif_fps, default 2)."""
-    return await _respond(
-        request,
-        "image/gif",
-        lambda t, r: render_gif(t, _whole("fps", r.get("fps"), 2), r.get("theme", "light")),
-    )
+    return await _respond(request, "image/gif", lambda p: render_gif(p.trace, p.fps, p.theme))

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app.api.query import FlatValues, request_from_query
+from app.api.body import StrictJSONRoute
 from app.limits import LIMITS, Limits
+from app.query import FlatValues, request_from_query
 from app.schemas import (
     ErrorResponse,
     MatrixResponse,
@@ -19,7 +20,7 @@ from app.schemas import (
 )
 from app.tracing import run_matrix, run_trace
 
-router = APIRouter(prefix="/api", tags=["trace"])
+router = APIRouter(prefix="/api", tags=["trace"], route_class=StrictJSONRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 QueryText = Annotated[str | None, Query()]
 
@@ -61,11 +62,13 @@ def trace_query(
     in_channels: QueryText = None,
     out_channels: QueryText = None,
     groups: QueryText = None,
+    op: QueryText = None,
     input: QueryText = None,
     weight: QueryText = None,
     bias: QueryText = None,
     seed: QueryText = None,
     fill: QueryText = None,
+    steps: QueryText = None,
 ) -> tuple[TraceRequest, dict[str, FlatValues]]:
     """The trace fields of the query string (named here so the API docs list them)."""
     return request_from_query(request.query_params.multi_items())

@@ -65,14 +65,14 @@ def test_render_params_are_not_trace_fields(client: TestClient) -> None:
         (f"render.svg?{QUERY}&step=9", "step", "between 0 and 8"),
         (f"render.png?{QUERY}&step=-1", "step", "between 0 and 8"),
         (f"render.png?{QUERY}&step=two", "step", "whole number"),
-        (f"render.gif?{QUERY}&fps=0", "fps", "max_gif_fps"),
+        (f"render.gif?{QUERY}&fps=0", "fps", "at least 1"),
         (f"render.gif?{QUERY}&fps=999", "fps", "max_gif_fps"),
         (f"render.png?{QUERY}&theme=pink", "theme", "light"),
         ("render.png?input_size=5,5&stride=x", "stride", "whole number"),
         ("render.png?stride=2", "input_size", "required"),
         ("render.gif?input_size=64,64&padding=1", "input_size", "max_gif_frames"),
         ("render.png?input_size=512", "input_size", "max_render_side"),
-        (f"render.png?{QUERY}&bogus=1", "bogus", "not a field"),
+        (f"render.png?{QUERY}&bogus=1", "bogus", "not a parameter"),
     ],
 )
 def test_bad_input_is_a_422_naming_the_field(

@@ -135,12 +135,15 @@ BAD_POSTS = [
     ({"input_size": [5, 5, 5]}, "input_size", "1 number"),
     ({"input_size": []}, "input_size", "1 number"),
     ({"input_size": [5, 5, 5], "kernel_size": [3, 3]}, "input_size", "1 number"),
-    ({"input_size": [5, 5], "seed": -1}, "seed", "between"),
+    ({"input_size": [5, 5], "seed": -1}, "seed", "at least 0"),
     ({"input_size": [5, 5], "strides": 2}, "strides", "not a field"),
     ({}, "input_size", "required"),
     ({"input_size": [64, 64], "kernel_size": 15, "in_channels": 8, "out_channels": 8}, "input_size",
      "taps"),
-    ({"input_size": [64, 64], "stride": 16, "transposed": True}, "input_size", "output cells"),
+    ({"input_size": [64, 64], "stride": 16, "transposed": True}, "input_size",
+     "max_canvas_size_2d"),
+    ({"input_size": [16, 16], "stride": 16, "transposed": True, "out_channels": 64}, "input_size",
+     "output cells"),
     ({"input_size": [2, 2], "kernel_size": 1, "input": [[1e300, 0], [0, 0]]}, "input", "between"),
 ]  # fmt: skip
 
@@ -165,7 +168,7 @@ BAD_QUERIES = [
     ("input_size=2,2&input=1,a;3,4", "input", "not a number"),
     ("input_size=5,5&step=3", "step", "not a field"),
     ("stride=2", "input_size", "required"),
-    ("input_size=5&input_size=7", "input_size", "twice"),
+    ("input_size=5&input_size=7", "input_size", "given 2 times"),
     ("input_size=", "input_size", "empty"),
 ]
 

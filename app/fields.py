@@ -1,0 +1,104 @@
+"""One table of the parameters ConvScope reads: the trace fields and the page's own.
+
+Each entry says how a parameter is written in a query (its ``kind``), its default,
+whether it takes one value per spatial dimension, its choices, and how the page's
+form shows it. The table feeds the request schema's documentation
+(``app.schemas``), the query parser (``app.query``), the error messages
+(``app.api.errors``: "``{field}`` must be ``{valid}``") and the page's form
+(``templates/index.html``). The words themselves, what a valid value looks like
+and the form's hint, live in the message catalogue under ``valid.<name>`` and
+``hint.<name>`` (``static/i18n/en/fields.json``), so they can be translated.
+
+>>> FIELDS["stride"].kind, FIELDS["stride"].default, FIELDS["stride"].per_dimension
+('ints', 1, True)
+>>> FIELDS["padding"].valid  # doctest: +ELLIPSIS
+'a whole number like 1, one per dimension like 1,2, before:after pairs like 0:1,1:2, or ...'
+"""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from app.messages import t
+
+Kind = Literal["bool", "sizes", "ints", "int", "padding", "values", "numbers", "choice", "text"]
+Form = Literal["check", "text", "area", "select", "none"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter: how it is written, its default, and how the form shows it."""
+
+    name: str
+    kind: Kind
+    default: Any = None
+    per_dimension: bool = False
+    choices: tuple[str, ...] = ()
+    form: Form = "text"
+    max_items: int | None = None  # the longest list the schema documents
+
+    @property
+    def valid(self) -> str:
+        """What a valid value looks like, in a student's words (from the catalogue)."""
+        return t(f"valid.{self.name}")
+
+    @property
+    def hint(self) -> str:
+        """The form's placeholder (from the catalogue)."""
+        return t(f"hint.{self.name}")
+
+
+# The trace fields (SPEC.md, "API contract"), in the order the form shows them.
+TRACE_FIELDS: tuple[Param, ...] = (
+    Param("transposed", "bool", False, form="check"),
+    Param("input_size", "sizes", None, max_items=2),
+    Param("kernel_size", "ints", 3, per_dimension=True, max_items=2),
+    Param("stride", "ints", 1, per_dimension=True, max_items=2),
+    Param("padding", "padding", 0, per_dimension=True, choices=("valid", "same", "full", "causal"),
+          max_items=2),
+    Param("dilation", "ints", 1, per_dimension=True, max_items=2),
+    Param("output_padding", "ints", None, per_dimension=True, max_items=2),
+    Param("in_channels", "int", 1),
+    Param("out_channels", "int", 1),
+    Param("groups", "int", 1),
+    Param("op", "choice", "conv", choices=("conv", "max_pool", "avg_pool"), form="select"),
+    Param("input", "values", None, form="area"),
+    Param("weight", "values", None, form="area"),
+    Param("bias", "numbers", None, max_items=64),
+    Param("seed", "int", 0),
+    Param("fill", "choice", "random", choices=("random", "ones", "arange"), form="select"),
+    Param("steps", "bool", True, form="none"),
+)  # fmt: skip
+
+# The page's own parameters (``/`` and ``/embed``): never sent to the trace.
+PAGE_PARAMS: tuple[Param, ...] = (
+    Param("step", "int", 0),
+    Param("speed", "numbers", 1),
+    Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
+    Param("autoplay", "bool", False),
+    Param("controls", "bool", True),
+    Param("theme", "choice", "light", choices=("light", "dark")),
+    Param("tour", "text", None),
+    Param("stop", "int", 1),
+    Param("compare", "text", None),
+)
+
+# The pictures' own parameters (``/api/render.*``).
+PICTURE_PARAMS: tuple[Param, ...] = (
+    Param("step", "int", 0),
+    Param("fps", "int", 2),
+    Param("theme", "choice", "light", choices=("light", "dark")),
+)
+
+FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}
+PAGE: dict[str, Param] = {p.name: p for p in PAGE_PARAMS}
+PICTURE: dict[str, Param] = {p.name: p for p in PICTURE_PARAMS}
+FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+
+
+def form_fields() -> list[dict[str, Any]]:
+    """The page form's rows: name, control, hint, choices (the template's context)."""
+    return [
+        {"name": p.name, "form": p.form, "hint": p.hint, "choices": p.choices, "default": p.default}
+        for p in TRACE_FIELDS
+        if p.form != "none"
+    ]
