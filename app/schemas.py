@@ -106,6 +106,13 @@ class Step(BaseModel):
     value: float
 
 
+class AxisTapsModel(BaseModel):
+    anchor: list[int] = Field(description="per output position: the window's canvas coordinate")
+    taps: list[list[list[int]]] = Field(
+        description="per output position: [kernel index, input index] of each real input cell"
+    )
+
+
 class TraceConfig(BaseModel):
     transposed: bool
     input_size: list[int]
@@ -132,8 +139,14 @@ class TraceResponse(BaseModel):
     padding: list[list[int]]
     canvas: Canvas
     kernel_flipped: bool
-    steps: list[Step] = Field(default_factory=list, description="left out when steps=false")
+    steps: list[Step] | None = Field(default=None, description="left out when steps=false")
+    axes: list[AxisTapsModel] = Field(description="per spatial dimension")
+    channel_taps: list[list[list[int]]] = Field(
+        description="per output channel: [c, w0, w1] for each input channel it reads"
+    )
+    overlap: list[Any] = Field(description="real input cells under each output cell's window")
     unused_input: list[list[int]]
+    twin: str = Field(description="share query of the twin (transposed ↔ direct)")
     formulas: list[Formula]
     cost: Cost
     code: dict[str, str]

@@ -7,16 +7,18 @@ from math import prod
 from typing import Any
 
 import numpy as np
+import orjson
 
 from app import codegen, limits
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
 from app.arithmetic.matrix import conv_matrix
-from app.arithmetic.trace import Trace, json_numbers, trace
+from app.arithmetic.trace import Trace, trace, whole_or_float
 from app.arithmetic.values import resolve_values
 from app.query import FlatValues, to_query
 from app.schemas import TraceRequest
+from app.steps_json import steps_json
 
 DEFAULTS = {name: field.default for name, field in TraceRequest.model_fields.items()}
 
@@ -34,7 +36,7 @@ def config_of(request: TraceRequest) -> ConvConfig:
         stride=request.stride,
         padding=request.padding,
         dilation=request.dilation,
-        output_padding=0 if request.output_padding is None else request.output_padding,
+        output_padding=request.output_padding,  # None: not given (Keras rules for a named padding)
         transposed=request.transposed,
         in_channels=request.in_channels,
         out_channels=request.out_channels,
@@ -79,14 +81,28 @@ def compute(
     return trace(config, x, w, b), fields
 
 
-def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
-    """The whole trace response as plain JSON-ready data."""
+def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
+    """The trace response, ready for orjson: numpy arrays as they are, and the per-step
+    list (when asked for) already written as JSON (``app/steps_json.py``)."""
     result, fields = compute(config_of(request), request, flat)
-    padding_name = request.padding if isinstance(request.padding, str) else None
-    query = to_query(fields, DEFAULTS, result.config.ndim)
-    body = describe(result, padding_name, query, request)
-    if not request.steps:
-        del body["steps"]  # axes and channel_taps carry the same taps, factorised
+    fields.pop("steps", None)  # how the answer travels, not part of the configuration
+    ndim = result.config.ndim
+    return describe(result, to_query(fields, DEFAULTS, ndim), _twin_query(result, fields), request)
+
+
+def trace_json(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> bytes:
+    """The trace response as JSON bytes (what ``/api/trace`` sends)."""
+    return encode(trace_body(request, flat))
+
+
+def encode(body: Any) -> bytes:
+    """JSON bytes of a response body that may hold numpy arrays and orjson fragments."""
+    return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
+    """The whole trace response as plain data: exactly what the API sends, decoded."""
+    body: dict[str, Any] = orjson.loads(trace_json(request, flat))
     return body
 
 
@@ -95,24 +111,75 @@ def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     config = config_of(request)
     limits.check_matrix(config)
     result, fields = compute(config, request, flat)
+    fields.pop("steps", None)
     matrix, rows, columns = conv_matrix(result)
     return {
         "query": to_query(fields, DEFAULTS, result.config.ndim),
-        "matrix": json_numbers(matrix),
+        "matrix": whole_or_float(matrix),
         "rows": rows,
         "columns": columns,
-        "input": json_numbers(result.input),
-        "bias": None if result.bias is None else json_numbers(result.bias),
-        "output": json_numbers(result.output),
+        "input": whole_or_float(result.input),
+        "bias": None if result.bias is None else whole_or_float(result.bias),
+        "output": whole_or_float(result.output),
     }
 
 
-def describe(
-    result: Trace, padding_name: str | None, query: str, request: TraceRequest
-) -> dict[str, Any]:
+def _compact(values: tuple[int, ...]) -> int | list[int]:
+    """One number when every dimension has the same, as a person would write it."""
+    return values[0] if len(set(values)) == 1 else list(values)
+
+
+def _twin_query(result: Trace, fields: dict[str, Any]) -> str:
+    """The share query of the twin (``app/arithmetic/twin.py``): same seed and fill, so a
+    generated weight is the same tensor; a given weight is passed on, a given input and
+    bias are not (the twin's input is another shape, and the backward pass has no bias)."""
+    twin = result.twin
+    pairs = twin.padding
+    padding: Any = (
+        _compact(tuple(b for b, _ in pairs))
+        if all(b == a for b, a in pairs)
+        else [list(p) for p in pairs]
+    )
+    twin_fields = {
+        "transposed": twin.transposed,
+        "input_size": list(twin.input_size),
+        "kernel_size": _compact(twin.kernel_size),
+        "stride": _compact(twin.stride),
+        "padding": padding,
+        "dilation": _compact(twin.dilation),
+        "output_padding": _compact(twin.output_padding) if twin.transposed else None,
+        "in_channels": twin.in_channels,
+        "out_channels": twin.out_channels,
+        "groups": twin.groups,
+        "weight": fields.get("weight"),
+        "seed": fields.get("seed"),
+        "fill": fields.get("fill"),
+    }
+    if twin.transposed and not any(twin.output_padding):
+        twin_fields["output_padding"] = None
+    return to_query(twin_fields, DEFAULTS, twin.ndim)
+
+
+def _axes_json(result: Trace) -> list[dict[str, Any]]:
+    """SPEC.md's ``axes``: per dimension, each output position's anchor and (k, i) taps."""
+    found = []
+    for taps in result.axes:
+        pairs = np.stack([taps.kernel, taps.input], axis=1).tolist()
+        bounds = taps.start.tolist()
+        found.append(
+            {
+                "anchor": taps.anchor,
+                "taps": [pairs[bounds[o] : bounds[o + 1]] for o in range(len(bounds) - 1)],
+            }
+        )
+    return found
+
+
+def describe(result: Trace, query: str, twin_query: str, request: TraceRequest) -> dict[str, Any]:
+    """The response body of a computed trace: serialisation only, no geometry."""
     config = result.config
     padding = [list(p) for p in config.padding]
-    return {
+    body = {
         "config": {
             "transposed": config.transposed,
             "input_size": list(config.input_size),
@@ -129,10 +196,10 @@ def describe(
         },
         "query": query,
         "output_size": list(config.output_size),
-        "input": json_numbers(result.input),
-        "weight": json_numbers(result.weight),
-        "bias": None if result.bias is None else json_numbers(result.bias),
-        "output": json_numbers(result.output),
+        "input": whole_or_float(result.input),
+        "weight": whole_or_float(result.weight),
+        "bias": None if result.bias is None else whole_or_float(result.bias),
+        "output": whole_or_float(result.output),
         "padding": padding,
         "canvas": {
             "size": [a.canvas_size for a in config.axes],
@@ -140,12 +207,19 @@ def describe(
             "step": [a.canvas_step for a in config.axes],
         },
         "kernel_flipped": config.transposed,
-        "steps": result.steps,
+        "steps": orjson.Fragment(steps_json(result)) if request.steps else None,
+        "axes": _axes_json(result),
+        "channel_taps": result.channel_taps,
+        "overlap": result.overlap,
         "unused_input": result.unused_input,
-        "formulas": formulas(config, padding_name),
+        "twin": twin_query,
+        "formulas": formulas(config),
         "cost": {
             "params": config.params + (config.out_channels if result.bias is not None else 0),
             "macs": config.macs,
         },
         "code": codegen.snippets(config, result),
     }
+    if not request.steps:
+        del body["steps"]
+    return body

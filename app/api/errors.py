@@ -209,7 +209,8 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
 
 
 async def config_error(request: Request, exc: ConfigError) -> Response:
-    return refusal(422, [item([_where(request), exc.field], exc.type, field=exc.field, **exc.ctx)])
+    ctx = {"field": exc.field, **exc.ctx}  # the maths may name the field in ctx too
+    return refusal(422, [item([_where(request), exc.field], exc.type, **ctx)])
 
 
 class Intake:

@@ -1,6 +1,5 @@
 """``/api/trace`` (POST JSON, GET query) and ``/api/limits``."""
 
-import json
 import time
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -18,7 +17,7 @@ from app.schemas import (
     TraceRequest,
     TraceResponse,
 )
-from app.tracing import run_matrix, run_trace
+from app.tracing import encode, run_matrix, trace_json
 
 router = APIRouter(prefix="/api", tags=["trace"], route_class=StrictJSONRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
@@ -26,16 +25,18 @@ QueryText = Annotated[str | None, Query()]
 
 
 class TraceJSONResponse(JSONResponse):
-    """Compact JSON: a trace can hold many thousands of steps."""
+    """Compact JSON by orjson, numpy arrays included; bytes already encoded pass through."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
+        return content if isinstance(content, bytes) else encode(content)
 
 
 async def _traced(
     trace_request: TraceRequest,
     flat: dict[str, FlatValues] | None = None,
-    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any]] = run_trace,
+    run: Callable[
+        [TraceRequest, dict[str, FlatValues] | None], dict[str, Any] | bytes
+    ] = trace_json,
 ) -> TraceJSONResponse:
     """Compute off the event loop, and report the server time (``Server-Timing``)."""
     start = time.perf_counter()

@@ -21,6 +21,10 @@ AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "wi
 class ConvConfig:
     """Everything about a convolution but its values.
 
+    ``axes`` hold the resolved, PyTorch-meaning numbers; ``padding_name`` and
+    ``output_padding_given`` keep what was asked for (a Keras name, and the
+    ``output_padding`` as given, None when not given), for formulas and snippets.
+
     >>> c = build_config(input_size=[5, 5], kernel_size=3, stride=2, padding=1)
     >>> c.output_size, c.padding
     ((3, 3), ((1, 1), (1, 1)))
@@ -31,6 +35,8 @@ class ConvConfig:
     in_channels: int = 1
     out_channels: int = 1
     groups: int = 1
+    padding_name: str | None = None
+    output_padding_given: tuple[int, ...] | None = None
 
     @property
     def ndim(self) -> int:
@@ -90,11 +96,17 @@ class ConvConfig:
 
     @property
     def macs(self) -> int:
-        """Multiply-accumulates of the layer: ``out·(in/groups)·Πk·Πo``.
+        """Multiply-accumulates of the layer: direct ``out·(in/groups)·Πk·Πo``; transposed
+        ``in·(out/groups)·Πk·Πi`` (each input cell scatters its kernel once: the inserted
+        zeros of the zero-insertion view are not work a framework does).
 
         >>> build_config(input_size=[4, 4], kernel_size=1, in_channels=256, out_channels=64).macs
         262144
+        >>> build_config(input_size=[3, 3], stride=2, transposed=True).macs  # 3×3 → 7×7
+        81
         """
+        if self.transposed:
+            return self.params * prod(self.input_size)
         return self.params * prod(self.output_size)
 
 
@@ -105,17 +117,17 @@ def per_dimension(field: str, value: int | Sequence[int], ndim: int, minimum: in
     [2, 2]
     >>> per_dimension("stride", [2, 1], 2, 1)
     [2, 1]
+    >>> per_dimension("stride", [2, 1, 1], 2, 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    app.arithmetic.errors.ConfigError: stride: wrong_dimension_count {...'count': 3, 'ndim': 2}
     """
     values = [value] * ndim if isinstance(value, int) else list(value)
     if len(values) != ndim:
-        raise ConfigError(
-            field,
-            f"{field} has {len(values)} numbers but the input has {ndim} "
-            f"dimension{'s' if ndim > 1 else ''}; give one number, or one per dimension",
-        )
+        raise ConfigError(field, "wrong_dimension_count", field=field, count=len(values), ndim=ndim)
     for v in values:
         if v < minimum:
-            raise ConfigError(field, f"{field} must be at least {minimum} (got {v})")
+            raise ConfigError(field, "too_small", field=field, minimum=minimum, value=v)
     return values
 
 
@@ -128,10 +140,7 @@ def _padding_pairs(padding: PaddingSpec, ndim: int) -> list[tuple[int, int]] | s
         items = list(padding)
         if len(items) != ndim:
             raise ConfigError(
-                "padding",
-                f"padding has {len(items)} entries but the input has {ndim} dimension"
-                f"{'s' if ndim > 1 else ''}; give one number, one per dimension, "
-                "or one [before, after] pair per dimension",
+                "padding", "wrong_dimension_count", field="padding", count=len(items), ndim=ndim
             )
         pairs = []
         for item in items:
@@ -140,14 +149,10 @@ def _padding_pairs(padding: PaddingSpec, ndim: int) -> list[tuple[int, int]] | s
             elif isinstance(item, Sequence) and len(item) == 2:
                 pairs.append((item[0], item[1]))
             else:
-                raise ConfigError(
-                    "padding", f"a per-side padding is a pair [before, after], got {item}"
-                )
+                raise ConfigError("padding", "padding_pair_malformed", item=str(item)[:40])
     for before, after in pairs:
         if before < 0 or after < 0:
-            raise ConfigError(
-                "padding", f"padding must be 0 or more on each side (got {before}, {after})"
-            )
+            raise ConfigError("padding", "padding_negative", before=before, after=after)
     return pairs
 
 
@@ -157,7 +162,7 @@ def build_config(
     stride: int | Sequence[int] = 1,
     padding: PaddingSpec = 0,
     dilation: int | Sequence[int] = 1,
-    output_padding: int | Sequence[int] = 0,
+    output_padding: int | Sequence[int] | None = None,
     transposed: bool = False,
     in_channels: int = 1,
     out_channels: int = 1,
@@ -165,51 +170,72 @@ def build_config(
 ) -> ConvConfig:
     """Resolve and check a configuration; raise ``ConfigError`` naming the field.
 
+    Numeric padding is PyTorch's (for a transposed convolution, what is cropped from
+    its output; ``output_padding`` not given is 0). A named padding of a transposed
+    convolution is Keras's, where ``output_padding=None`` (not given) differs from 0:
+
     >>> build_config(input_size=[2, 2], stride=2, padding="same", transposed=True).output_size
     (4, 4)
+    >>> build_config([8], kernel_size=1, stride=2, padding="valid", transposed=True).output_size
+    (16,)
+    >>> build_config([2], kernel_size=4, stride=2, dilation=2, padding="valid",
+    ...              output_padding=1, transposed=True).output_size
+    (10,)
+    >>> build_config([4], kernel_size=2, stride=3, padding="same", output_padding=1,
+    ...              transposed=True).output_size
+    (10,)
+    >>> build_config([2], kernel_size=4, padding="same", transposed=True).output_size
+    (2,)
+    >>> build_config([2], kernel_size=4, padding="same", output_padding=0,
+    ...              transposed=True).output_size
+    (1,)
     >>> build_config(input_size=[5], dilation=3)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    app.arithmetic.errors.ConfigError: kernel_size: the kernel (effective size 7 with dilation 3)...
+    app.arithmetic.errors.ConfigError: kernel_size: kernel_larger_than_input {...}
     """
     ndim = len(input_size)
     if ndim not in AXIS_NAMES:
-        raise ConfigError("input_size", f"input_size needs 1, 2 or 3 numbers (got {ndim})")
+        raise ConfigError("input_size", "input_size_dimensions", count=ndim)
     sizes = per_dimension("input_size", list(input_size), ndim, 1)
     kernels = per_dimension("kernel_size", kernel_size, ndim, 1)
     strides = per_dimension("stride", stride, ndim, 1)
     dilations = per_dimension("dilation", dilation, ndim, 1)
-    out_pads = per_dimension("output_padding", output_padding, ndim, 0)
+    given = (
+        None if output_padding is None else per_dimension("output_padding", output_padding, ndim, 0)
+    )
     _check_channels(in_channels, out_channels, groups)
-    if not transposed and any(out_pads):
-        raise ConfigError(
-            "output_padding",
-            "output_padding only applies to a transposed convolution; set transposed, "
-            "or leave output_padding at 0",
-        )
+    if not transposed and given is not None and any(given):
+        raise ConfigError("output_padding", "output_padding_direct")
 
     named = _padding_pairs(padding, ndim)
     names = AXIS_NAMES[ndim]
+    if named == "causal" and ndim != 1:
+        raise ConfigError("padding", "causal_needs_1d", ndim=ndim)
     axes = []
     for d in range(ndim):
+        q = None if given is None else given[d]
+        if q is not None and transposed:
+            _check_output_padding(q, strides[d], dilations[d], names[d])
         if isinstance(named, str):
-            if named == "causal" and ndim != 1:
-                raise ConfigError("padding", '"causal" padding exists only for 1-D inputs')
-            if named == "same" and out_pads[d]:
-                raise ConfigError(
-                    "output_padding",
-                    'padding "same" decides the output_padding itself; leave output_padding at 0',
-                )
-            before, after, extra = resolve_named_padding(
-                named, sizes[d], kernels[d], strides[d], dilations[d], transposed
+            before, after, out_pad = resolve_named_padding(
+                named, sizes[d], kernels[d], strides[d], dilations[d], transposed, q
             )
-            pair, out_pad = (before, after), extra
+            pair = (before, after)
         else:
-            pair, out_pad = named[d], out_pads[d]
+            pair, out_pad = named[d], (q or 0) if transposed else 0
         axis = Axis(sizes[d], kernels[d], strides[d], pair, dilations[d], out_pad, transposed)
         _check_axis(axis, names[d])
         axes.append(axis)
-    return ConvConfig(tuple(axes), transposed, in_channels, out_channels, groups)
+    return ConvConfig(
+        tuple(axes),
+        transposed,
+        in_channels,
+        out_channels,
+        groups,
+        padding_name=named if isinstance(named, str) else None,
+        output_padding_given=None if given is None else tuple(given),
+    )
 
 
 def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
@@ -219,13 +245,16 @@ def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:
         ("groups", groups),
     ):
         if value < 1:
-            raise ConfigError(field, f"{field} must be at least 1 (got {value})")
+            raise ConfigError(field, "too_small", field=field, minimum=1, value=value)
     for field, value in (("in_channels", in_channels), ("out_channels", out_channels)):
         if value % groups:
             raise ConfigError(
                 "groups",
-                f"groups ({groups}) must divide {field} ({value}) evenly; valid groups here: "
-                + ", ".join(map(str, _common_divisors(in_channels, out_channels))),
+                "groups_not_dividing",
+                groups=groups,
+                channels=field,
+                value=value,
+                valid=", ".join(map(str, _common_divisors(in_channels, out_channels))),
             )
 
 
@@ -233,29 +262,40 @@ def _common_divisors(a: int, b: int) -> list[int]:
     return [g for g in range(1, min(a, b) + 1) if a % g == 0 and b % g == 0]
 
 
+def _check_output_padding(value: int, stride: int, dilation: int, name: str) -> None:
+    """PyTorch's rule: ``output_padding < max(stride, dilation)``, else the extra cells would
+    lie past where any window of the zero-insertion view can reach."""
+    limit = max(stride, dilation)
+    if value >= limit:
+        raise ConfigError(
+            "output_padding",
+            "output_padding_too_large",
+            value=value,
+            limit=limit,
+            stride=stride,
+            dilation=dilation,
+            axis=name,
+        )
+
+
 def _check_axis(axis: Axis, name: str) -> None:
     k_eff = effective_kernel(axis.kernel_size, axis.dilation)
     if axis.transposed:
-        limit = max(axis.stride, axis.dilation)
-        if axis.output_padding >= limit:
-            raise ConfigError(
-                "output_padding",
-                f"output_padding must be smaller than stride or dilation (here below {limit} "
-                f"in {name}, got {axis.output_padding})",
-            )
+        _check_output_padding(axis.output_padding, axis.stride, axis.dilation, name)
         if axis.output_size < 1:
             full = axis.output_size + sum(axis.padding)
             raise ConfigError(
-                "padding",
-                f"padding crops {sum(axis.padding)} cells from a {name} of {full}, leaving "
-                f"nothing; a transposed convolution's padding must total less than {full}",
+                "padding", "padding_crops_everything", crop=sum(axis.padding), full=full, axis=name
             )
         return
     padded = axis.input_size + sum(axis.padding)
     if k_eff > padded:
-        dilated = f" with dilation {axis.dilation}" if axis.dilation > 1 else ""
         raise ConfigError(
             "kernel_size",
-            f"the kernel (effective size {k_eff}{dilated}) is larger than the padded input "
-            f"({padded}) in {name}; make the kernel or dilation smaller, or pad more",
+            "kernel_larger_than_input",
+            k_eff=k_eff,
+            kernel_size=axis.kernel_size,
+            dilation=axis.dilation,
+            padded=padded,
+            axis=name,
         )

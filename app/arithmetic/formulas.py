@@ -14,8 +14,10 @@ def _formula(name: str, general: str, substituted: str, result: int | str) -> Fo
     return {"name": name, "general": general, "substituted": substituted, "result": str(result)}
 
 
-def axis_formulas(axis: Axis, name: str, padding_name: str | None = None) -> list[Formula]:
-    """The formulas of one dimension.
+def axis_formulas(
+    axis: Axis, name: str, padding_name: str | None = None, given: int | None = None
+) -> list[Formula]:
+    """The formulas of one dimension (``given``: the ``output_padding`` asked for, or None).
 
     >>> for f in axis_formulas(Axis(6, 3, stride=2), "length"):
     ...     print(f["name"], "|", f["substituted"], "=", f["result"])
@@ -28,7 +30,9 @@ def axis_formulas(axis: Axis, name: str, padding_name: str | None = None) -> lis
     found = [
         _formula(f"effective kernel ({name})", "k_eff = d·(k − 1) + 1", f"{d}·({k} − 1) + 1", k_eff)
     ]
-    if padding_name == "same":
+    if axis.transposed and padding_name in ("valid", "same"):
+        found.append(_keras_transposed_formula(axis, name, padding_name, given))
+    elif padding_name == "same":
         found.append(_same_formula(axis, name))
     if axis.transposed:
         found.append(
@@ -70,24 +74,43 @@ def axis_formulas(axis: Axis, name: str, padding_name: str | None = None) -> lis
     return found
 
 
+def _keras_transposed_formula(
+    axis: Axis, name: str, padding_name: str, given: int | None
+) -> Formula:
+    """Keras's rule for a named padding of a transposed convolution, in PyTorch's numbers.
+
+    >>> f = _keras_transposed_formula(Axis(4, 2, 3, (0, 1), transposed=True), "length", "same", 1)
+    >>> f["substituted"], f["result"]
+    ('2·floor(2 / 2) − 1 = 1', 'before 0, after 1')
+    """
+    s, k_eff, op = axis.stride, axis.k_eff, axis.output_padding
+    before, after = axis.padding
+    title = f'"{padding_name}" padding ({name}, Keras)'
+    if padding_name == "valid":
+        if given is None:
+            return _formula(
+                title,
+                "nothing cropped; output_padding = max(s − k_eff, 0)",
+                f"max({s} − {k_eff}, 0) = {op}",
+                f"output_padding {op}",
+            )
+        return _formula(title, "nothing cropped; output_padding as given", f"{op}", op)
+    if given is None:
+        general, substituted, total = "total = k_eff − s", f"{k_eff} − {s}", k_eff - s
+    else:
+        general = "total = 2·floor(k_eff / 2) − output_padding"
+        substituted = f"2·floor({k_eff} / 2) − {given}"
+        total = 2 * (k_eff // 2) - given
+    general += (
+        "; before = floor(total / 2), after = total − before; below 0: output_padding = −total"
+    )
+    result = f"output_padding {op}" if total < 0 else f"before {before}, after {after}"
+    return _formula(title, general, f"{substituted} = {total}", result)
+
+
 def _same_formula(axis: Axis, name: str) -> Formula:
     i, s, k_eff = axis.input_size, axis.stride, axis.k_eff
     before, after = axis.padding
-    if axis.transposed:
-        total = k_eff - s
-        if total < 0:
-            return _formula(
-                f'"same" padding ({name})',
-                "total = k_eff − s; below 0: output_padding = −total",
-                f"{k_eff} − {s} = {total}",
-                f"output_padding {axis.output_padding}",
-            )
-        return _formula(
-            f'"same" padding ({name})',
-            "total = k_eff − s; before = floor(total / 2), after = total − before",
-            f"{k_eff} − {s} = {total}",
-            f"before {before}, after {after}",
-        )
     out = -(-i // s)
     return _formula(
         f'"same" padding ({name})',
@@ -98,19 +121,31 @@ def _same_formula(axis: Axis, name: str) -> Formula:
     )
 
 
-def formulas(config: ConvConfig, padding_name: str | None = None) -> list[Formula]:
+def formulas(config: ConvConfig) -> list[Formula]:
     """All formulas of a configuration: each dimension's, then its cost.
 
     >>> from app.arithmetic.config import build_config
     >>> [f["result"] for f in formulas(build_config([5, 5], padding=1))][-2:]
     ['9', '225']
+    >>> [f["substituted"] for f in formulas(build_config([3, 3], stride=2, transposed=True))][-1]
+    '1·(1/1)·3·3·3·3'
     """
     found = []
-    for axis, name in zip(config.axes, config.axis_names, strict=True):
-        found += axis_formulas(axis, name, padding_name)
+    given = config.output_padding_given or (None,) * config.ndim
+    for axis, name, q in zip(config.axes, config.axis_names, given, strict=True):
+        found += axis_formulas(axis, name, config.padding_name, q)
     k = "·".join(map(str, config.kernel_size))
-    o = "·".join(map(str, config.output_size))
     per = f"{config.out_channels}·({config.in_channels}/{config.groups})"
     found.append(_formula("parameters", "out·(in/groups)·Πk", f"{per}·{k}", config.params))
-    found.append(_formula("multiply-adds", "out·(in/groups)·Πk·Πo", f"{per}·{k}·{o}", config.macs))
+    if config.transposed:
+        i = "·".join(map(str, config.input_size))
+        per_t = f"{config.in_channels}·({config.out_channels}/{config.groups})"
+        found.append(
+            _formula("multiply-adds", "in·(out/groups)·Πk·Πi", f"{per_t}·{k}·{i}", config.macs)
+        )
+    else:
+        o = "·".join(map(str, config.output_size))
+        found.append(
+            _formula("multiply-adds", "out·(in/groups)·Πk·Πo", f"{per}·{k}·{o}", config.macs)
+        )
     return found

@@ -72,8 +72,9 @@ def same_padding(
     """TensorFlow/Keras ``"same"`` as ``(before, after, output_padding)``.
 
     Direct: ``o = ceil(i / s)``, ``total = max((o − 1)·s + k_eff − i, 0)``, the odd
-    cell goes after (bottom/right). Transposed: ``o = i·s``, ``total = k_eff − s``
-    cropped the same way, or, when negative, ``−total`` of output_padding.
+    cell goes after (bottom/right). Transposed (``output_padding`` not given):
+    ``o = i·s``, ``total = k_eff − s`` cropped the same way, or, when negative,
+    ``−total`` of output_padding.
 
     >>> same_padding(5, 3, stride=2)            # o = 3, total = 2
     (1, 1, 0)
@@ -84,43 +85,84 @@ def same_padding(
     >>> same_padding(2, 1, stride=2, transposed=True)  # k_eff < s: grow instead of crop
     (0, 0, 1)
     """
-    k_eff = effective_kernel(kernel_size, dilation)
     if transposed:
-        total = k_eff - stride
-        if total < 0:
-            return 0, 0, -total
-    else:
-        out = -(-input_size // stride)
-        total = max((out - 1) * stride + k_eff - input_size, 0)
+        return keras_transposed_padding("same", kernel_size, stride, dilation)
+    k_eff = effective_kernel(kernel_size, dilation)
+    out = -(-input_size // stride)
+    total = max((out - 1) * stride + k_eff - input_size, 0)
+    return total // 2, total - total // 2, 0
+
+
+def keras_transposed_padding(
+    name: str, kernel_size: int, stride: int, dilation: int = 1, output_padding: int | None = None
+) -> tuple[int, int, int]:
+    """Keras ``Conv*Transpose(padding=name, output_padding=…)`` in PyTorch's terms:
+    ``(before, after)`` cropped from the full output ``F = (i − 1)·s + k_eff``, and the
+    ``output_padding`` added after it. ``output_padding=None`` is "not given".
+
+    - ``"valid"``, not given: nothing cropped, ``max(s − k_eff, 0)`` of output_padding,
+      so ``o = i·s + max(k_eff − s, 0)``; given ``q``: ``o = F + q``.
+    - ``"same"``, not given: ``total = k_eff − s`` (``o = i·s``); given ``q``:
+      ``total = 2·floor(k_eff/2) − q``. ``before = floor(total/2)``, ``after = total − before``
+      are cropped; a negative total crops nothing and is ``−total`` of output_padding.
+
+    >>> keras_transposed_padding("valid", kernel_size=1, stride=2)  # i=8 → 16, PyTorch 15
+    (0, 0, 1)
+    >>> keras_transposed_padding("valid", kernel_size=4, stride=2, dilation=2, output_padding=1)
+    (0, 0, 1)
+    >>> keras_transposed_padding("same", kernel_size=2, stride=3, output_padding=1)  # i=4 → 10
+    (0, 1, 0)
+    >>> keras_transposed_padding("same", kernel_size=4, stride=1)  # i=2 → 2
+    (1, 2, 0)
+    >>> keras_transposed_padding("same", kernel_size=4, stride=1, output_padding=0)  # i=2 → 1
+    (2, 2, 0)
+    """
+    k_eff = effective_kernel(kernel_size, dilation)
+    if name == "valid":
+        return 0, 0, max(stride - k_eff, 0) if output_padding is None else output_padding
+    total = k_eff - stride if output_padding is None else 2 * (k_eff // 2) - output_padding
+    if total < 0:
+        return 0, 0, -total
     return total // 2, total - total // 2, 0
 
 
 def resolve_named_padding(
-    name: str, input_size: int, kernel_size: int, stride: int, dilation: int, transposed: bool
+    name: str,
+    input_size: int,
+    kernel_size: int,
+    stride: int,
+    dilation: int,
+    transposed: bool,
+    output_padding: int | None = None,
 ) -> tuple[int, int, int]:
     """``"valid"``, ``"same"``, ``"full"`` or ``"causal"`` as ``(before, after, output_padding)``.
+
+    A transposed convolution takes ``"valid"`` and ``"same"`` as Keras defines them
+    (``keras_transposed_padding``); ``output_padding`` is the one given, or None.
 
     >>> resolve_named_padding("full", 5, 3, 1, 1, False)
     (2, 2, 0)
     >>> resolve_named_padding("causal", 8, 2, 1, 4, False)
     (4, 0, 0)
+    >>> resolve_named_padding("full", 5, 3, 1, 1, True)
+    Traceback (most recent call last):
+    ...
+    app.arithmetic.errors.ConfigError: padding: padding_name_transposed {'name': 'full'}
     """
+    if name not in PADDING_NAMES:
+        raise ConfigError(
+            "padding", "padding_unknown_name", name=name, names=", ".join(PADDING_NAMES)
+        )
+    if transposed:
+        if name not in ("valid", "same"):
+            raise ConfigError("padding", "padding_name_transposed", name=name)
+        return keras_transposed_padding(name, kernel_size, stride, dilation, output_padding)
     if name == "valid":
         return 0, 0, 0
     if name == "same":
-        return same_padding(input_size, kernel_size, stride, dilation, transposed)
-    if name in ("full", "causal"):
-        if transposed:
-            raise ConfigError(
-                "padding",
-                f'"{name}" padding exists only for a direct convolution; for a transposed one '
-                'use "valid", "same" or numbers (what is cropped from the output)',
-            )
-        reach = dilation * (kernel_size - 1)
-        return (reach, reach, 0) if name == "full" else (reach, 0, 0)
-    raise ConfigError(
-        "padding", f'"{name}" is not a padding; use a number or one of {", ".join(PADDING_NAMES)}'
-    )
+        return same_padding(input_size, kernel_size, stride, dilation)
+    reach = dilation * (kernel_size - 1)
+    return (reach, reach, 0) if name == "full" else (reach, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -192,35 +234,6 @@ class Axis:
     def window_stride(self) -> int:
         """How far the window moves on the canvas per output cell."""
         return 1 if self.transposed else self.stride
-
-    def taps(self, out_index: int) -> list[tuple[int, int]]:
-        """``(kernel_index, input_index)`` pairs of output cell ``out_index`` that land on
-        a real input cell (padding and inserted zeros add nothing).
-
-        >>> Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1)).taps(0)
-        [(1, 0), (2, 1)]
-        >>> Axis(input_size=2, kernel_size=3, stride=2, transposed=True).taps(2)
-        [(0, 1), (2, 0)]
-        """
-        anchor = out_index * self.window_stride
-        found = []
-        for k in range(self.kernel_size):
-            # A transposed kernel is rotated by 180° on the canvas (the zero-insertion view).
-            flipped = self.kernel_size - 1 - k if self.transposed else k
-            offset = anchor + self.dilation * flipped - self.canvas_origin
-            index, rest = divmod(offset, self.canvas_step)
-            if rest == 0 and 0 <= index < self.input_size:
-                found.append((k, index))
-        return found
-
-    def unused_inputs(self) -> list[int]:
-        """Input indices that no output cell reads.
-
-        >>> Axis(input_size=6, kernel_size=3, stride=2).unused_inputs()
-        [5]
-        """
-        used = {i for o in range(self.output_size) for _, i in self.taps(o)}
-        return [i for i in range(self.input_size) if i not in used]
 
 
 def receptive_fields(

@@ -8,12 +8,13 @@ with the same kernel, stride, dilation and padding that maps back the other way.
 import numpy as np
 from numpy.typing import NDArray
 
-from app.arithmetic.trace import Trace
+from app.arithmetic.trace import Trace, tap_table
 
 
 def conv_matrix(result: Trace) -> tuple[NDArray[np.float64], list[list[int]], list[list[int]]]:
     """``(matrix, rows, columns)``: row ``r`` is output cell ``rows[r]``, column ``c`` input
-    cell ``columns[c]`` (both with their channel first).
+    cell ``columns[c]`` (both with their channel first). Built from the trace's taps: entry
+    ``(step, input cell)`` adds the weight that tap multiplies.
 
     >>> from app.arithmetic.config import build_config
     >>> from app.arithmetic.trace import trace
@@ -23,11 +24,10 @@ def conv_matrix(result: Trace) -> tuple[NDArray[np.float64], list[list[int]], li
     ([[1.0, 2.0, 0.0], [0.0, 1.0, 2.0]], [[0, 0], [0, 1]], [[0, 0], [0, 1], [0, 2]])
     """
     config = result.config
-    matrix = np.zeros((len(result.steps), int(np.prod(config.input_shape))))
-    for row, step in enumerate(result.steps):
-        for x_index, w_index in step["taps"]:
-            column = np.ravel_multi_index(tuple(x_index), config.input_shape)
-            matrix[row, column] += result.weight[tuple(w_index)]
-    rows = [list(index) for index in np.ndindex(*config.output_shape)]
-    columns = [list(index) for index in np.ndindex(*config.input_shape)]
-    return matrix, rows, columns
+    table = tap_table(result)
+    matrix = np.zeros((int(np.prod(config.output_shape)), int(np.prod(config.input_shape))))
+    columns_of_taps = np.ravel_multi_index(tuple(table.input), config.input_shape)
+    np.add.at(matrix, (table.step, columns_of_taps), result.weight[tuple(table.weight)])
+    rows = np.stack(np.unravel_index(np.arange(matrix.shape[0]), config.output_shape), axis=1)
+    columns = np.stack(np.unravel_index(np.arange(matrix.shape[1]), config.input_shape), axis=1)
+    return matrix, rows.tolist(), columns.tolist()

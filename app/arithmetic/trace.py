@@ -1,17 +1,29 @@
-"""The step-by-step trace of a convolution: one step per output cell.
+"""The trace of a convolution: everything the diagram draws, computed once, here.
 
-A step lists the *taps* of one output cell, the (input cell, weight) pairs that
-meet there, and its value, their products summed (plus bias). The output of the
-whole convolution is nothing but these values; tests check it against PyTorch.
+A *tap* is one (input cell, weight) pair that meets in one output cell. Padding and
+inserted zeros add nothing, so they are never taps. The geometry factorises: a step's
+taps are the product of its output channel's channel taps and, per spatial dimension,
+the taps of its output position along that dimension. ``Trace`` keeps the factors;
+the per-step list is their product, built on demand.
 
-Each axis knows its own ``(output, kernel, input)`` index triples (see
-``Axis.taps``); a step's spatial taps are their cartesian product, so the work
-is proportional to the real taps, never to the padding.
+What a ``Trace`` holds (the page, ``app/tracing.py`` and ``app/render/scene.py`` read
+these names; nobody re-derives them):
+
+- ``config``, ``input``, ``weight``, ``bias``, ``output``: PyTorch layouts, unbatched.
+- ``axes``: one ``AxisTaps`` per spatial dimension: ``anchor[o]``, the canvas coordinate
+  of the window of output position ``o``; ``taps(o)``, its ``(kernel index, input index)``
+  pairs in kernel order (arrays ``kernel``, ``input`` cut by ``start``).
+- ``channel_taps``: int array ``[out_channels, in_channels/groups, 3]``: for each output
+  channel, the ``(c, w0, w1)`` it reads: input channel ``c`` through ``weight[w0, w1]``.
+- ``overlap``: int array of ``output_size``: real input cells (per input channel) under
+  each output cell's window, or, transposed, input cells scattering onto it.
+- ``unused_input``: per dimension, the input indices no window reaches.
+- ``twin``: the twin's ``ConvConfig`` (``app/arithmetic/twin.py``).
+
+``tap_table(trace)`` lists every tap in step order, as arrays; ``steps(trace)`` as
+SPEC.md's step dicts.
 """
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from math import prod
 from typing import Any
@@ -20,35 +32,111 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.arithmetic.config import ConvConfig
+from app.arithmetic.geometry import Axis
+from app.arithmetic.twin import twin
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
-class Trace:
-    config: ConvConfig
-    input: Array
-    weight: Array
-    bias: Array | None
-    output: Array
-    steps: list[dict[str, Any]]
-    unused_input: list[list[int]]
+class AxisTaps:
+    """One spatial dimension's windows, by output position along it.
+
+    >>> a = axis_taps(Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1)))
+    >>> a.anchor.tolist(), a.taps(0), a.counts.tolist()
+    ([0, 2, 4], [(1, 0), (2, 1)], [2, 3, 2])
+    """
+
+    anchor: IntArray
+    kernel: IntArray
+    input: IntArray
+    start: IntArray
+
+    @property
+    def counts(self) -> IntArray:
+        """Real taps of each output position."""
+        return np.diff(self.start)
+
+    def taps(self, o: int) -> list[tuple[int, int]]:
+        """``(kernel index, input index)`` pairs of output position ``o``, in kernel order."""
+        a, b = self.start[o], self.start[o + 1]
+        return list(zip(self.kernel[a:b].tolist(), self.input[a:b].tolist(), strict=True))
 
 
-def axis_triples(config: ConvConfig) -> list[IntArray]:
-    """Per axis, the ``(output, kernel, input)`` index triples of every real tap, by output
-    then kernel index.
+def axis_taps(axis: Axis) -> AxisTaps:
+    """The windows of one dimension: kernel cell ``k`` covers canvas cell
+    ``anchor + d·k`` (``anchor + d·(K − 1 − k)`` when transposed: the kernel rotated by 180°
+    in the zero-insertion view); it is a tap when an input index ``i`` sits there, at
+    ``origin + i·step``.
+
+    >>> t = axis_taps(Axis(input_size=2, kernel_size=3, stride=2, transposed=True))
+    >>> [t.taps(o) for o in range(5)]
+    [[(0, 0)], [(1, 0)], [(0, 1), (2, 0)], [(1, 1)], [(2, 1)]]
+    """
+    anchor = np.arange(axis.output_size, dtype=np.int64) * axis.window_stride
+    k = np.arange(axis.kernel_size, dtype=np.int64)
+    placed = axis.kernel_size - 1 - k if axis.transposed else k
+    offset = anchor[:, None] + axis.dilation * placed[None, :] - axis.canvas_origin
+    index, rest = np.divmod(offset, axis.canvas_step)
+    real = (rest == 0) & (index >= 0) & (index < axis.input_size)
+    rows, kernel = np.nonzero(real)  # row-major: by output position, then kernel index
+    start = np.zeros(axis.output_size + 1, dtype=np.int64)
+    np.cumsum(real.sum(axis=1), out=start[1:])
+    return AxisTaps(anchor, kernel.astype(np.int64), index[rows, kernel], start)
+
+
+def channel_taps(config: ConvConfig) -> IntArray:
+    """``[out_channels, in_channels/groups, 3]``: per output channel, ``(c, w0, w1)``: the input
+    channels of its group and the weight's first two indices for each (PyTorch's layouts:
+    ``weight[o, c − g·in/groups]`` direct, ``weight[c, o − g·out/groups]`` transposed).
 
     >>> from app.arithmetic.config import build_config
-    >>> axis_triples(build_config([4], kernel_size=3))[0].tolist()
-    [[0, 0, 0], [0, 1, 1], [0, 2, 2], [1, 0, 1], [1, 1, 2], [1, 2, 3]]
+    >>> channel_taps(build_config([5], in_channels=4, out_channels=2, groups=2)).tolist()
+    [[[0, 0, 0], [1, 0, 1]], [[2, 1, 0], [3, 1, 1]]]
+    >>> channel_taps(build_config([5], in_channels=2, out_channels=4, groups=2,
+    ...                           transposed=True)).tolist()
+    [[[0, 0, 0]], [[0, 0, 1]], [[1, 1, 0]], [[1, 1, 1]]]
     """
-    triples = []
-    for axis in config.axes:
-        rows = [(o, k, i) for o in range(axis.output_size) for k, i in axis.taps(o)]
-        triples.append(np.array(rows, dtype=np.int64).reshape(-1, 3))
-    return triples
+    cin_g = config.in_channels // config.groups
+    cout_g = config.out_channels // config.groups
+    o = np.arange(config.out_channels, dtype=np.int64)[:, None]
+    local = np.arange(cin_g, dtype=np.int64)[None, :]
+    group = o // cout_g
+    c = group * cin_g + local
+    if config.transposed:
+        w0, w1 = c, np.broadcast_to(o - group * cout_g, c.shape)
+    else:
+        w0, w1 = np.broadcast_to(o, c.shape), np.broadcast_to(local, c.shape)
+    return np.stack([c, w0, w1], axis=-1)
+
+
+def overlap(axes: tuple[AxisTaps, ...]) -> IntArray:
+    """Taps per input channel under each output cell: the outer product of each dimension's
+    counts. Uneven counts of a strided transposed convolution are its checkerboard.
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([3], kernel_size=3, stride=2, transposed=True)
+    >>> overlap(tuple(axis_taps(a) for a in c.axes)).tolist()
+    [1, 1, 2, 1, 2, 1, 1]
+    """
+    counts = np.ones((), dtype=np.int64)
+    for a in axes:
+        counts = np.multiply.outer(counts, a.counts)
+    return counts
+
+
+def unused_input(axis: Axis, taps: AxisTaps) -> list[int]:
+    """Input indices that no window reads.
+
+    >>> axis = Axis(input_size=6, kernel_size=3, stride=2)
+    >>> unused_input(axis, axis_taps(axis))
+    [5]
+    """
+    used = np.zeros(axis.input_size, dtype=bool)
+    used[taps.input] = True
+    return np.flatnonzero(~used).tolist()
 
 
 def count_taps(config: ConvConfig) -> int:
@@ -58,22 +146,8 @@ def count_taps(config: ConvConfig) -> int:
     >>> count_taps(build_config([5, 5], kernel_size=3, stride=2, padding=1))
     49
     """
-    spatial = prod(len(t) for t in axis_triples(config))
+    spatial = prod(len(axis_taps(a).kernel) for a in config.axes)
     return config.out_channels * (config.in_channels // config.groups) * spatial
-
-
-def _spatial_taps(config: ConvConfig) -> tuple[IntArray, IntArray, IntArray]:
-    """Output, kernel and input coordinates (each ``[ndim, S]``) of every spatial tap,
-    sorted by output cell in row-major order, then kernel cell."""
-    triples = axis_triples(config)
-    grids = np.meshgrid(*[np.arange(len(t)) for t in triples], indexing="ij")
-    rows = [g.ravel() for g in grids]
-    out = np.stack([t[r, 0] for t, r in zip(triples, rows, strict=True)]).reshape(config.ndim, -1)
-    ker = np.stack([t[r, 1] for t, r in zip(triples, rows, strict=True)]).reshape(config.ndim, -1)
-    inp = np.stack([t[r, 2] for t, r in zip(triples, rows, strict=True)]).reshape(config.ndim, -1)
-    # The product runs axis by axis; a stable sort by output cell keeps kernel order within it.
-    order = np.argsort(np.ravel_multi_index(tuple(out), config.output_size), kind="stable")
-    return out[:, order], ker[:, order], inp[:, order]
 
 
 def json_numbers(array: Array) -> Any:
@@ -82,9 +156,63 @@ def json_numbers(array: Array) -> Any:
     >>> json_numbers(np.array([1.0, 2.0])), json_numbers(np.array([0.5]))
     ([1, 2], [0.5])
     """
+    return whole_or_float(array).tolist()
+
+
+def whole_or_float(array: Array) -> NDArray[Any]:
+    """``array`` as int64 when every value is a whole number (so JSON reads ``7``, not ``7.0``).
+
+    >>> whole_or_float(np.array([1.0, -2.0])).dtype, whole_or_float(np.array([0.5])).dtype
+    (dtype('int64'), dtype('float64'))
+    """
     if np.all(np.mod(array, 1) == 0) and np.all(np.abs(array) < 2**53):
-        return array.astype(np.int64).tolist()
-    return array.tolist()
+        return np.ascontiguousarray(array.astype(np.int64))
+    return np.ascontiguousarray(array)
+
+
+@dataclass(frozen=True)
+class Trace:
+    config: ConvConfig
+    input: Array
+    weight: Array
+    bias: Array | None
+    output: Array
+    axes: tuple[AxisTaps, ...]
+    channel_taps: IntArray
+    overlap: IntArray
+    unused_input: list[list[int]]
+    twin: ConvConfig
+
+
+def convolve(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array, w: Array) -> Array:
+    """The output without bias, from the factorised taps: per dimension, a 0/1 tensor
+    ``[output, kernel, input]`` marks the taps, and one ``einsum`` sums the products.
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([4], kernel_size=2)
+    >>> convolve(c, tuple(axis_taps(a) for a in c.axes), np.array([[1.0, 2, 3, 4]]),
+    ...          np.array([[[1.0, 10]]])).tolist()
+    [[21.0, 32.0, 43.0]]
+    """
+    n, g = config.ndim, config.groups
+    cin_g, cout_g = config.in_channels // g, config.out_channels // g
+    selections = []
+    for axis, taps in zip(config.axes, axes, strict=True):
+        s = np.zeros((axis.output_size, axis.kernel_size, axis.input_size))
+        rows = np.repeat(np.arange(axis.output_size), taps.counts)
+        s[rows, taps.kernel, taps.input] = 1.0
+        selections.append(s)
+    out_l, ker_l, in_l = LETTERS[:n], LETTERS[n : 2 * n], LETTERS[2 * n : 3 * n]
+    xg = x.reshape(g, cin_g, *config.input_size)
+    if config.transposed:
+        wg, w_sub = w.reshape(g, cin_g, cout_g, *config.kernel_size), f"GCO{ker_l}"
+    else:
+        wg, w_sub = w.reshape(g, cout_g, cin_g, *config.kernel_size), f"GOC{ker_l}"
+    subscripts = ",".join(
+        [f"GC{in_l}", w_sub, *(f"{o}{k}{i}" for o, k, i in zip(out_l, ker_l, in_l, strict=True))]
+    )
+    y = np.einsum(f"{subscripts}->GO{out_l}", xg, wg, *selections, optimize="greedy")
+    return np.asarray(y, dtype=np.float64).reshape(config.output_shape)
 
 
 def trace(config: ConvConfig, x: Array, w: Array, b: Array | None = None) -> Trace:
@@ -95,79 +223,115 @@ def trace(config: ConvConfig, x: Array, w: Array, b: Array | None = None) -> Tra
     >>> t = trace(c, np.array([[[1.0, 2], [3, 4]]]), np.ones((1, 1, 3, 3)))
     >>> t.output[0].tolist()
     [[1.0, 1.0, 3.0, 2.0], [1.0, 1.0, 3.0, 2.0], [4.0, 4.0, 10.0, 6.0], [3.0, 3.0, 7.0, 4.0]]
-    >>> t.steps[2]["taps"]  # output (0, 0, 2) = input (0, 1)·w(0, 0) + input (0, 0)·w(0, 2)
+    >>> t.overlap.tolist()
+    [[1, 1, 2, 1], [1, 1, 2, 1], [2, 2, 4, 2], [1, 1, 2, 1]]
+    >>> steps(t)[2]["taps"]  # output (0, 0, 2) = input (0, 1)·w(0, 0) + input (0, 0)·w(0, 2)
     [[[0, 0, 1], [0, 0, 0, 0]], [[0, 0, 0], [0, 0, 0, 2]]]
     """
-    n, cin_g, cout_g = (
-        config.ndim,
-        config.in_channels // config.groups,
-        config.out_channels // config.groups,
-    )
-    out_cells = prod(config.output_size)
-    o_sp, k_sp, i_sp = _spatial_taps(config)
-    spatial = o_sp.shape[1]
-    flat_out = (
-        np.ravel_multi_index(tuple(o_sp), config.output_size) if spatial else np.zeros(0, np.int64)
-    )
-
-    # Every tap as (output channel, input channel in the group, spatial tap), ordered by
-    # step (output channel, then output cell), then input channel, then kernel cell.
-    oc, cl, sp = (
-        a.ravel()
-        for a in np.meshgrid(
-            np.arange(config.out_channels), np.arange(cin_g), np.arange(spatial), indexing="ij"
-        )
-    )
-    step = oc * out_cells + flat_out[sp]
-    order = np.lexsort((sp, cl, step))
-    oc, cl, sp, step = oc[order], cl[order], sp[order], step[order]
-    group = oc // cout_g
-    c = group * cin_g + cl
-    if config.transposed:
-        w_index = np.stack([c, oc - group * cout_g, *k_sp[:, sp]])
-    else:
-        w_index = np.stack([oc, cl, *k_sp[:, sp]])
-    x_index = np.stack([c, *i_sp[:, sp]])
-
-    n_steps = config.out_channels * out_cells
-    products = x[tuple(x_index)] * w[tuple(w_index)]
-    values = np.bincount(step, weights=products, minlength=n_steps).astype(np.float64)
+    axes = tuple(axis_taps(a) for a in config.axes)
+    output = convolve(config, axes, x, w)
     if b is not None:
-        values = values + np.repeat(b, out_cells)
-    output = values.reshape(config.output_shape)
+        output = output + b.reshape(-1, *([1] * config.ndim))
+    return Trace(
+        config=config,
+        input=x,
+        weight=w,
+        bias=b,
+        output=output,
+        axes=axes,
+        channel_taps=channel_taps(config),
+        overlap=overlap(axes),
+        unused_input=[unused_input(a, t) for a, t in zip(config.axes, axes, strict=True)],
+        twin=twin(config),
+    )
 
-    with _collector_paused():
-        rows = np.concatenate([x_index, w_index]).T.tolist()
-        taps = [[row[: n + 1], row[n + 1 :]] for row in rows]
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(step, minlength=n_steps))]).tolist()
-    cells = np.stack(np.unravel_index(np.arange(n_steps), config.output_shape))
-    anchors = (cells[1:] * np.array(_window_strides(config))[:, None]).T.tolist()
-    value_list = json_numbers(values)
-    steps = [
+
+@dataclass(frozen=True)
+class TapTable:
+    """Every tap of a trace in step order, as columns: ``step[t]`` (index of the step,
+    output channel then row-major output cell), ``input[:, t]`` (``[c, *i]``) and
+    ``weight[:, t]`` (``[w0, w1, *k]``); the taps of step ``s`` are ``start[s]:start[s + 1]``."""
+
+    step: IntArray
+    input: IntArray
+    weight: IntArray
+    start: IntArray
+
+
+def tap_table(result: Trace) -> TapTable:
+    """The product of the factors, in SPEC.md's order: for each step, channel taps, then the
+    taps of each dimension in turn (the last dimension varies fastest).
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([3], kernel_size=2, in_channels=2)
+    >>> t = tap_table(trace(c, np.ones((2, 3)), np.ones((1, 2, 2))))
+    >>> t.start.tolist(), t.input[:, :4].T.tolist()
+    ([0, 4, 8], [[0, 0], [0, 1], [1, 0], [1, 1]])
+    """
+    config = result.config
+    cells = prod(config.output_size)
+    position = np.unravel_index(np.arange(cells), config.output_size)
+    per_cell = np.ones(cells, dtype=np.int64)
+    for taps, pos in zip(result.axes, position, strict=True):
+        per_cell *= taps.counts[pos]
+    cin_g = result.channel_taps.shape[1]
+    # Blocks of spatial taps, one per (output channel, output cell, channel tap), in order.
+    sizes = np.broadcast_to(per_cell[None, :, None], (config.out_channels, cells, cin_g)).ravel()
+    block = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+    block_start = np.cumsum(sizes) - sizes
+    local = np.arange(block.size, dtype=np.int64) - block_start[block]
+    channel_tap, cell, out_channel = (
+        block % cin_g,
+        (block // cin_g) % cells,
+        block // (cin_g * cells),
+    )
+    spatial_input: list[IntArray] = []
+    spatial_kernel: list[IntArray] = []
+    for taps, pos in reversed(list(zip(result.axes, position, strict=True))):
+        radix = taps.counts[pos[cell]]
+        index = taps.start[pos[cell]] + local % np.maximum(radix, 1)
+        local = local // np.maximum(radix, 1)
+        spatial_input.insert(0, taps.input[index])
+        spatial_kernel.insert(0, taps.kernel[index])
+    c, w0, w1 = result.channel_taps[out_channel, channel_tap].T
+    step = out_channel * cells + cell
+    start = np.zeros(config.out_channels * cells + 1, dtype=np.int64)
+    np.cumsum(np.bincount(step, minlength=start.size - 1), out=start[1:])
+    return TapTable(
+        step=step,
+        input=np.stack([c, *spatial_input]).reshape(config.ndim + 1, -1),
+        weight=np.stack([w0, w1, *spatial_kernel]).reshape(config.ndim + 2, -1),
+        start=start,
+    )
+
+
+def steps(result: Trace) -> list[dict[str, Any]]:
+    """SPEC.md's per-step list: ``{"output", "anchor", "taps", "value"}`` per output cell,
+    as plain Python data (the API writes the same list straight to JSON: app/steps_json.py).
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([3], kernel_size=2)
+    >>> step = steps(trace(c, np.array([[1.0, 2, 3]]), np.array([[[1.0, 1]]])))[1]
+    >>> step["output"], step["anchor"], step["value"]
+    ([0, 1], [1], 5)
+    >>> step["taps"]
+    [[[0, 1], [0, 0, 0]], [[0, 2], [0, 0, 1]]]
+    """
+    config = result.config
+    table = tap_table(result)
+    n = config.ndim
+    rows = np.concatenate([table.input, table.weight]).T.tolist()
+    taps = [[row[: n + 1], row[n + 1 :]] for row in rows]
+    bounds = table.start.tolist()
+    cells = np.stack(np.unravel_index(np.arange(len(bounds) - 1), config.output_shape))
+    anchors = np.stack([a.anchor[p] for a, p in zip(result.axes, cells[1:], strict=True)])
+    values = json_numbers(result.output.ravel())
+    return [
         {
             "output": cell,
             "anchor": anchor,
             "taps": taps[bounds[s] : bounds[s + 1]],
-            "value": value_list[s],
+            "value": values[s],
         }
-        for s, (cell, anchor) in enumerate(zip(cells.T.tolist(), anchors, strict=True))
+        for s, (cell, anchor) in enumerate(zip(cells.T.tolist(), anchors.T.tolist(), strict=True))
     ]
-    unused = [axis.unused_inputs() for axis in config.axes]
-    return Trace(config, x, w, b, output, steps, unused)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic lists:
-    its passes, triggered by allocation counts, tripled the time of a large trace."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _window_strides(config: ConvConfig) -> list[int]:
-    return [axis.window_stride for axis in config.axes]

@@ -42,34 +42,41 @@ def generate(
     if fill == "random":
         rng = np.random.default_rng([seed, stream])
         return rng.integers(low, high, size=shape, endpoint=True).astype(np.float64)
-    raise ConfigError("fill", f'fill must be one of {", ".join(FILLS)} (got "{fill}")')
+    raise ConfigError("fill", "fill_unknown", value=fill[:40], fills=", ".join(FILLS))
 
 
 def _as_array(
-    field: str, given: Nested, shapes: list[tuple[int, ...]], what: str
+    field: str, given: Nested, shapes: list[tuple[int, ...]], what: str, max_abs: float
 ) -> NDArray[np.float64]:
     try:
         array = np.asarray(given, dtype=np.float64)
     except (ValueError, TypeError):
-        raise ConfigError(
-            field, f"{field} must be a rectangular nested list of numbers ({what})"
-        ) from None
+        raise ConfigError(field, "values_not_rectangular", field=field, layout=what) from None
+    except OverflowError:  # an integer too long for a float (a 400-digit number)
+        raise ConfigError(field, "values_too_large", field=field, max_abs=_plain(max_abs)) from None
     for shape in shapes:
         if array.shape == shape:
             return array.reshape(shapes[0])
-    got = "×".join(map(str, array.shape)) or "a single number"
     raise ConfigError(
         field,
-        f"{field} has shape {got}, but this configuration needs "
-        f"{' or '.join('×'.join(map(str, s)) for s in shapes)} ({what})",
+        "values_wrong_shape",
+        field=field,
+        shape="×".join(map(str, array.shape)) or "1",
+        needed=" or ".join("×".join(map(str, s)) for s in shapes),
+        layout=what,
     )
 
 
 def _check_finite(field: str, array: NDArray[np.float64], max_abs: float) -> None:
     if not np.all(np.isfinite(array)):
-        raise ConfigError(field, f"{field} must hold finite numbers (no NaN or infinity)")
+        raise ConfigError(field, "values_not_finite", field=field)
     if array.size and float(np.max(np.abs(array))) > max_abs:
-        raise ConfigError(field, f"{field} values must be between −{max_abs:g} and {max_abs:g}")
+        raise ConfigError(field, "values_too_large", field=field, max_abs=_plain(max_abs))
+
+
+def _plain(number: float) -> int | float:
+    """``1000000`` rather than ``1e+06`` in a message."""
+    return int(number) if float(number).is_integer() else number
 
 
 def resolve_values(
@@ -92,13 +99,13 @@ def resolve_values(
     ((1, 2, 2), (1, 1, 3, 3), 9.0, None)
     """
     if fill not in FILLS:
-        raise ConfigError("fill", f'fill must be one of {", ".join(FILLS)} (got "{fill}")')
+        raise ConfigError("fill", "fill_unknown", value=fill[:40], fills=", ".join(FILLS))
     in_shape, w_shape = config.input_shape, config.weight_shape
     if input is None:
         x = generate(in_shape, fill, seed, 0, *INPUT_RANGE)
     else:
         shapes = [in_shape] + ([in_shape[1:]] if in_shape[0] == 1 else [])
-        x = _as_array("input", input, shapes, "[in_channels, *input_size]")
+        x = _as_array("input", input, shapes, "[in_channels, *input_size]", max_abs)
         _check_finite("input", x, max_abs)
     if weight is None:
         w = generate(w_shape, fill, seed, 1, *WEIGHT_RANGE)
@@ -109,10 +116,12 @@ def resolve_values(
             else "[out_channels, in_channels/groups"
         )
         shapes = [w_shape] + ([w_shape[2:]] if w_shape[:2] == (1, 1) else [])
-        w = _as_array("weight", weight, shapes, lead + ", *kernel_size]")
+        w = _as_array("weight", weight, shapes, lead + ", *kernel_size]", max_abs)
         _check_finite("weight", w, max_abs)
     b = None
     if bias is not None:
-        b = _as_array("bias", list(bias), [(config.out_channels,)], "one number per output channel")
+        b = _as_array(
+            "bias", list(bias), [(config.out_channels,)], "one number per output channel", max_abs
+        )
         _check_finite("bias", b, max_abs)
     return x, w, b

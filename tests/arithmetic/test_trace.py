@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.arithmetic.config import ConvConfig
-from app.arithmetic.trace import count_taps, trace
+from app.arithmetic.trace import count_taps, steps, trace
 from app.arithmetic.values import resolve_values
 from tests.reference import torch_output, transposed_twin
 from tests.strategies import configs
@@ -44,9 +44,9 @@ def test_steps_follow_the_contract(config: ConvConfig, seed: int, with_bias: boo
     x, w, b = _values(config, seed, with_bias)
     result = trace(config, x, w, b)
     cells = list(np.ndindex(*config.output_shape))
-    assert [tuple(s["output"]) for s in result.steps] == cells
+    assert [tuple(s["output"]) for s in steps(result)] == cells
     axes = config.axes
-    for step in result.steps:
+    for step in steps(result):
         o, position = step["output"][0], step["output"][1:]
         assert step["anchor"] == [p * a.window_stride for p, a in zip(position, axes, strict=True)]
         total = 0.0 if b is None else b[o]
@@ -60,7 +60,7 @@ def test_steps_follow_the_contract(config: ConvConfig, seed: int, with_bias: boo
             total += x[tuple(x_index)] * w[tuple(w_index)]
         assert step["value"] == pytest.approx(total)
         assert result.output[tuple(step["output"])] == pytest.approx(total)
-    assert sum(len(s["taps"]) for s in result.steps) == count_taps(config)
+    assert sum(len(s["taps"]) for s in steps(result)) == count_taps(config)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.filter_too_much])

@@ -136,3 +136,34 @@ def test_tensorflow_same_transposed_outputs_input_times_stride() -> None:
         for s in range(1, 5):
             config = build_config([3], kernel_size=k, stride=s, padding="same", transposed=True)
             assert config.output_size == (3 * s,)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # SPEC.md: Keras's rules for named paddings of transposed layers (Keras 3 gives these).
+        ({"input_size": [4], "kernel_size": 2, "stride": 3, "padding": "same", "output_padding": 1},
+         10),
+        ({"input_size": [8], "kernel_size": 1, "stride": 2, "padding": "valid"}, 16),
+        ({"input_size": [8], "kernel_size": 1, "stride": 2, "padding": 0}, 15),  # PyTorch
+        ({"input_size": [2], "kernel_size": 4, "stride": 1, "padding": "same"}, 2),
+        ({"input_size": [2], "kernel_size": 4, "stride": 1, "padding": "same", "output_padding": 0},
+         1),
+        # issue 8: output_padding given with "valid" is kept, not clamped away (PyTorch: 10)
+        ({"input_size": [2], "kernel_size": 4, "stride": 2, "dilation": 2, "padding": "valid",
+          "output_padding": 1}, 10),
+    ],
+)  # fmt: skip
+def test_keras_named_paddings_of_transposed_layers(fields: dict, expected: int) -> None:
+    assert build_config(**fields, transposed=True).output_size == (expected,)
+
+
+def test_transposed_macs_count_only_real_work() -> None:
+    """A 3×3 → 7×7 stride-2 transposed layer: each of 9 inputs scatters 9 weights (81), not the
+    441 multiplications of the zero-insertion view."""
+    config = build_config([3, 3], kernel_size=3, stride=2, transposed=True)
+    assert config.output_size == (7, 7)
+    assert config.macs == 81
+    wide = build_config([4], kernel_size=3, stride=2, transposed=True, in_channels=4,
+                        out_channels=6, groups=2)  # fmt: skip
+    assert wide.macs == 4 * (6 // 2) * 3 * 4

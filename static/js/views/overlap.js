@@ -140,7 +140,8 @@ export default class OverlapView extends ValueGrids {
 
   /** The input cells (of the drawn channel) that land on output position n. */
   landing(n) {
-    return this.t.step(n).taps.map(([i]) => i).filter(([c]) => c === this.channel);
+    return this.t.step(n).taps.map(([i]) => i).filter(([c]) => c === this.channel)
+      .sort((a, b) => a[1] - b[1] || a[2] - b[2]);
   }
 
   showStep(n) {

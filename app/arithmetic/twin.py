@@ -1,0 +1,47 @@
+"""The twin of a convolution: the layer that undoes its shape, and computes its backward pass.
+
+For a direct convolution, the twin is the transposed convolution with the same kernel,
+stride, dilation, padding and groups (channels swapped) whose ``output_padding`` gives
+back the rows the direct one's floor division dropped, so it maps the output size back
+exactly to the input size. With the same weight tensor, it computes the gradient of the
+direct convolution with respect to its input (``tests/arithmetic/test_twin.py`` checks
+this against ``torch.autograd.grad``). For a transposed convolution, the twin is that
+direct convolution.
+"""
+
+from app.arithmetic.config import ConvConfig, build_config
+
+
+def dropped_rows(config: ConvConfig) -> tuple[int, ...]:
+    """Per dimension, the rows of the padded input a direct convolution never reaches:
+    ``(i + p_before + p_after − k_eff) mod s``.
+
+    >>> dropped_rows(build_config([6], kernel_size=3, stride=2, padding=1))
+    (1,)
+    """
+    return tuple((a.input_size + sum(a.padding) - a.k_eff) % a.stride for a in config.axes)
+
+
+def twin(config: ConvConfig) -> ConvConfig:
+    """The twin configuration (numeric padding, PyTorch's meaning).
+
+    >>> t = twin(build_config([6], kernel_size=3, stride=2, padding=1))
+    >>> t.transposed, t.input_size, t.output_padding, t.output_size
+    (True, (3,), (1,), (6,))
+    >>> twin(t).transposed, twin(t).output_size
+    (False, (3,))
+    >>> twin(build_config([5, 5], padding="same", in_channels=2, out_channels=4)).in_channels
+    4
+    """
+    return build_config(
+        input_size=list(config.output_size),
+        kernel_size=list(config.kernel_size),
+        stride=list(config.stride),
+        dilation=list(config.dilation),
+        padding=[list(p) for p in config.padding],
+        output_padding=None if config.transposed else list(dropped_rows(config)),
+        transposed=not config.transposed,
+        in_channels=config.out_channels,
+        out_channels=config.in_channels,
+        groups=config.groups,
+    )
