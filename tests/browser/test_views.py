@@ -120,7 +120,7 @@ def test_overlap_view_shows_the_checkerboard(page: Page, live_server: str) -> No
     counts = shown_counts(page)
     assert counts == trace["overlap"] == overlap_counts(3, 3, 2)
     assert {c for row in counts[1:-1] for c in row[1:-1]} == {1, 2, 4}  # uneven: the checkerboard
-    expect(page.locator(".overlap-legend li")).to_have_count(3)
+    expect(page.locator(".overlap-legend li:has(.swatch)")).to_have_count(3)
 
     # hover output (2, 2): the four input cells scattering onto it light, as the API says
     page.locator('.overlap-view [data-grid=output][data-index="2,2"]').hover()

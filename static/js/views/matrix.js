@@ -24,6 +24,14 @@ export default class MatrixView extends ValueGrids {
     const note = document.createElement("p");
     note.className = "view-note";
     note.textContent = tr(t.transposed ? "view.matrix.note.transposed" : "view.matrix.note.direct");
+    if (t.raw.twin) {
+      // The same kernel's other matrix, one click away: C ↔ Cᵀ (the twin's share link).
+      const flip = document.createElement("a");
+      flip.className = "matrix-flip";
+      flip.href = `/?${t.raw.twin}&view=matrix`;
+      flip.textContent = tr(t.transposed ? "view.matrix.flip.transposed" : "view.matrix.flip.direct");
+      note.append(" ", flip);
+    }
     this.equation = document.createElement("div");
     this.equation.className = "matrix-equation";
     this.equation.setAttribute("aria-busy", "true");

@@ -15,9 +15,12 @@ const SCALE = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0",
   "#253494", "#081d58"];
 const DARK_FROM = 5; // classes from here on take white text
 
-/** The scale class of `count` on [0, most]. */
-function shade(count, most) {
-  return most > 0 ? Math.round((count / most) * (SCALE.length - 1)) : 0;
+/** The scale class of `count`: 0 the palest; the least to the most non-zero count spread
+ * over the rest, so that small differences (4 against 6) still read; all alike: the middle. */
+function shade(count, [least, most]) {
+  if (count === 0) return 0;
+  if (most === least) return Math.floor(SCALE.length / 2);
+  return 1 + Math.round(((count - least) / (most - least)) * (SCALE.length - 2));
 }
 
 export default class OverlapView extends ValueGrids {
@@ -43,7 +46,8 @@ export default class OverlapView extends ValueGrids {
     }
     this.counts = t.overlap[0];
     this.channel = t.readChannels(0)[0][0]; // the input channel whose taps are drawn
-    this.most = Math.max(...this.counts.flat());
+    const nonzero = this.counts.flat().filter((c) => c > 0);
+    this.range = nonzero.length ? [Math.min(...nonzero), Math.max(...nonzero)] : [0, 0];
     const note = document.createElement("p");
     note.className = "view-note";
     note.textContent = tr(t.transposed ? "view.overlap.note.transposed" : "view.overlap.note.direct");
@@ -98,7 +102,7 @@ export default class OverlapView extends ValueGrids {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const count = this.counts[y][x];
-        const level = shade(count, this.most);
+        const level = shade(count, this.range);
         const el = document.createElement("div");
         el.className = `cell heat${level >= DARK_FROM ? " dark" : ""}`;
         el.style.setProperty("--heat", SCALE[level]);
@@ -124,13 +128,17 @@ export default class OverlapView extends ValueGrids {
     const list = document.createElement("ul");
     list.className = "legend overlap-legend";
     list.setAttribute("aria-label", tr("view.overlap.legend"));
+    const title = document.createElement("li");
+    title.className = "legend-title";
+    title.textContent = tr("view.overlap.legend.title");
+    list.append(title);
     const present = [...new Set(all)].sort((a, b) => a - b);
     const shown = present.length <= 10 ? present : [present[0], present[present.length - 1]];
     for (const count of shown) {
       const item = document.createElement("li");
       const swatch = document.createElement("span");
       swatch.className = "swatch";
-      swatch.style.setProperty("--heat", SCALE[shade(count, this.most)]);
+      swatch.style.setProperty("--heat", SCALE[shade(count, this.range)]);
       const cells = all.filter((c) => c === count).length;
       item.append(swatch, tr("view.overlap.legend.item", { overlap: count, count: cells }));
       list.append(item);
@@ -138,10 +146,15 @@ export default class OverlapView extends ValueGrids {
     return list;
   }
 
+  /** The taps [[c, iy, ix], weight] of output position n on the drawn channel, row-major. */
+  landingTaps(n) {
+    return this.t.step(n).taps.filter(([[c]]) => c === this.channel)
+      .sort(([a], [b]) => a[1] - b[1] || a[2] - b[2]);
+  }
+
   /** The input cells (of the drawn channel) that land on output position n. */
   landing(n) {
-    return this.t.step(n).taps.map(([i]) => i).filter(([c]) => c === this.channel)
-      .sort((a, b) => a[1] - b[1] || a[2] - b[2]);
+    return this.landingTaps(n).map(([i]) => i);
   }
 
   showStep(n) {
@@ -158,13 +171,22 @@ export default class OverlapView extends ValueGrids {
     return this.counts ? this.explainPosition(n) : "";
   }
 
+  /** Which input cells land on output position n, and the weights they land with: even
+   * sums of the weights make an even upsampling (the bilinear kernel's sum to 1). */
   explainPosition(n) {
     const [, y, x] = this.t.step(n).output;
-    const inputs = this.landing(n).map(([, iy, ix]) => `[${cellKey(this.t, false, 0, iy, ix)}]`);
+    const taps = this.landingTaps(n);
+    const inputs = taps.map(([[, iy, ix]]) => `[${cellKey(this.t, false, 0, iy, ix)}]`);
     const key = this.t.transposed ? "view.overlap.lands.transposed" : "view.overlap.lands.direct";
-    return this.ctx.t(key, {
+    const text = this.ctx.t(key, {
       output: cellKey(this.t, false, 0, y, x), count: inputs.length, inputs: listed(inputs),
     });
+    const weights = taps.map(([, w]) => this.t.weightAt(w));
+    if (!weights.length || weights.includes(null)) return text;
+    const sum = weights.reduce((a, b) => a + b, 0);
+    return `${text}; ${this.ctx.t("view.overlap.weights", {
+      weights: listed(weights.map(fmt), " + "), sum: fmt(sum),
+    })}`;
   }
 
   status(n) {
