@@ -23,6 +23,11 @@ def indices(page: Page, selector: str) -> set[str]:
     return set(found)
 
 
+def shown(value: float) -> str:
+    """A matrix entry as the page writes it: blank for 0, a true minus sign."""
+    return "" if value == 0 else f"{value:g}".replace("-", "−")
+
+
 def spatial(index: list[int]) -> str:
     """data-index of a one-channel cell: the API's [channel, y, x] without the channel."""
     return ",".join(map(str, index[1:]))
@@ -41,7 +46,7 @@ def test_matrix_row_lights_its_output_cell_and_window(page: Page, live_server: s
     for index, text in drawn:
         r, j = map(int, index.split(","))
         value = matrix["matrix"][r][j]
-        assert text == ("" if value == 0 else str(int(value)).replace("-", "−"))
+        assert text == shown(value)
 
     # hover a cell of row 4 (the centre output cell): its output cell and window light
     r = 4
@@ -76,6 +81,35 @@ def test_matrix_row_lights_its_output_cell_and_window(page: Page, live_server: s
     assert indices(page, "[data-grid=input].tap") == {
         spatial(tap[0]) for tap in trace["steps"][2]["taps"]
     }
+
+
+def drawn_matrix(page: Page) -> list[list[str]]:
+    cells = page.eval_on_selector_all(
+        "[data-grid=matrix]", "els => els.map(e => [e.dataset.index, e.textContent])"
+    )
+    rows = 1 + max(int(index.split(",")[0]) for index, _ in cells)
+    columns = 1 + max(int(index.split(",")[1]) for index, _ in cells)
+    grid = [[""] * columns for _ in range(rows)]
+    for index, text in cells:
+        r, j = map(int, index.split(","))
+        grid[r][j] = text
+    return grid
+
+
+def test_matrix_flips_to_its_twins_transpose(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/?{MATRIX}&view=matrix")
+    expect(page.locator("[data-grid=matrix]")).to_have_count(9 * 25)
+    c = drawn_matrix(page)
+    twin = get(page, live_server, "trace", MATRIX)["twin"]
+    page.get_by_role("link", name="See Cᵀ").click()
+    expect(page).to_have_url(re.compile("transposed=1.*view=matrix"))
+    expect(page.locator("[data-grid=matrix]")).to_have_count(25 * 9)
+    expect(page.locator(".matrix-figure figcaption")).to_have_text("Cᵀ: 25 × 9")
+    transposed = drawn_matrix(page)
+    assert transposed == [list(column) for column in zip(*c, strict=True)]
+    assert transposed == [
+        [shown(w) for w in row] for row in get(page, live_server, "matrix", twin)["matrix"]
+    ]
 
 
 def test_matrix_view_of_a_large_layer_shows_the_limit(page: Page, live_server: str) -> None:

@@ -185,7 +185,7 @@ export default class OverlapView extends ValueGrids {
     if (!weights.length || weights.includes(null)) return text;
     const sum = weights.reduce((a, b) => a + b, 0);
     return `${text}; ${this.ctx.t("view.overlap.weights", {
-      weights: listed(weights.map(fmt), " + "), sum: fmt(sum),
+      weights: listed(weights.map(fmt), " + "), sum: fmt(sum), count: weights.length,
     })}`;
   }
 
