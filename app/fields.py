@@ -20,7 +20,9 @@ from typing import Any, Literal
 
 from app.messages import t
 
-Kind = Literal["bool", "sizes", "ints", "int", "padding", "values", "numbers", "choice", "text"]
+Kind = Literal[
+    "bool", "sizes", "ints", "int", "padding", "values", "number", "numbers", "choice", "text"
+]
 Form = Literal["check", "text", "area", "select", "none"]
 
 
@@ -72,7 +74,7 @@ TRACE_FIELDS: tuple[Param, ...] = (
 # The page's own parameters (``/`` and ``/embed``): never sent to the trace.
 PAGE_PARAMS: tuple[Param, ...] = (
     Param("step", "int", 0),
-    Param("speed", "numbers", 1),
+    Param("speed", "number", 1),
     Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
     Param("autoplay", "bool", False),
     Param("controls", "bool", True),
@@ -93,6 +95,9 @@ FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}
 PAGE: dict[str, Param] = {p.name: p for p in PAGE_PARAMS}
 PICTURE: dict[str, Param] = {p.name: p for p in PICTURE_PARAMS}
 FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+# What a share link (page, embed, picture) may carry: the configuration, not how the API
+# answers (``steps=0`` leaves out what the page and the pictures draw).
+LINK_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name != "steps")
 
 
 def form_fields() -> list[dict[str, Any]]:

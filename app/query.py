@@ -178,6 +178,8 @@ def parse_param(param: Param, text: str) -> Any:
         return _padding(param, text)
     if kind == "values":
         return parse_values(name, text)
+    if kind == "number":
+        return parse_number(name, text)
     if kind == "numbers":
         if not text.strip(SPACES):
             raise ConfigError(name, "empty")

@@ -73,9 +73,9 @@ class TraceRequest(BaseModel):
     fill: Literal["random", "ones", "arange"] = "random"
     steps: bool = True
 
-    @field_validator("input", "weight")
+    @field_validator("input", "weight", "bias", mode="before")
     @classmethod
-    def _numbers(cls, value: list[Any] | None, info: Any) -> list[Any] | None:
+    def _numbers(cls, value: Any, info: Any) -> Any:
         if value is not None:
             _check_numbers(value, info.field_name)
         return value

@@ -36,7 +36,7 @@ def config_of(request: TraceRequest) -> ConvConfig:
         stride=request.stride,
         padding=request.padding,
         dilation=request.dilation,
-        output_padding=request.output_padding,  # None: not given (Keras rules for a named padding)
+        output_padding=request.output_padding,
         transposed=request.transposed,
         in_channels=request.in_channels,
         out_channels=request.out_channels,

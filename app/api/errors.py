@@ -105,9 +105,13 @@ class BodyTooLarge(HTTPException):
 
 
 def _trim(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` up to the field it names: without union members or a list item's index."""
     for index, part in enumerate(loc):
         if isinstance(part, str) and UNION_TAG.match(part):
-            return loc[:index]
+            loc = loc[:index]
+            break
+    while len(loc) > 1 and isinstance(loc[-1], int):
+        loc = loc[:-1]
     return loc
 
 
@@ -209,8 +213,7 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
 
 
 async def config_error(request: Request, exc: ConfigError) -> Response:
-    ctx = {"field": exc.field, **exc.ctx}  # the maths may name the field in ctx too
-    return refusal(422, [item([_where(request), exc.field], exc.type, **ctx)])
+    return refusal(422, [item([_where(request), exc.field], exc.type, **exc.ctx)])
 
 
 class Intake:

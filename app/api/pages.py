@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.errors import friendly, item
 from app.arithmetic.errors import ConfigError
-from app.fields import FIELDS, PAGE, form_fields
+from app.fields import LINK_FIELDS, PAGE, form_fields
 from app.limits import LIMITS
 from app.messages import catalogue, t
 from app.paths import TEMPLATES_DIR
@@ -58,7 +58,7 @@ def _message(error: dict[str, Any], fallback: str = "page_fallback") -> dict[str
 
 
 def _refused(exc: ConfigError, where: str = "query") -> dict[str, Any]:
-    return item([where, exc.field], exc.type, field=exc.field, **exc.ctx)
+    return item([where, exc.field], exc.type, **exc.ctx)
 
 
 def _trace_or_error(
@@ -89,11 +89,10 @@ def check_page_param(name: str, text: str) -> None:
         minimum = 0 if name == "step" else 1
         if value < minimum:
             raise ConfigError(name, "too_small", minimum=minimum, value=value)
-    elif name == "speed":
-        if len(value) != 1 or not 0 < value[0] <= LIMITS.max_speed:
-            raise ConfigError(
-                name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
-            )
+    elif name == "speed" and not 0 < value <= LIMITS.max_speed:
+        raise ConfigError(
+            name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
+        )
 
 
 def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str, Any]]]:
@@ -112,7 +111,7 @@ def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str
             continue
         if counts[name] == 0:
             continue
-        if name in FIELDS:
+        if name in LINK_FIELDS:
             fields[name] = text
         elif name in PAGE:
             try:
@@ -121,7 +120,7 @@ def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str
             except ConfigError as exc:
                 messages.append(_message(_refused(exc)))
         else:
-            known = ", ".join([*FIELDS, *PAGE])
+            known = ", ".join([*LINK_FIELDS, *PAGE])
             error = item(["query", name], "not_a_parameter", field=name, fields=known)
             messages.append(_message(error, "page_ignored"))
     return fields, page, messages
@@ -139,7 +138,7 @@ def page_state(params: Pairs) -> PageState:
         fields = dict(DEFAULT_FIELDS)
     fields.setdefault("input_size", DEFAULT_FIELDS["input_size"])
     trace: dict[str, Any] | None = None
-    for _ in range(len(FIELDS) + 1):
+    for _ in range(len(LINK_FIELDS) + 1):
         trace, refused = _trace_or_error(fields)
         if trace is not None:
             break

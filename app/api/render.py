@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from app.fields import FIELDS, PICTURE
+from app.fields import LINK_FIELDS, PICTURE
 from app.limits import check_picture
 from app.query import parse_param, request_from_query, single
 from app.render import render_gif, render_png, render_svg
@@ -49,7 +49,7 @@ class Picture:
 
 def _picture(request: Request) -> Picture:
     """Every parameter checked (once each, known, within its limit) before any drawing."""
-    params = single(request.query_params.multi_items(), [*FIELDS, *PICTURE])
+    params = single(request.query_params.multi_items(), [*LINK_FIELDS, *PICTURE])
     own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
            if name in PICTURE}  # fmt: skip
     trace_request, flat = request_from_query(params)

@@ -16,11 +16,12 @@ class ConfigError(ValueError):
 
     >>> e = ConfigError("stride", "too_small", minimum=1, value=0)
     >>> e.field, e.type, e.ctx
-    ('stride', 'too_small', {'minimum': 1, 'value': 0})
+    ('stride', 'too_small', {'field': 'stride', 'minimum': 1, 'value': 0})
     """
 
     def __init__(self, field: str, type: str, /, **ctx: Any) -> None:
         super().__init__(f"{field}: {type} {ctx}" if ctx else f"{field}: {type}")
         self.field = field
         self.type = type
-        self.ctx = ctx
+        # The field is part of every message's context ("{field} must be …").
+        self.ctx = {"field": field, **ctx}

@@ -116,3 +116,52 @@ def test_page_discovery_link_answers(client: TestClient) -> None:
     href = urlsplit(str(links[0]["href"]))
     response = client.get(f"{href.path}?{href.query}")
     assert response.status_code == 200 and response.json()["type"] == "rich"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1",  # an unclosed IPv6 host: urlsplit raises
+        "http://[::1]:99999/",
+        "http://testserver＠evil.example/",  # a full-width @ normalises to a real one
+        "http://ｔｅｓｔｓｅｒｖｅｒ/",  # a full-width host is another host
+        "",
+    ],
+)
+def test_a_malformed_url_is_a_named_404(client: TestClient, url: str) -> None:
+    response = client.get(f"/api/oembed?url={quote(url, safe='')}")
+    assert response.status_code == 404
+    [error] = response.json()["detail"]
+    assert (error["loc"], error["type"]) == (["query", "url"], "url_not_ours")
+    assert "content-security-policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "type"),
+    [
+        ("&maxwidth=0", "maxwidth", "too_small"),
+        ("&maxheight=-5", "maxheight", "too_small"),
+        (f"&maxwidth={10**400}", "maxwidth", "number_too_large"),
+        (f"&maxheight={10**400}", "maxheight", "number_too_large"),
+        ("&maxwidth=100001", "maxwidth", "above_limit"),
+        ("&maxwidth=12px", "maxwidth", "not_a_whole_number"),
+        ("&maxwidth=３２０", "maxwidth", "not_a_whole_number"),
+        ("&maxwidth=320&maxwidth=100", "maxwidth", "given_twice"),
+        (f"&url={quote(PAGE, safe='')}", "url", "given_twice"),
+        ("&colour=red", "colour", "not_a_parameter"),
+    ],
+)
+def test_bad_parameters_are_422_in_a_students_words(
+    client: TestClient, extra: str, field: str, type: str
+) -> None:
+    response = client.get(f"/api/oembed?url={quote(PAGE, safe='')}{extra}")
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert (error["loc"], error["type"]) == (["query", field], type)
+    assert "Input should" not in error["msg"]
+
+
+def test_a_wrong_format_is_a_501_in_the_one_shape(client: TestClient) -> None:
+    response = client.get(f"/api/oembed?url={quote(PAGE, safe='')}&format=xml")
+    [error] = response.json()["detail"]
+    assert error["type"] == "format_not_served" and "format=json" in error["msg"]

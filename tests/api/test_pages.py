@@ -4,6 +4,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 SHARE = "input_size=5,5&kernel_size=3&stride=2&padding=1"
@@ -113,3 +114,54 @@ def test_embed_shows_diagram_and_player_and_links_back(client: TestClient) -> No
     assert '<div class="player" hidden>' in html
     assert 'id="controls"' not in html
     assert re.search(rf'<a id="full-page" href="http://testserver/\?{re.escape(query)}"', html)
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "type"),
+    [
+        ("step=abc", "step", "not_a_whole_number"),
+        ("step=-1", "step", "too_small"),
+        ("step=9", "step", "step_out_of_range"),  # 9 steps: 0 to 8
+        ("speed=-1", "speed", "value_out_of_range"),
+        ("speed=0", "speed", "value_out_of_range"),
+        ("speed=fast", "speed", "not_a_number"),
+        ("theme=neon", "theme", "not_a_choice"),
+        ("theme=DARK", "theme", "not_a_choice"),
+        ("view=x", "view", "not_a_choice"),
+        ("autoplay=2", "autoplay", "not_a_choice"),
+        ("controls=yes", "controls", "not_a_choice"),
+        ("stop=0", "stop", "too_small"),
+        ("tour=../etc", "tour", "wrong_type"),
+        ("step=99&step=0", "step", "given_twice"),
+        ("stride=2&stride=2", "stride", "given_twice"),
+        ("padding=SAME", "padding", "not_a_choice"),
+        ("input_size=５,5", "input_size", "not_a_whole_number"),
+        ("steps=0", "steps", "not_a_parameter"),
+    ],
+)
+def test_every_bad_page_parameter_is_named_not_silently_defaulted(
+    client: TestClient, query: str, param: str, type: str
+) -> None:
+    for route in ("/", "/embed"):
+        base = "&".join(p for p in SHARE.split("&") if not p.startswith(f"{param}="))
+        response = client.get(f"{route}?{base}&{query}")
+        assert response.status_code == 200
+        state = initial_state(response.text)
+        [message] = [m for m in state["messages"] if m["param"] == param]
+        assert message["type"] == type
+        assert param not in state["page"]
+        assert f'data-param="{param}"' in response.text
+        assert message["msg"] in response.text.replace("&#34;", '"').replace("&quot;", '"')
+
+
+def test_good_page_parameters_are_kept(client: TestClient) -> None:
+    query = "step=8&speed=0.5&theme=dark&view=matrix&autoplay=0&controls=1&tour=1x1&stop=2"
+    state = initial_state(client.get(f"/?{SHARE}&{query}").text)
+    assert state["messages"] == []
+    assert state["page"]["view"] == "matrix" and state["page"]["speed"] == "0.5"
+
+
+def test_page_messages_are_rendered_from_the_catalogue(client: TestClient) -> None:
+    html = client.get(f"/?{SHARE}&theme=neon").text
+    assert "theme: theme must be one of light, dark" in html
+    assert "the page shows its default instead." in html
