@@ -61,8 +61,9 @@ function showLegend(trace) {
   note.hidden = !dilated;
   if (dilated) {
     const keff = trace.config.kernel_size.map((k, d) => trace.config.dilation[d] * (k - 1) + 1);
+    const same = (list) => (list.every((v) => v === list[0]) ? String(list[0]) : list.join(","));
     note.textContent = t("span.note", {
-      span: keff.join("×"), dilation: trace.config.dilation.join(","), keff: keff.join(", "),
+      span: keff.join("×"), dilation: same(trace.config.dilation), keff: same(keff),
     });
   }
 }

@@ -141,6 +141,7 @@ export class Viewer {
     const button = this.parts.play;
     button.setAttribute("aria-label", this.t(playing ? "player.pause" : "player.play"));
     button.classList.toggle("playing", playing);
+    this.view?.setPlaying?.(playing);
     this.diagramEl.classList.toggle("playing", playing);
     if (!playing && this.view) this.say(this.view.status(this.cur));
   }

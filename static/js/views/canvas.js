@@ -10,6 +10,7 @@ import {
   arrow, cellName, figure, groupBox, listed, makeCell, named, sizeClass, stage, sumText,
   tabStop, term,
 } from "../cells.js";
+import { GridPainter, isDense, palette } from "../dense.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, windowReason } from "./common.js";
 
@@ -47,9 +48,14 @@ export default class CanvasView extends ValueGrids {
       this.inputFigures.push(f.fig);
     });
     const parts = [inStage];
+    this.pointwise = !this.pool && t.kernelSize.every((k) => k === 1) && (this.multiIn || this.multiOut);
     if (!this.pool) parts.push(arrow("⊛"), this.kernelStage());
+    if (this.pointwise) parts.push(this.pointwiseStage());
     parts.push(arrow("→"), this.outputStage());
     if (t.nd === 1) this.alignOneD();
+    const [oh, ow] = t.outputSize;
+    this.dense = isDense(ch * cw * t.inChannels + oh * ow * t.outChannels);
+    root.classList.toggle("dense", this.dense);
     root.append(...parts);
     this.curOut = -1;
     this.cur = -1;
@@ -113,7 +119,7 @@ export default class CanvasView extends ValueGrids {
     this.kernelGrids = [];
     const filter = document.createElement("div");
     filter.className = "filter";
-    for (let s = 0; s < perGroupIn; s++) {
+    for (let s = 0; s < (this.pointwise ? 0 : perGroupIn); s++) {
       const f = figure("", kh, kw, "kernel-figure");
       for (let ky = 0; ky < kh; ky++) {
         for (let kx = 0; kx < kw; kx++) {
@@ -170,6 +176,68 @@ export default class CanvasView extends ValueGrids {
     return bank;
   }
 
+  /** 1×1: one pixel's channel vector times the weight matrix (out × in, read from
+   * channel_taps; blank where a group does not connect) gives its output vector. */
+  pointwiseStage() {
+    const t = this.t;
+    const tr = this.ctx.t;
+    const box = stage("pointwise-stage", tr("pointwise.label"));
+    this.pointwiseCaption = document.createElement("p");
+    this.pointwiseCaption.className = "pointwise-caption";
+    const vector = (grid, n, caption) => {
+      const f = figure(caption, n, 1, `vector-figure ${grid}-figure`);
+      const cells = [];
+      for (let i = 0; i < n; i++) {
+        const el = makeCell(grid === "input-vector" ? "input" : "output", grid, String(i), null);
+        f.grid.append(el);
+        cells.push(el);
+      }
+      return { f, cells };
+    };
+    this.pixelIn = vector("input-vector", t.inChannels, tr("pointwise.vector"));
+    const w = figure(tr("pointwise.matrix"), t.outChannels, t.inChannels, "kernel-figure pointwise-matrix");
+    this.pointwiseRows = [];
+    for (let o = 0; o < t.outChannels; o++) {
+      const links = new Map(t.readChannels(o).map(([c, w0, w1]) => [c, [w0, w1]]));
+      const row = [];
+      for (let c = 0; c < t.inChannels; c++) {
+        const link = links.get(c);
+        const el = link
+          ? makeCell("kernel", "kernel", `${o},${c}`, t.weightAt([link[0], link[1], 0, 0]))
+          : makeCell("padding", "kernel", `${o},${c}`);
+        w.grid.append(el);
+        row.push(el);
+      }
+      this.pointwiseRows.push(row);
+    }
+    this.pixelOut = vector("output-vector", t.outChannels, tr("pointwise.result"));
+    const product = document.createElement("div");
+    product.className = "pointwise-product";
+    product.append(w.fig, arrow("·"), this.pixelIn.f.fig, arrow("="), this.pixelOut.f.fig);
+    box.append(this.pointwiseCaption, product);
+    this.figures.push(w, this.pixelIn.f, this.pixelOut.f);
+    return box;
+  }
+
+  showPixel(step) {
+    const t = this.t;
+    const [o, y, x] = step.output;
+    const where = t.nd === 1 ? `${x}` : `${y},${x}`;
+    this.pointwiseCaption.textContent = this.ctx.t("pointwise.caption", { where });
+    const [iy, ix] = step.taps.length ? step.taps[0][0].slice(1) : [null, null];
+    this.pixelIn.cells.forEach((el, c) => {
+      el.textContent = iy === null ? "" : fmt(t.input[c][iy][ix]);
+      el.classList.toggle("tap", t.readChannels(o).some(([ci]) => ci === c));
+    });
+    this.pixelOut.cells.forEach((el, oc) => {
+      const written = oc <= o;
+      el.textContent = written ? fmt(t.output[oc][y][x]) : "";
+      el.classList.toggle("written", written);
+      el.classList.toggle("current", oc === o);
+    });
+    this.pointwiseRows.forEach((row, oc) => row.forEach((el) => el.classList.toggle("tap", oc === o)));
+  }
+
   outputStage() {
     const outStage = stage("out-stage", this.ctx.t("stage.output"));
     this.outputGrids(outStage);
@@ -214,7 +282,56 @@ export default class CanvasView extends ValueGrids {
       w.el.dataset.anchor = anchor;
     }
     this.markKernelTaps(step);
+    if (this.pointwise) this.showPixel(step);
+    const before = this.cur;
     this.cur = n;
+    if (this.painting) {
+      const [a, b] = before < n ? [before, n] : [n, before];
+      for (let i = Math.max(a, 0); i <= b; i++) this.paintOutput(i);
+    }
+  }
+
+  /** Dense diagrams play on canvas (static/js/dense.js): paint everything once, then
+   * only the output cells each step writes. */
+  setPlaying(playing) {
+    this.painting = this.dense && playing;
+    if (!this.painting) return;
+    const t = this.t;
+    const colours = palette(this.root);
+    this.colours = colours;
+    this.inputPainters ??= this.inputFigures.map((fig, c) => {
+      const f = this.figures.find((x) => x.fig === fig);
+      return { c, painter: new GridPainter(f.grid, f.rows, f.cols) };
+    });
+    this.outputPainters ??= this.outputFigures.map((fig) => {
+      const f = this.figures.find((x) => x.fig === fig);
+      return new GridPainter(f.grid, f.rows, f.cols);
+    });
+    const [ch, cw] = t.canvas.size;
+    for (const { painter } of this.inputPainters) {
+      painter.resize(colours.cell);
+      for (let cy = 0; cy < ch; cy++) {
+        for (let cx = 0; cx < cw; cx++) {
+          const what = t.canvasCell(cy, cx);
+          if (what.kind === "input") {
+            const unused = t.isUnused(what.iy, what.ix);
+            painter.paint(cy, cx, unused ? colours.unused : colours.input, colours.inputEdge);
+          } else {
+            painter.paint(cy, cx, what.kind === "zero" ? colours.zero : colours.padding, colours.paddingEdge);
+          }
+        }
+      }
+    }
+    for (const painter of this.outputPainters) painter.resize(colours.cell);
+    this.outputList.forEach((_, i) => this.paintOutput(i));
+  }
+
+  paintOutput(i) {
+    const [o, y, x] = this.outputPosition(i);
+    const { colours } = this;
+    const [fill, edge] = i === this.cur ? [colours.current, colours.writtenEdge]
+      : i < this.cur ? [colours.written, colours.writtenEdge] : [colours.output, colours.outputEdge];
+    this.outputPainters[o].paint(y, x, fill, edge);
   }
 
   markMax(step) {
@@ -255,6 +372,7 @@ export default class CanvasView extends ValueGrids {
     if (this.kernelGrids) {
       reads.forEach(([c, w0, w1], s) => {
         const f = this.kernelGrids[s];
+        if (!f) return;
         const [kh, kw] = t.kernelSize;
         f.cap.textContent = this.multiIn || this.multiOut
           ? tr("caption.kernel.slice", { o, c }) : tr("caption.kernel");
