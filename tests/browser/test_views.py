@@ -70,6 +70,17 @@ def test_matrix_row_lights_its_output_cell_and_window(page: Page, live_server: s
     assert indices(page, "[data-grid=output].hl") == fed
     assert indices(page, "[data-grid=input].hl") == {spatial(matrix["columns"][j])}
 
+    # by keyboard: the matrix is one tab stop; ArrowDown moves row by row and says the row
+    page.locator('[data-grid=matrix][data-index="0,0"]').focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator('[data-grid=matrix][data-index="5,0"]')).to_be_focused()
+    expect(page.locator(".status")).to_contain_text(
+        f"Row 5 of the matrix is output[{spatial(matrix['rows'][5])}]"
+    )
+    assert indices(page, "[data-grid=output].hl") == {spatial(matrix["rows"][5])}
+    page.keyboard.press("Tab")  # leave the grids
+
     # the player steps through the rows: step 2 is row 2
     page.mouse.move(0, 0)
     page.get_by_role("button", name="Step forward").click()

@@ -103,7 +103,7 @@ export default class MatrixView extends ValueGrids {
   drawEquation() {
     const tr = this.ctx.t;
     const { matrix, rows, columns } = this.matrix;
-    const biggest = Math.max(...matrix.flat().map(Math.abs)) || 1;
+    const biggest = matrix.reduce((m, row) => row.reduce((a, w) => Math.max(a, Math.abs(w)), m), 0) || 1;
     const index = (position, multi) => (multi ? position : position.slice(1)).join(",");
     const m = this.board(tr("view.matrix.caption", { name: this.name, rows: rows.length,
       columns: columns.length }), rows.length, columns.length, "matrix-figure", (r, j) => {
@@ -118,14 +118,12 @@ export default class MatrixView extends ValueGrids {
         el.style.setProperty("--a", (Math.abs(w) / biggest).toFixed(3));
         if (Math.abs(w) / biggest > 0.55) el.classList.add("strong");
       }
-      el.setAttribute("aria-label", tr("view.matrix.cell", {
-        row: r, column: j, value: fmt(w),
-        output: index(rows[r], this.multiOut), input: index(columns[j], this.multiIn),
-      }));
+      // Short names (up to 65,536 cells): focus says the rest (describe(): its row and column).
+      el.setAttribute("aria-label", fmt(w));
       return el;
     });
     const vector = (kind, values, names) => this.board(tr(`view.matrix.${kind}`), values.length, 1,
-      `vector-figure ${kind}-figure`, (r) => {
+      `matrix-vector ${kind}-figure`, (r) => {
         const el = document.createElement("div");
         el.className = kind === "x" ? "cell in" : "cell out";
         el.dataset.grid = kind === "x" ? "input-vector" : "output-vector";
@@ -301,7 +299,9 @@ export default class MatrixView extends ValueGrids {
   stages() {
     const rows = this.count;
     const cols = this.t.inChannels * this.t.inputSize[0] * this.t.inputSize[1];
-    const equation = this.refused ? [] : [[{ rows, cols }, { rows: cols, cols: 1 }, { rows, cols: 1 }]];
+    // Two more columns' room for the × and = signs and the vectors' brackets.
+    const equation = this.refused ? []
+      : [[{ rows, cols: cols + 2 }, { rows: cols, cols: 1 }, { rows, cols: 1 }]];
     return [...equation, this.figures.map((f) => ({ rows: f.rows, cols: f.cols }))];
   }
 
