@@ -28,7 +28,7 @@ export default class MatrixView extends ValueGrids {
       // The same kernel's other matrix, one click away: C ↔ Cᵀ (the twin's share link).
       const flip = document.createElement("a");
       flip.className = "matrix-flip";
-      flip.href = `/?${t.raw.twin}&view=matrix`;
+      flip.href = `${location.pathname}?${t.raw.twin}&view=matrix`; // / or /embed, as here
       flip.textContent = tr(t.transposed ? "view.matrix.flip.transposed" : "view.matrix.flip.direct");
       note.append(" ", flip);
     }

@@ -185,7 +185,8 @@ export default class OverlapView extends ValueGrids {
     if (!weights.length || weights.includes(null)) return text;
     const sum = weights.reduce((a, b) => a + b, 0);
     return `${text}; ${this.ctx.t("view.overlap.weights", {
-      weights: listed(weights.map(fmt), " + "), sum: fmt(sum), count: weights.length,
+      weights: listed(weights.map((w) => (w < 0 ? `(${fmt(w)})` : fmt(w))), " + "),
+      sum: fmt(sum), count: weights.length,
     })}`;
   }
 
