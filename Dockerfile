@@ -8,7 +8,7 @@ COPY templates templates
 RUN pip install --no-cache-dir build==1.6.1 && python -m build --wheel --outdir /wheels
 
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 MALLOC_ARENA_MAX=2
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt
 COPY --from=build /wheels /wheels
@@ -17,5 +17,5 @@ RUN pip install --no-cache-dir --no-deps /wheels/*.whl && rm -rf /wheels \
 USER convscope
 WORKDIR /home/convscope
 EXPOSE 8000
-HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/limits')"
+HEALTHCHECK --interval=10s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
 CMD ["python", "-m", "app", "--host", "0.0.0.0", "--port", "8000"]

@@ -51,6 +51,11 @@ class Limits:
     # The page's player and oEmbed's requested size.
     max_speed: float = 64
     max_oembed_side: int = 100_000
+    # Stacks (/api/stack, /api/stack/parse): shapes only, no values, so a real network fits.
+    max_stack_size: int = 4096
+    max_stack_channels: int = 4096
+    max_stack_layers: int = 128
+    max_stack_code_chars: int = 20_000
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,14 +1,20 @@
 """The ASGI app: ``app.main:app``, built by ``create_app()``."""
 
+import os
+
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
-from app import __version__
-from app.api import docs, errors, headers, oembed, pages, render, trace
-from app.paths import STATIC_DIR
+from app import __version__, capacity
+from app.api import docs, errors, headers, health, oembed, pages, render, trace
+from app.api import stack as stack_api
+from app.assets import HashedStaticFiles
+from app.cache import CachingMiddleware
+from app.settings import Settings
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env(os.environ)
     application = FastAPI(
         title="ConvScope",
         version=__version__,
@@ -17,14 +23,21 @@ def create_app() -> FastAPI:
         docs_url=None,  # app/api/docs.py serves /docs and /redoc from vendored files
         redoc_url=None,
     )
+    application.state.settings = settings
     errors.install(application)
+    capacity.install(application, settings)
     application.include_router(trace.router)
     application.include_router(pages.router)
     application.include_router(render.router)
     application.include_router(oembed.router)
     application.include_router(docs.router)
+    application.include_router(health.router)
+    application.include_router(stack_api.router)
+    # Outermost last: security headers › cache (ETag, 304, LRU, its own gzip) › gzip › routes.
+    application.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    application.add_middleware(CachingMiddleware, max_bytes=settings.cache_bytes)
     headers.install(application)
-    application.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    application.mount("/static", HashedStaticFiles(), name="static")
     return application
 
 

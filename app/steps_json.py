@@ -4,11 +4,12 @@ The largest allowed trace has 500,000 taps; as Python lists that is millions of 
 objects and seconds of work, most of it the garbage collector's. Here each tap is a
 row of a byte table (``[[c,iy,ix],[w0,w1,ky,kx]],``) with its numbers written as
 digits into fixed-width slots, and the unused slot bytes are dropped in one pass; the
-step headers are rows of a second table, and one gather puts the pieces in order. The
+step headers are rows of a second table, and one join puts the pieces in order. The
 result is the same JSON as ``json.dumps(steps(trace))`` without spaces
 (``tests/test_steps_json.py`` checks this).
 """
 
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,54 +20,76 @@ from app.arithmetic.trace import Trace, json_numbers, tap_table
 
 Bytes = NDArray[np.uint8]
 IntArray = NDArray[np.int64]
-FILLER = 0  # a byte that never occurs in JSON text: marks unused slot positions
+FILLER = 0  # a byte that never occurs in JSON text: marks unused positions
+WORD = 8  # bytes of text per table entry (a number with the literals around it)
+Words = NDArray[np.uint64]
+
+
+def _word(text: bytes) -> np.uint64:
+    """Up to ``WORD`` bytes as one machine word, the rest ``FILLER``."""
+    return np.uint64(int.from_bytes(text.ljust(WORD, bytes([FILLER])), sys.byteorder))
+
+
+def number_words(largest: int, before: bytes, after: bytes) -> tuple[Words, IntArray]:
+    """For each of ``0..largest``: ``before + digits + after`` as one word, and its length.
+
+    >>> words, lengths = number_words(12, b"[", b",")
+    >>> words[[0, 12]].view(np.uint8).reshape(2, WORD)[:, :4].tolist(), int(lengths[12])
+    ([[91, 48, 44, 0], [91, 49, 50, 44]], 4)
+    """
+    texts = [before + str(v).encode() + after for v in range(largest + 1)]
+    words = np.frombuffer(b"".join(t.ljust(WORD, bytes([FILLER])) for t in texts), np.uint64)
+    return words, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
 
 
 def rows(parts: Sequence[bytes | IntArray], count: int) -> tuple[Bytes, IntArray]:
     """``count`` rows of text, each the concatenation of ``parts`` (literal bytes, or one
     non-negative int per row), as one byte array and each row's length.
 
+    Each number is written with the literals around it as one 8-byte word looked up in a
+    table of every value it takes (literals too long to share a word get words of their
+    own), the words of a row side by side, and the ``FILLER`` bytes dropped at the end.
+
     >>> text, lengths = rows([b"[", np.array([7, 10, 123]), b"]"], 3)
     >>> text.tobytes(), lengths.tolist()
     (b'[7][10][123]', [3, 4, 5])
+    >>> rows([b'{"output":[', np.array([1024]), b'],"anchor":['], 1)[0].tobytes()
+    b'{"output":[1024],"anchor":['
     """
-    widths = [
-        len(p) if isinstance(p, bytes) else len(str(int(p.max()))) if count else 1 for p in parts
-    ]
-    table = np.full((count, sum(widths)), FILLER, dtype=np.uint8)
-    at = 0
-    for part, width in zip(parts, widths, strict=True):
+    columns: list[Words] = []
+    lengths = np.zeros(count, dtype=np.int64)
+
+    def literal(text: bytes) -> None:
+        for at in range(0, len(text), WORD):
+            columns.append(np.full(count, _word(text[at : at + WORD]), dtype=np.uint64))
+            lengths[:] += len(text[at : at + WORD])
+
+    tokens: list[tuple[bytes, IntArray]] = []  # (literal before, numbers)
+    pending = b""
+    for part in parts:
         if isinstance(part, bytes):
-            table[:, at : at + width] = np.frombuffer(part, dtype=np.uint8)
+            pending += part
         else:
-            powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-            column = part.astype(np.int64)[:, None]
-            digits = (column // powers % 10 + ord("0")).astype(np.uint8)
-            digits[(column < powers) & (powers > 1)] = FILLER  # no leading zeros
-            table[:, at : at + width] = digits
-        at += width
-    kept = table != FILLER
-    return table[kept], kept.sum(axis=1)
-
-
-def gather(sources: Sequence[tuple[Bytes, IntArray]]) -> Bytes:
-    """Interleave row ``s`` of every source, for each ``s`` in turn: ``a0 b0 c0 a1 b1 c1 …``.
-
-    >>> a, b = rows([b"<", np.array([1, 2])], 2), rows([np.array([30, 4]), b">"], 2)
-    >>> gather([a, b]).tobytes()
-    b'<130><24>'
-    """
-    buffer = np.concatenate([text for text, _ in sources])
-    base = np.cumsum([0] + [text.size for text, _ in sources[:-1]])
-    lengths = np.stack([length for _, length in sources], axis=1).ravel()  # row, then source
-    starts = np.stack(
-        [b + np.cumsum(length) - length for b, (_, length) in zip(base, sources, strict=True)],
-        axis=1,
-    ).ravel()
-    out_starts = np.cumsum(lengths) - lengths
-    index = np.repeat(starts - out_starts, lengths) + np.arange(int(lengths.sum()))
-    gathered: Bytes = buffer[index]
-    return gathered
+            tokens.append((pending, part))
+            pending = b""
+    if not tokens:
+        literal(pending)
+    for j, (before, numbers) in enumerate(tokens):
+        after = tokens[j + 1][0] if j + 1 < len(tokens) else pending
+        before = before if j == 0 else b""  # later literals travel as the previous "after"
+        largest = int(numbers.max()) if count else 0
+        width = len(str(largest))
+        if len(before) + width > WORD:
+            literal(before)
+            before = b""
+        fits = after[: max(WORD - len(before) - width, 0)]
+        words, sizes = number_words(largest, before, fits)
+        columns.append(words[numbers])
+        lengths += sizes[numbers]
+        literal(after[len(fits) :])
+    block = np.stack(columns, axis=1).view(np.uint8) if columns else np.zeros(0, np.uint8)
+    text: Bytes = block[block != FILLER]
+    return text, lengths
 
 
 def steps_json(result: Trace) -> bytes:
@@ -92,13 +115,6 @@ def steps_json(result: Trace) -> bytes:
     tap_text, tap_lengths = rows(
         [b"[[", *separated(table.input), b"],[", *separated(table.weight), b"]],"], taps
     )
-    # Each step's taps as one piece, its last comma dropped.
-    ends = np.concatenate([[0], np.cumsum(tap_lengths)])[table.start]
-    per_step = np.diff(ends)
-    keep = np.ones(tap_text.size, dtype=bool)
-    keep[ends[1:][per_step > 0] - 1] = False
-    tap_rows = (tap_text[keep], np.maximum(per_step - 1, 0))
-
     cells = np.unravel_index(np.arange(n_steps), config.output_shape)
     anchors = [a.anchor[p] for a, p in zip(result.axes, cells[1:], strict=True)]
     head = rows(
@@ -112,10 +128,17 @@ def steps_json(result: Trace) -> bytes:
         n_steps,
     )
     values = orjson.dumps(json_numbers(result.output.ravel()))[1:-1].split(b",")
-    tails = [b'],"value":' + v + b"}," for v in values]
-    tail = (
-        np.frombuffer(b"".join(tails), dtype=np.uint8),
-        np.fromiter(map(len, tails), dtype=np.int64, count=n_steps),
-    )
-    text = gather([head, tap_rows, tail])
-    return b"[" + text[:-1].tobytes() + b"]"
+    heads = head[0].tobytes()
+    head_ends = np.cumsum(head[1]).tolist()
+    tap_bytes = tap_text.tobytes()
+    # A step's taps end with the comma of its last tap, dropped (none when it has no tap).
+    tap_ends = np.concatenate([[0], np.cumsum(tap_lengths)])[table.start].tolist()
+    pieces = []
+    for s in range(n_steps):
+        first, last = tap_ends[s], tap_ends[s + 1]
+        pieces += [
+            heads[head_ends[s - 1] if s else 0 : head_ends[s]],
+            tap_bytes[first : max(first, last - 1)],
+            b'],"value":' + values[s] + b"},",
+        ]
+    return b"[" + b"".join(pieces)[:-1] + b"]"

@@ -2,20 +2,21 @@
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_trace.py``.
 
-Times ``run_trace`` in-process (the route adds only JSON encoding) and the whole
-HTTP answer through the ASGI app, median of repeated runs, for a range of sizes.
+Times ``trace_json`` in-process (checking, computing and encoding: everything but HTTP)
+with the full per-step list and with ``steps=false`` (what the page asks for): median CPU
+time of repeated runs (CPU, not wall-clock, so a busy machine does not blur it; the engine
+runs on one thread), and the size of each answer, raw and gzipped.
 """
 
+import gzip
 import statistics
 import time
 from collections.abc import Callable
 
-from fastapi.testclient import TestClient
-
-from app.main import create_app
+from app.arithmetic.trace import count_taps
 from app.query import parse_query
 from app.schemas import TraceRequest
-from app.tracing import run_trace
+from app.tracing import config_of, trace_json
 
 CASES = [
     "input_size=5,5&kernel_size=3&stride=2&padding=1",
@@ -24,35 +25,38 @@ CASES = [
     "input_size=64,64&kernel_size=3&padding=1",
     "input_size=64,64&kernel_size=5&padding=2&in_channels=2&out_channels=2",
     "input_size=512&kernel_size=15&in_channels=4&out_channels=8&padding=same",
+    "input_size=64,64&kernel_size=11&padding=5",
 ]
 
 
 def median_ms(run: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         run()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((time.process_time() - start) * 1000)
     return statistics.median(times)
 
 
 def main() -> None:
-    client = TestClient(create_app())
-    print(f"{'query':<92} {'steps':>6} {'taps':>8} {'engine ms':>10} {'http ms':>8} {'KiB':>7}")
+    print(
+        f"{'query':<78} {'taps':>7} {'full ms':>8} {'KiB':>6} {'gz KiB':>6}"
+        f" {'compact ms':>10} {'KiB':>5} {'gz KiB':>6}"
+    )
     for query in CASES:
         params = dict(part.split("=", 1) for part in query.split("&"))
         fields, flat = parse_query(params)
-        request = TraceRequest.model_validate(fields)
-        body = run_trace(request, flat)
-        taps = sum(len(s["taps"]) for s in body["steps"])
-        repeat = 20 if taps < 100_000 else 5
-        engine = median_ms(lambda: run_trace(request, flat), repeat)  # noqa: B023
-        http = median_ms(lambda: client.get(f"/api/trace?{query}"), repeat)  # noqa: B023
-        size = len(client.get(f"/api/trace?{query}").content) / 1024
-        print(
-            f"{query:<92} {len(body['steps']):>6} {taps:>8} "
-            f"{engine:>10.2f} {http:>8.2f} {size:>7.0f}"
-        )
+        full = TraceRequest.model_validate(fields)
+        compact = full.model_copy(update={"steps": False})
+        taps = count_taps(config_of(full))
+        repeat = 20 if taps < 100_000 else 7
+        row = f"{query[:78]:<78} {taps:>7}"
+        for request in (full, compact):
+            body = trace_json(request, flat)
+            ms = median_ms(lambda: trace_json(request, flat), repeat)  # noqa: B023
+            zipped = len(gzip.compress(body, 6))
+            row += f" {ms:>8.2f} {len(body) / 1024:>6.0f} {zipped / 1024:>6.0f}"
+        print(row)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from app.main import create_app
+from app.settings import Settings
 
 settings.register_profile(
     "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -17,4 +18,4 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 @pytest.fixture(scope="session")
 def client() -> TestClient:
-    return TestClient(create_app())
+    return TestClient(create_app(Settings(public_url="http://testserver")))

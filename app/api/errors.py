@@ -288,8 +288,23 @@ class Intake:
         await refusal(413, items, {"Connection": "close"})(scope, receive, send)
 
 
+# What SecurityHeaders (app/api/headers.py) would add, for the one answer it cannot reach.
+OUTERMOST_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """Starlette's last resort, outside every middleware (an exception raised *in* one):
+    still JSON, still with the headers. ``Intake`` answers everything raised inside it."""
+    return refusal(500, [item([], "internal_error")], OUTERMOST_HEADERS)
+
+
 def install(app: FastAPI) -> None:
     """The handlers, and ``Intake`` (added first, so the security headers wrap it)."""
+    app.add_exception_handler(Exception, unexpected)
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(ConfigError, config_error)  # type: ignore[arg-type]

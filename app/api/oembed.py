@@ -11,12 +11,13 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.api.errors import Refused
-from app.api.pages import describe, page_state
+from app.api.pages import describe, page_state, public_url
 from app.arithmetic.errors import ConfigError
+from app.capacity import cost_of_query, offload
+from app.fields import LINK_FIELDS
 from app.limits import above
 from app.query import parse_int, single
 from app.render.scene import Diagram
@@ -47,13 +48,14 @@ class OEmbedResponse(BaseModel):
     cache_age: int
 
 
-def _ours(url: str, request: Request) -> list[tuple[str, str]]:
-    """The query of ``url`` if it is a ConvScope page or embed on this host; else a 404.
+def _ours(url: str, base: str) -> list[tuple[str, str]]:
+    """The query of ``url`` if it is a ConvScope page or embed at ``base`` (the configured
+    public URL, never the request's Host header); else a 404.
 
     A URL that cannot even be parsed (``http://[::1``, a full-width ``＠`` in the host)
     is not ours either.
     """
-    host = request.url.netloc
+    host = urlsplit(base).netloc
     try:
         parts = urlsplit(url)
         ours = parts.scheme in ("http", "https") and parts.netloc == host
@@ -145,6 +147,7 @@ async def get_oembed(
     )
     if given.get("format", "json") != "json":
         raise Refused(501, ["query", "format"], "format_not_served", value=given["format"])
-    params = _ours(given["url"], request)
-    base = str(request.base_url).rstrip("/")
-    return await run_in_threadpool(oembed, params, base, width, height)
+    base = public_url(request)
+    params = _ours(given["url"], base)
+    cost = cost_of_query((k, v) for k, v in params if k in LINK_FIELDS)
+    return await offload(request, cost, oembed, params, base, width, height)

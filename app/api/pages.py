@@ -24,16 +24,20 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.errors import friendly, item
 from app.arithmetic.errors import ConfigError
+from app.assets import module_imports, static_url
+from app.capacity import cost_of_query, offload
 from app.fields import LINK_FIELDS, PAGE, form_fields
 from app.limits import LIMITS
 from app.messages import catalogue, t
 from app.paths import TEMPLATES_DIR
 from app.query import SPACES, Pairs, parse_param, request_from_query
+from app.settings import Settings
 from app.tracing import run_trace
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["t"] = t  # {{ t("key", name=value) }}: the page's words, from the catalogue
+templates.env.globals.update(static_url=static_url, module_imports=module_imports)
 
 # The guide's "padding, strides" figure: what a bare ``/`` shows.
 DEFAULT_FIELDS = {"input_size": "5,5", "kernel_size": "3", "stride": "2", "padding": "1"}
@@ -192,9 +196,8 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
+def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
     query = state.trace["query"]
-    base = str(request.base_url).rstrip("/")
     page_url = f"{base}/?{query}"
     title, description = describe(state.trace)
     theme = state.page.get("theme", "light")
@@ -223,15 +226,32 @@ def _context(request: Request, state: PageState, embed: bool) -> dict[str, Any]:
     }
 
 
+def public_url(request: Request) -> str:
+    """The configured public base URL (``CONVSCOPE_PUBLIC_URL``), never the ``Host`` header."""
+    settings: Settings = request.app.state.settings
+    return settings.public_url
+
+
+def page_html(template: str, params: Pairs, base: str, embed: bool) -> str:
+    """The page of a query (a module function, so a worker process can render it)."""
+    return templates.get_template(template).render(_context(base, page_state(params), embed))
+
+
+async def _page(request: Request, template: str, embed: bool) -> HTMLResponse:
+    """Render off the event loop; a page with a large trace goes through the heavy lane."""
+    params = request.query_params.multi_items()
+    cost = cost_of_query((k, v) for k, v in params if k in LINK_FIELDS)
+    html = await offload(request, cost, page_html, template, params, public_url(request), embed)
+    return HTMLResponse(html)
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def index(request: Request) -> HTMLResponse:
+async def index(request: Request) -> HTMLResponse:
     """The visualizer: controls, presets, diagram, player, formulas, sharing."""
-    state = page_state(request.query_params.multi_items())
-    return templates.TemplateResponse(request, "index.html", _context(request, state, False))
+    return await _page(request, "index.html", False)
 
 
 @router.get("/embed", response_class=HTMLResponse, include_in_schema=False)
-def embed(request: Request) -> HTMLResponse:
+async def embed(request: Request) -> HTMLResponse:
     """Only the diagram and the player, sized to its frame, for other sites' pages."""
-    state = page_state(request.query_params.multi_items())
-    return templates.TemplateResponse(request, "embed.html", _context(request, state, True))
+    return await _page(request, "embed.html", True)

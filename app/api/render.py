@@ -12,9 +12,9 @@ from math import prod
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from app.capacity import GIF_FRAME_COST, cost_of_query, offload
 from app.fields import LINK_FIELDS, PICTURE
 from app.limits import check_picture
 from app.query import parse_param, request_from_query, single
@@ -47,9 +47,9 @@ class Picture:
     theme: str
 
 
-def _picture(request: Request) -> Picture:
+def _picture(pairs: list[tuple[str, str]]) -> Picture:
     """Every parameter checked (once each, known, within its limit) before any drawing."""
-    params = single(request.query_params.multi_items(), [*LINK_FIELDS, *PICTURE])
+    params = single(pairs, [*LINK_FIELDS, *PICTURE])
     own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
            if name in PICTURE}  # fmt: skip
     trace_request, flat = request_from_query(params)
@@ -60,8 +60,29 @@ def _picture(request: Request) -> Picture:
     return Picture(run_trace(trace_request, flat), step, fps, own.get("theme", "light"))
 
 
+def _svg(p: Picture) -> bytes:
+    return render_svg(p.trace, p.step, p.theme)
+
+
+def _png(p: Picture) -> bytes:
+    return render_png(p.trace, p.step, p.theme)
+
+
+def _gif(p: Picture) -> bytes:
+    return render_gif(p.trace, p.fps, p.theme)
+
+
+def picture(draw: Callable[[Picture], bytes], pairs: list[tuple[str, str]]) -> bytes:
+    """The picture of a query (module functions only, so a worker process can draw it)."""
+    return draw(_picture(pairs))
+
+
 async def _respond(request: Request, media_type: str, draw: Callable[[Picture], bytes]) -> Response:
-    body = await run_in_threadpool(lambda: draw(_picture(request)))
+    """Drawn off the event loop; a large trace or any long GIF through the heavy lane."""
+    pairs = request.query_params.multi_items()
+    fields = [(k, v) for k, v in pairs if k not in PICTURE]
+    cost = cost_of_query(fields, per_step=GIF_FRAME_COST if draw is _gif else 0)
+    body = await offload(request, cost, picture, draw, pairs)
     return Response(body, media_type=media_type, headers={"Cache-Control": CACHE})
 
 
@@ -70,7 +91,7 @@ async def get_render_svg(
     request: Request, input_size: InputSize, step: Text = None, theme: Text = None
 ) -> Response:
     """One step of the diagram as a standalone SVG (readable without JavaScript)."""
-    return await _respond(request, "image/svg+xml", lambda p: render_svg(p.trace, p.step, p.theme))
+    return await _respond(request, "image/svg+xml", _svg)
 
 
 @router.get("/render.png", response_class=Response, responses=_responses("image/png"))
@@ -78,7 +99,7 @@ async def get_render_png(
     request: Request, input_size: InputSize, step: Text = None, theme: Text = None
 ) -> Response:
     """One step of the diagram as a PNG: the SVG's picture, rasterised."""
-    return await _respond(request, "image/png", lambda p: render_png(p.trace, p.step, p.theme))
+    return await _respond(request, "image/png", _png)
 
 
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
@@ -87,4 +108,4 @@ async def get_render_gif(
 ) -> Response:
     """The whole trace as an animated GIF: one frame per step, looping forever, ``fps``
     frames a second (1 to max_gif_fps, default 2)."""
-    return await _respond(request, "image/gif", lambda p: render_gif(p.trace, p.fps, p.theme))
+    return await _respond(request, "image/gif", _gif)

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api.body import StrictJSONRoute
+from app.capacity import cost_of_request, offload
 from app.limits import LIMITS, Limits
 from app.query import FlatValues, request_from_query
 from app.schemas import (
@@ -31,24 +31,37 @@ class TraceJSONResponse(JSONResponse):
         return content if isinstance(content, bytes) else encode(content)
 
 
+def encoded(
+    run: Callable[[TraceRequest, dict[str, FlatValues] | None], dict[str, Any] | bytes],
+    request: TraceRequest,
+    flat: dict[str, FlatValues] | None,
+) -> bytes:
+    """The answer as JSON bytes (a module function, so a worker process can run it)."""
+    body = run(request, flat)
+    return body if isinstance(body, bytes) else encode(body)
+
+
 async def _traced(
+    http: Request,
     trace_request: TraceRequest,
     flat: dict[str, FlatValues] | None = None,
     run: Callable[
         [TraceRequest, dict[str, FlatValues] | None], dict[str, Any] | bytes
     ] = trace_json,
 ) -> TraceJSONResponse:
-    """Compute off the event loop, and report the server time (``Server-Timing``)."""
+    """Compute and encode off the event loop (large traces through the heavy lane, see
+    app/capacity.py), and report the server time (``Server-Timing``)."""
     start = time.perf_counter()
-    body = await run_in_threadpool(run, trace_request, flat)
+    cost = cost_of_request(trace_request)
+    body = await offload(http, cost, encoded, run, trace_request, flat)
     elapsed_ms = (time.perf_counter() - start) * 1000
     return TraceJSONResponse(body, headers={"Server-Timing": f"trace;dur={elapsed_ms:.2f}"})
 
 
 @router.post("/trace", response_model=TraceResponse, responses=ERRORS)
-async def post_trace(request: TraceRequest) -> TraceJSONResponse:
+async def post_trace(http: Request, request: TraceRequest) -> TraceJSONResponse:
     """Trace a convolution given as JSON."""
-    return await _traced(request)
+    return await _traced(http, request)
 
 
 def trace_query(
@@ -79,21 +92,21 @@ TraceQuery = Annotated[tuple[TraceRequest, dict[str, FlatValues]], Depends(trace
 
 
 @router.get("/trace", response_model=TraceResponse, responses=ERRORS)
-async def get_trace(query: TraceQuery) -> TraceJSONResponse:
+async def get_trace(http: Request, query: TraceQuery) -> TraceJSONResponse:
     """Trace a convolution given as query parameters (the share-link format)."""
-    return await _traced(*query)
+    return await _traced(http, *query)
 
 
 @router.post("/matrix", response_model=MatrixResponse, responses=ERRORS)
-async def post_matrix(request: TraceRequest) -> TraceJSONResponse:
+async def post_matrix(http: Request, request: TraceRequest) -> TraceJSONResponse:
     """The convolution as a matrix: ``output.flatten() = matrix @ input.flatten() (+ bias)``."""
-    return await _traced(request, None, run_matrix)
+    return await _traced(http, request, None, run_matrix)
 
 
 @router.get("/matrix", response_model=MatrixResponse, responses=ERRORS)
-async def get_matrix(query: TraceQuery) -> TraceJSONResponse:
+async def get_matrix(http: Request, query: TraceQuery) -> TraceJSONResponse:
     """The convolution as a matrix, from the share-link query."""
-    return await _traced(*query, run_matrix)
+    return await _traced(http, *query, run_matrix)
 
 
 @router.get("/limits", response_model=Limits)

@@ -37,7 +37,6 @@ from app.arithmetic.twin import twin
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -185,8 +184,10 @@ class Trace:
 
 
 def convolve(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array, w: Array) -> Array:
-    """The output without bias, from the factorised taps: per dimension, a 0/1 tensor
-    ``[output, kernel, input]`` marks the taps, and one ``einsum`` sums the products.
+    """The output without bias, from the factorised taps. Per dimension, each (output
+    position, kernel index) reads at most one input index: gathering those (a zero where
+    the kernel cell is on padding or an inserted zero) turns the input dimension into
+    (output, kernel); one product with the weight per group then sums the taps.
 
     >>> from app.arithmetic.config import build_config
     >>> c = build_config([4], kernel_size=2)
@@ -196,22 +197,23 @@ def convolve(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array, w: Array)
     """
     n, g = config.ndim, config.groups
     cin_g, cout_g = config.in_channels // g, config.out_channels // g
-    selections = []
-    for axis, taps in zip(config.axes, axes, strict=True):
-        s = np.zeros((axis.output_size, axis.kernel_size, axis.input_size))
-        rows = np.repeat(np.arange(axis.output_size), taps.counts)
-        s[rows, taps.kernel, taps.input] = 1.0
-        selections.append(s)
-    out_l, ker_l, in_l = LETTERS[:n], LETTERS[n : 2 * n], LETTERS[2 * n : 3 * n]
-    xg = x.reshape(g, cin_g, *config.input_size)
-    if config.transposed:
-        wg, w_sub = w.reshape(g, cin_g, cout_g, *config.kernel_size), f"GCO{ker_l}"
+    spread = x.reshape(g, cin_g, *config.input_size)
+    for d, (axis, taps) in enumerate(zip(config.axes, axes, strict=True)):
+        at = 2 + 2 * d  # [G, C, O1, K1, …, O_d−1, K_d−1, I_d, …]
+        index = np.full((axis.output_size, axis.kernel_size), axis.input_size)  # past the end
+        index[np.repeat(np.arange(axis.output_size), taps.counts), taps.kernel] = taps.input
+        zero = np.zeros((*spread.shape[:at], 1, *spread.shape[at + 1 :]))
+        spread = np.take(np.concatenate([spread, zero], axis=at), index, axis=at)
+    # [G, C, O1, K1, …] → [G, O1…On, C·K1…Kn]
+    order = [0, *range(2, 2 + 2 * n, 2), 1, *range(3, 3 + 2 * n, 2)]
+    cells, taps_per_cell = prod(config.output_size), cin_g * prod(config.kernel_size)
+    spread = spread.transpose(order).reshape(g, cells, taps_per_cell)
+    if config.transposed:  # [in, out/groups, *k] → [G, O, C, *k]
+        wg = w.reshape(g, cin_g, cout_g, -1).transpose(0, 2, 1, 3)
     else:
-        wg, w_sub = w.reshape(g, cout_g, cin_g, *config.kernel_size), f"GOC{ker_l}"
-    subscripts = ",".join(
-        [f"GC{in_l}", w_sub, *(f"{o}{k}{i}" for o, k, i in zip(out_l, ker_l, in_l, strict=True))]
-    )
-    y = np.einsum(f"{subscripts}->GO{out_l}", xg, wg, *selections, optimize="greedy")
+        wg = w.reshape(g, cout_g, cin_g, -1)
+    # einsum, not matmul: no BLAS threads to contend with on a busy server
+    y = np.einsum("gok,gpk->gop", wg.reshape(g, cout_g, taps_per_cell), spread)
     return np.asarray(y, dtype=np.float64).reshape(config.output_shape)
 
 

@@ -1,7 +1,14 @@
-"""Only /embed may be framed by other sites; every other route only by ConvScope itself."""
+"""Security headers: who may frame what (only /embed by other sites), a strict CSP on pages,
+CORS on the read-only API, and absolute URLs from the configured public URL."""
+
+import re
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
 
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 
@@ -32,3 +39,60 @@ def test_everything_else_only_by_itself(client: TestClient, path: str) -> None:
     assert "frame-ancestors *" not in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", [f"/?{QUERY}", f"/embed?{QUERY}", f"/?{QUERY}&stride=x"])
+def test_every_page_has_a_strict_content_security_policy(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.headers["content-type"].startswith("text/html")
+    policy = dict(
+        (part.split()[0], part.split()[1:])
+        for part in response.headers["content-security-policy"].split("; ")
+    )
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]  # no 'unsafe-inline', no other origin
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    expected = ["*", "file:"] if path.startswith("/embed") else ["'self'"]
+    assert policy["frame-ancestors"] == expected
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response.headers["permissions-policy"]
+    # no inline script in the HTML: only the JSON data block and module files
+    for tag in re.findall(r"<script[^>]*>", response.text):
+        assert 'type="application/json"' in tag or 'src="/static/' in tag, tag
+    assert not re.search(r"\son[a-z]+=", response.text)  # no inline event handlers
+    assert not re.search(r"<[^>]+\sstyle=", response.text)  # no inline style attributes
+
+
+@pytest.mark.parametrize(
+    "path", [f"/api/trace?{QUERY}", "/api/limits", f"/api/render.svg?{QUERY}", "/api/trace"]
+)
+def test_the_read_only_api_may_be_fetched_from_any_site(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={"Origin": "https://course.example.edu"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+    assert "ETag" in response.headers["access-control-expose-headers"]
+
+
+def test_pages_and_posts_get_no_cors(client: TestClient) -> None:
+    page = client.get(f"/?{QUERY}", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in page.headers
+    posted = client.post("/api/trace", json={"input_size": [5, 5]})
+    assert "access-control-allow-origin" not in posted.headers
+
+
+def test_absolute_urls_come_from_the_public_url_never_the_host_header() -> None:
+    app = create_app(Settings(public_url="https://convscope.example.org"))
+    client = TestClient(app)
+    html = client.get(f"/?{QUERY}", headers={"Host": "evil.example"}).text
+    assert "evil.example" not in html
+    assert '<link rel="canonical" href="https://convscope.example.org/?input_size=5,5&amp;' in html
+    assert 'content="https://convscope.example.org/api/render.png?' in html
+    link = quote(f"https://convscope.example.org/?{QUERY}", safe="")
+    answer = client.get(f"/api/oembed?url={link}", headers={"Host": "evil.example"}).json()
+    assert answer["html"].count("https://convscope.example.org/embed?") == 1
+    forged = quote(f"http://evil.example/?{QUERY}", safe="")
+    assert (
+        client.get(f"/api/oembed?url={forged}", headers={"Host": "evil.example"}).status_code == 404
+    )

@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from app.main import create_app
+from app.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -56,7 +57,12 @@ def live_server() -> Iterator[str]:
     """Base URL of ConvScope served by uvicorn in a background thread."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(Settings(public_url=f"http://127.0.0.1:{port}")),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

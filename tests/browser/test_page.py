@@ -258,7 +258,7 @@ def test_embed_renders_and_autoplays(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/embed?{SHARE}&autoplay=1&speed=10")
     assert page.locator("[data-grid=canvas]").count() == 49
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
-    page.wait_for_function("Number(document.querySelector('[data-part=step]').value) > 0")
+    page.wait_for_function("() => Number(document.querySelector('[data-part=step]').value) > 0")
     trace = api(page, live_server, SHARE)
     link = page.get_by_role("link", name=re.compile("open in ConvScope"))
     expect(link).to_have_attribute("href", f"{live_server}/?{trace['query']}")

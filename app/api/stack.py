@@ -1,0 +1,91 @@
+"""The stack explorer: ``POST /api/stack``, ``POST /api/stack/parse``, ``GET /stack`` and
+its frameable twin ``GET /stack/embed``.
+
+The page reads and writes its own share link (``layer=`` parameters, see
+``static/js/stack-state.js``); the server only serves it and answers the API.
+"""
+
+import json
+import time
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+
+from app.api.pages import _script_json
+from app.api.trace import TraceJSONResponse
+from app.messages import catalogue, t
+from app.paths import STATIC_DIR, TEMPLATES_DIR
+from app.schemas import ErrorResponse
+from app.schemas_stack import ParseRequest, ParseResponse, StackRequest, StackResponse
+from app.stack_parse import parse_layers
+from app.stacking import StackRefusal, run_stack
+
+router = APIRouter(tags=["stack"])
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+PRESETS = STATIC_DIR / "presets" / "stack.json"
+ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+
+
+def _refused(exc: StackRefusal) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": exc.detail()})
+
+
+@router.post("/api/stack", response_model=StackResponse, responses=ERRORS)
+async def post_stack(request: StackRequest) -> JSONResponse:
+    """Shapes, cost and receptive field of every layer of a stack (shapes only, no values)."""
+    start = time.perf_counter()
+    try:
+        body = await run_in_threadpool(run_stack, request)
+    except StackRefusal as exc:
+        return _refused(exc)
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    return TraceJSONResponse(body, headers={"Server-Timing": f"stack;dur={elapsed_ms:.2f}"})
+
+
+@router.post("/api/stack/parse", response_model=ParseResponse, responses=ERRORS)
+async def post_parse(request: ParseRequest) -> JSONResponse:
+    """PyTorch or Keras layers, as text, to the ``layers`` of ``/api/stack`` (never run)."""
+    try:
+        body = await run_in_threadpool(parse_layers, request.code)
+    except StackRefusal as exc:
+        return _refused(exc)
+    return JSONResponse(body)
+
+
+@cache
+def presets() -> list[dict[str, Any]]:
+    """The stack presets (``static/presets/stack.json``): data the page and the tests read."""
+    loaded: list[dict[str, Any]] = json.loads(PRESETS.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _page(request: Request, embed: bool) -> HTMLResponse:
+    base = str(request.base_url).rstrip("/")
+    query = request.url.query
+    context = {
+        "title": "Stack explorer: shapes, cost and receptive fields of a network",
+        "description": "Paste a PyTorch or Keras network, see every layer's shape, params, "
+        "multiply-adds and the receptive field of any output cell.",
+        "page_url": f"{base}/stack" + (f"?{query}" if query else ""),
+        "embed": embed,
+        "theme": "dark" if request.query_params.get("theme") == "dark" else "light",
+        "t": t,
+        "initial": _script_json({"catalogue": catalogue(), "presets": presets()}),
+    }
+    return templates.TemplateResponse(request, "stack.html", context)
+
+
+@router.get("/stack", response_class=HTMLResponse, include_in_schema=False)
+def stack_page(request: Request) -> HTMLResponse:
+    """The stack explorer: layers, shapes flowing, bars, receptive fields, sharing."""
+    return _page(request, embed=False)
+
+
+@router.get("/stack/embed", response_class=HTMLResponse, include_in_schema=False)
+def stack_embed(request: Request) -> HTMLResponse:
+    """The stack's shapes, bars and receptive field, without the editor, for an ``<iframe>``."""
+    return _page(request, embed=True)

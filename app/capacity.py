@@ -1,0 +1,210 @@
+"""A small lane for heavy work, so a crowd of large requests cannot sink the server.
+
+Every computation runs off the event loop. A light one (most: the typical trace
+is 49 taps) runs in a worker thread. One whose cost (taps of its trace; frames
+for a GIF) is above ``HEAVY_COST`` takes one of a few slots
+(``CONVSCOPE_HEAVY_SLOTS``, default 2) and runs in a worker process: it holds its
+own interpreter lock, so the event loop keeps answering trivial requests while
+millions of taps are built and encoded. A few more may wait their turn
+(``CONVSCOPE_HEAVY_QUEUE``, default 4); beyond that the answer is a ``503`` with
+``Retry-After`` instead of an ever longer queue. That bounds the memory held by
+large answers (slots × one largest answer) and the wait of everything else.
+
+glibc keeps freed memory in its arenas: a worker trims its heap after each job
+(``malloc_trim(0)``) and is replaced every ``TASKS_PER_WORKER`` jobs; the server
+process caps its arenas (``M_ARENA_MAX``), so resident memory returns near its
+baseline after a burst.
+"""
+
+import asyncio
+import copyreg
+import ctypes
+import ctypes.util
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from math import prod
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from app.arithmetic.errors import ConfigError
+from app.arithmetic.trace import count_taps
+from app.query import request_from_query
+from app.schemas import TraceRequest
+from app.settings import Settings
+from app.tracing import config_of
+
+T = TypeVar("T")
+HEAVY_COST = 100_000  # taps: a 64×64 trace with a 3×3 kernel has 36,864
+GIF_FRAME_COST = 5_000  # a GIF frame costs about as much as this many taps
+RETRY_AFTER = 2  # seconds
+TASKS_PER_WORKER = 20  # then the worker process is replaced, and its memory returned
+PRELOAD = ("app.api.trace", "app.api.pages", "app.api.render", "app.api.oembed")
+M_ARENA_MAX = -8
+
+
+class Busy(Exception):
+    """Every heavy slot is taken and the queue is full."""
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+LIBC = _libc()
+
+
+def limit_arenas(arenas: int = 2) -> None:
+    """Cap glibc's malloc arenas (one per thread by default, up to 8 per core)."""
+    if LIBC is not None:
+        LIBC.mallopt(M_ARENA_MAX, arenas)
+
+
+def trim() -> None:
+    """Give memory freed by the heap back to the system (glibc only)."""
+    if LIBC is not None:
+        LIBC.malloc_trim(0)
+
+
+def _rebuild_config_error(field: str, kind: str, ctx: dict[str, Any]) -> ConfigError:
+    return ConfigError(field, kind, **ctx)
+
+
+def _reduce_config_error(error: ConfigError) -> tuple[Any, ...]:
+    return _rebuild_config_error, (error.field, error.type, error.ctx)
+
+
+# A ConfigError raised in a worker process travels back to the route that asked.
+copyreg.pickle(ConfigError, _reduce_config_error)
+
+
+def _in_worker(func: Callable[..., T], *args: Any) -> T:
+    """Run in a worker process, then hand freed memory back to the system."""
+    try:
+        return func(*args)
+    finally:
+        trim()
+
+
+class HeavyLane:
+    """At most ``slots`` heavy jobs at once, each in a worker process (its own interpreter
+    lock, so the event loop keeps answering; recycled every ``TASKS_PER_WORKER`` jobs, so
+    its memory goes back), and at most ``queue`` more waiting, first come, first served.
+    The waiting uses the running loop's own futures, so any event loop may drive it."""
+
+    def __init__(self, slots: int, queue: int) -> None:
+        self.slots = slots
+        self.queue = queue
+        self.running = 0
+        self.refused = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(PRELOAD))
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, self.slots),
+                mp_context=context,
+                max_tasks_per_child=TASKS_PER_WORKER,
+            )
+        return self._pool
+
+    async def run(self, cost: int, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a worker thread, or in a worker process through the lane when
+        ``cost`` is heavy (then ``func`` and ``args`` must be picklable: module functions)."""
+        if cost < HEAVY_COST:
+            return await run_in_threadpool(func, *args)
+        await self._acquire()
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor(), _in_worker, func, *args)
+        finally:
+            self._release()
+
+    async def _acquire(self) -> None:
+        if self.running < self.slots:
+            self.running += 1
+            return
+        if len(self._waiters) >= self.queue:
+            self.refused += 1
+            raise Busy
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(future)
+        try:
+            await future  # the slot is handed over by _release, ``running`` unchanged
+        except asyncio.CancelledError:
+            if future in self._waiters:
+                self._waiters.remove(future)
+            elif not future.cancelled():
+                self._release()
+            raise
+
+    def _release(self) -> None:
+        while self._waiters:
+            future = self._waiters.popleft()
+            if not future.done():
+                future.set_result(None)
+                return
+        self.running -= 1
+
+
+def lane(request: Request) -> HeavyLane:
+    heavy: HeavyLane = request.app.state.heavy
+    return heavy
+
+
+async def offload(request: Request, cost: int, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` off the event loop; through the heavy lane when ``cost`` is high."""
+    return await lane(request).run(cost, func, *args)
+
+
+def cost_of_request(request: TraceRequest, per_step: int = 0) -> int:
+    """The taps of the trace a ``TraceRequest`` asks for, plus ``per_step`` for each output
+    cell (0 when the request is invalid: it fails fast without the lane)."""
+    try:
+        config = config_of(request)
+    except Exception:
+        return 0
+    return count_taps(config) + per_step * config.out_channels * prod(config.output_size)
+
+
+def cost_of_query(pairs: Iterable[tuple[str, str]], per_step: int = 0) -> int:
+    """``cost_of_request`` of share-link query parameters.
+
+    >>> cost_of_query([("input_size", "64,64"), ("padding", "1")])  # 190 real taps per axis
+    36100
+    >>> cost_of_query([("input_size", "8"), ("kernel_size", "3")], per_step=1000)
+    6018
+    >>> cost_of_query([("input_size", "x")])
+    0
+    """
+    try:
+        request, _ = request_from_query(list(pairs))
+    except Exception:
+        return 0
+    return cost_of_request(request, per_step)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.state.heavy = HeavyLane(settings.heavy_slots, settings.heavy_queue)
+    limit_arenas()
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> JSONResponse:
+        msg = "the server is busy with other large requests; try again in a few seconds"
+        return JSONResponse(
+            status_code=503,
+            content={"detail": [{"loc": [], "msg": msg, "type": "busy"}]},
+            headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"},
+        )

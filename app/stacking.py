@@ -1,0 +1,241 @@
+"""Turn a ``StackRequest`` into the JSON of ``StackResponse``: check, resolve, describe.
+
+The stack's limits are a real network's (``app/limits.py``, ``max_stack_*``), not the
+trace's; each layer also says whether the one-layer page (the trace limits) can show it.
+"""
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+from app import limits, stack_codegen
+from app.arithmetic.errors import ConfigError
+from app.arithmetic.stack import LayerError, LayerSpec, StackLayer, build_stack, growing_field
+from app.messages import catalogue, t
+from app.query import to_query
+from app.schemas import TraceRequest
+from app.schemas_stack import StackLayerRequest, StackRequest
+from app.tracing import DEFAULTS as TRACE_DEFAULTS
+from app.tracing import config_of
+
+
+class StackRefusal(Exception):
+    """A 422 of the stack routes: where (``loc`` after ``"body"``), a stable type, ctx."""
+
+    def __init__(self, loc: list[str | int], type: str, message: str, ctx: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.loc, self.type, self.message, self.ctx = loc, type, message, ctx
+
+    def detail(self) -> list[dict[str, Any]]:
+        return [
+            {"loc": ["body", *self.loc], "msg": self.message, "type": self.type, "ctx": self.ctx}
+        ]
+
+
+def refuse(loc: list[str | int], type: str, **ctx: Any) -> StackRefusal:
+    return StackRefusal(loc, type, t(type, **ctx), ctx)
+
+
+def layer_refusal(index: int, field: str, type: str, ctx: dict[str, Any]) -> StackRefusal:
+    """``layer 3: <the single layer's message>``, located at ``layers[2].field``."""
+    loc: list[str | int] = ["layers", index]
+    if field:
+        loc.append(field)
+    message = t("stack_layer", layer=index + 1, message=t(type, **ctx))
+    # Older errors still carry a whole sentence as their type (being converted to codes).
+    code = type if type in catalogue() else "value_error"
+    return StackRefusal(loc, code, message, {**ctx, "layer": index + 1})
+
+
+def _numbers(value: Any) -> Iterator[int]:
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+
+
+def check_request(request: StackRequest, lim: limits.Limits = limits.LIMITS) -> None:
+    """Refuse sizes above the stack limits before any work is done."""
+    ndim = len(request.input_size)
+    if ndim not in (1, 2):
+        raise refuse(["input_size"], "stack_dimensions", value=ndim)
+    if len(request.layers) > lim.max_stack_layers:
+        raise refuse(
+            ["layers"], "stack_too_many_layers", value=len(request.layers),
+            limit=lim.max_stack_layers,
+        )  # fmt: skip
+    for value in request.input_size:
+        if value > lim.max_stack_size:
+            raise refuse(["input_size"], "stack_above_limit", field="input_size", value=value,
+                         limit=lim.max_stack_size)  # fmt: skip
+    if request.in_channels > lim.max_stack_channels:
+        raise refuse(["in_channels"], "stack_above_limit", field="in_channels",
+                     value=request.in_channels, limit=lim.max_stack_channels)  # fmt: skip
+    for index, layer in enumerate(request.layers):
+        checks: dict[str, tuple[Any, int]] = {
+            "kernel_size": (layer.kernel_size, lim.max_stack_size),
+            "stride": (layer.stride, lim.max_stack_size),
+            "dilation": (layer.dilation, lim.max_stack_size),
+            "padding": (layer.padding, lim.max_stack_size),
+            "output_padding": (layer.output_padding, lim.max_stack_size),
+            "out_channels": (layer.out_channels, lim.max_stack_channels),
+            "groups": (layer.groups, lim.max_stack_channels),
+        }
+        for field, (value, limit) in checks.items():
+            for number in _numbers(value):
+                if number > limit:
+                    raise layer_refusal(
+                        index, field, "stack_above_limit", {"field": field, "value": number,
+                                                            "limit": limit},
+                    )  # fmt: skip
+
+
+def spec_of(layer: StackLayerRequest) -> LayerSpec:
+    return LayerSpec(
+        kernel_size=layer.kernel_size,
+        stride=layer.stride,
+        padding=layer.padding,
+        dilation=layer.dilation,
+        groups=layer.groups,
+        out_channels=layer.out_channels,
+        transposed=layer.transposed,
+        output_padding=layer.output_padding,
+        bias=layer.bias,
+        op=layer.op,
+    )
+
+
+def resolve(request: StackRequest, lim: limits.Limits = limits.LIMITS) -> list[StackLayer]:
+    """Check, then resolve every layer; refusals name the layer and the field."""
+    check_request(request, lim)
+    try:
+        stack = build_stack(
+            request.input_size, request.in_channels, [spec_of(x) for x in request.layers]
+        )
+    except LayerError as exc:
+        raise layer_refusal(exc.index, exc.field, exc.type, dict(exc.ctx)) from None
+    for index, layer in enumerate(stack):
+        for name, size in zip(layer.config.axis_names, layer.config.output_size, strict=True):
+            if size > lim.max_stack_size:
+                raise layer_refusal(
+                    index, "", "stack_output_above_limit",
+                    {"axis": name, "value": size, "limit": lim.max_stack_size},
+                )  # fmt: skip
+    return stack
+
+
+def _number(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def layer_query(layer: StackLayer, request: StackLayerRequest) -> str:
+    """The layer alone, as the one-layer page's share query (padding as it was given)."""
+    config = layer.config
+    fields: dict[str, Any] = {
+        "transposed": config.transposed,
+        "input_size": list(config.input_size),
+        "kernel_size": request.kernel_size,
+        "stride": request.stride,
+        "padding": request.padding,
+        "dilation": request.dilation,
+        "output_padding": request.output_padding,
+        "in_channels": config.in_channels,
+        "out_channels": config.out_channels,
+        "groups": config.groups if request.op == "conv" else None,
+    }
+    defaults = {**TRACE_DEFAULTS}
+    query = to_query(fields, defaults, config.ndim)
+    if request.op != "conv":
+        query += f"&op={request.op}"
+    return query
+
+
+def trace_refusal(layer: StackLayer, request: StackLayerRequest) -> str | None:
+    """Why the one-layer page (the trace's checks and limits) cannot show this layer, or None."""
+    config = layer.config
+    try:
+        config_of(
+            TraceRequest(
+                transposed=config.transposed,
+                input_size=list(config.input_size),
+                kernel_size=request.kernel_size,
+                stride=request.stride,
+                padding=request.padding,
+                dilation=request.dilation,
+                output_padding=request.output_padding,
+                in_channels=config.in_channels,
+                out_channels=config.out_channels,
+                groups=config.groups if request.op == "conv" else 1,
+                op=request.op,
+            )
+        )
+    except ConfigError as exc:
+        return t("stack_too_big_for_trace", message=t(exc.type, **exc.ctx))
+    return None
+
+
+def describe_layer(layer: StackLayer, request: StackLayerRequest) -> dict[str, Any]:
+    config = layer.config
+    return {
+        "op": layer.spec.op,
+        "transposed": config.transposed,
+        "input_size": list(config.input_size),
+        "in_channels": config.in_channels,
+        "kernel_size": list(config.kernel_size),
+        "stride": list(config.stride),
+        "padding": [list(p) for p in config.padding],
+        "dilation": list(config.dilation),
+        "output_padding": list(config.output_padding),
+        "groups": config.groups if layer.spec.op == "conv" else 1,
+        "bias": layer.spec.bias and layer.spec.op == "conv",
+        "output_size": list(config.output_size),
+        "out_channels": config.out_channels,
+        "params": layer.params,
+        "macs": layer.macs,
+        "receptive_field": [_number(f.receptive_field) for f in layer.fields],
+        "jump": [_number(f.jump) for f in layer.fields],
+        "start": [_number(f.start) for f in layer.fields],
+        "query": layer_query(layer, request),
+        "trace_refusal": trace_refusal(layer, request),
+    }
+
+
+def probe(request: StackRequest, stack: list[StackLayer]) -> list[dict[str, Any]] | None:
+    if request.probe is None:
+        return None
+    layer, index = request.probe.layer, request.probe.index
+    if not 0 <= layer < len(stack):
+        raise refuse(["probe", "layer"], "stack_probe_layer", last=len(stack) - 1, value=layer)
+    size = stack[layer].config.output_size
+    if len(index) != len(size) or any(not 0 <= i < s for i, s in zip(index, size, strict=False)):
+        raise refuse(
+            ["probe", "index"], "stack_probe_index", layer=layer + 1,
+            size="×".join(map(str, size)), value=",".join(map(str, index)),
+        )  # fmt: skip
+    return [
+        {
+            "layer": p.layer,
+            "index": list(p.index),
+            "bounds": None if p.bounds is None else [list(b) for b in p.bounds],
+            "cells": None if p.cells is None else [list(c) for c in p.cells],
+        }
+        for p in growing_field(stack, layer, index)
+    ]
+
+
+def run_stack(request: StackRequest) -> dict[str, Any]:
+    """The whole stack response as plain JSON-ready data."""
+    stack = resolve(request)
+    layers = [describe_layer(s, r) for s, r in zip(stack, request.layers, strict=True)]
+    return {
+        "input_size": list(request.input_size),
+        "in_channels": request.in_channels,
+        "layers": layers,
+        "total": {
+            "params": sum(x["params"] for x in layers),
+            "macs": sum(x["macs"] for x in layers),
+        },
+        "probe": probe(request, stack),
+        "code": stack_codegen.snippets(request.input_size, request.in_channels, stack),
+    }

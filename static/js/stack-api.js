@@ -1,0 +1,14 @@
+// The stack page's two API calls. Both resolve to { ok, body } (422 bodies carry `detail`).
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({ detail: [{ loc: [], msg: response.statusText }] }));
+  return { ok: response.ok, body: data };
+}
+
+export const computeStack = (body) => post("/api/stack", body);
+export const parseCode = (code) => post("/api/stack/parse", { code });

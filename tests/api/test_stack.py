@@ -1,0 +1,250 @@
+"""``POST /api/stack``: shapes, cost, fields, refusals naming the layer, limits, exported code."""
+
+import contextlib
+import io
+import json
+import os
+import re
+from typing import Any
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.limits import LIMITS
+from app.paths import STATIC_DIR
+
+STEM = [
+    {"kernel_size": 7, "stride": 2, "padding": 3, "out_channels": 64},
+    {"op": "max_pool", "kernel_size": 3, "stride": 2, "padding": 1},
+]
+
+
+def post(client: TestClient, **body: Any) -> Any:
+    return client.post("/api/stack", json={"input_size": [224, 224], "in_channels": 3, **body})
+
+
+def test_resnet_stem(client: TestClient) -> None:
+    response = post(client, layers=STEM)
+    assert response.status_code == 200
+    body = response.json()
+    assert [x["output_size"] for x in body["layers"]] == [[112, 112], [56, 56]]
+    assert [x["out_channels"] for x in body["layers"]] == [64, 64]
+    assert [x["receptive_field"] for x in body["layers"]] == [[7, 7], [11, 11]]
+    assert [x["jump"] for x in body["layers"]] == [[2, 2], [4, 4]]
+    assert body["total"] == {"params": 64 * 3 * 49, "macs": 64 * 3 * 49 * 112 * 112}
+    assert (
+        "trace" in response.headers["server-timing"] or "stack" in response.headers["server-timing"]
+    )
+
+
+def test_each_layer_links_to_the_one_layer_page_or_says_why_not(client: TestClient) -> None:
+    small = client.post(
+        "/api/stack",
+        json={
+            "input_size": [8, 8],
+            "layers": [{"kernel_size": 3, "padding": "same", "bias": True}],
+        },
+    ).json()
+    [layer] = small["layers"]
+    assert layer["trace_refusal"] is None
+    assert layer["query"] == "input_size=8,8&padding=same"
+    assert client.get(f"/api/trace?{layer['query']}").json()["output_size"] == [8, 8]
+    big = post(client, layers=STEM).json()["layers"][0]
+    assert big["trace_refusal"].startswith("too big for the one-layer page: input_size")
+    assert "224" in big["trace_refusal"] and "64" in big["trace_refusal"]
+
+
+def test_dilation_probe_grows_3_7_15_31(client: TestClient) -> None:
+    layers = [{"dilation": d, "padding": "same"} for d in (1, 2, 4, 8)]
+    body = client.post(
+        "/api/stack",
+        json={"input_size": [40, 40], "layers": layers, "probe": {"layer": 3, "index": [20, 20]}},
+    ).json()
+    assert [x["receptive_field"] for x in body["layers"]] == [[3, 3], [7, 7], [15, 15], [31, 31]]
+    sizes = [b[1] - b[0] + 1 for p in body["probe"] for b in p["bounds"][:1]]
+    assert sizes == [3, 7, 15, 31]
+    assert body["probe"][0]["cells"][0] == [19, 20, 21]
+    assert (
+        body["probe"][1]["cells"][0] == [17, 19, 21, 23] or len(body["probe"][1]["cells"][0]) == 7
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "loc", "type"),
+    [
+        ({"layers": [{"kernel_size": 3}, {"kernel_size": 999}]},
+         ["body", "layers", 1, "kernel_size"], None),
+        ({"layers": [{"op": "max_pool", "out_channels": 5}]}, ["body", "layers", 0, "out_channels"],
+         "stack_pool_channels"),
+        ({"layers": [{"op": "avg_pool", "transposed": True}]}, ["body", "layers", 0, "transposed"],
+         "stack_pool_transposed"),
+        ({"input_size": [4097, 8], "layers": []}, ["body", "input_size"], "stack_above_limit"),
+        ({"in_channels": 4097, "layers": []}, ["body", "in_channels"], "stack_above_limit"),
+        ({"layers": [{"out_channels": 4097}]}, ["body", "layers", 0, "out_channels"],
+         "stack_above_limit"),
+        ({"layers": [{}] * 129}, ["body", "layers"], "stack_too_many_layers"),
+        ({"input_size": [8, 8, 8], "layers": []}, ["body", "input_size"], "stack_dimensions"),
+        ({"input_size": [8, 8],
+          "layers": [{"kernel_size": 1, "stride": 300, "transposed": True}] * 2},
+         ["body", "layers", 1], "stack_output_above_limit"),
+        ({"layers": [{}], "probe": {"layer": 1, "index": [0, 0]}}, ["body", "probe", "layer"],
+         "stack_probe_layer"),
+        ({"layers": [{}], "probe": {"layer": 0, "index": [0, 222]}}, ["body", "probe", "index"],
+         "stack_probe_index"),
+    ],
+)  # fmt: skip
+def test_refusals_name_the_layer_and_field(
+    client: TestClient, body: dict[str, Any], loc: list[Any], type: str | None
+) -> None:
+    response = post(client, **body)
+    assert response.status_code == 422, response.text
+    [detail] = response.json()["detail"]
+    assert detail["loc"] == loc
+    if type is not None:
+        assert detail["type"] == type
+    if loc[1:2] == ["layers"] and len(loc) > 2:
+        assert detail["msg"].startswith(f"layer {loc[2] + 1}: ")
+        assert detail["ctx"]["layer"] == loc[2] + 1
+
+
+def test_kernel_too_large_names_layer_3(client: TestClient) -> None:
+    layers = [{"kernel_size": 3, "stride": 2}] * 2 + [{"kernel_size": 7}]
+    response = client.post("/api/stack", json={"input_size": [23], "layers": layers})
+    [detail] = response.json()["detail"]
+    assert detail["loc"] == ["body", "layers", 2, "kernel_size"]
+    assert detail["msg"].startswith("layer 3: ") and "7" in detail["msg"] and "(5)" in detail["msg"]
+
+
+def test_strict_fields(client: TestClient) -> None:
+    for layer in ({"kernel_size": "3"}, {"bias": 1}, {"stride": True}, {"colour": 1}):
+        response = post(client, layers=[layer])
+        assert response.status_code == 422, layer
+
+
+def test_a_real_network_fits(client: TestClient) -> None:
+    """128 layers, 4096 channels, a 4096-wide input: the stack limits, all at once."""
+    layers = [{"kernel_size": 3, "padding": 1, "out_channels": 4096}] * LIMITS.max_stack_layers
+    response = client.post(
+        "/api/stack",
+        json={"input_size": [4096, 4096], "in_channels": 4096, "layers": layers,
+              "probe": {"layer": 127, "index": [2048, 2048]}},
+    )  # fmt: skip
+    assert response.status_code == 200
+    body = response.json()
+    assert body["layers"][-1]["receptive_field"] == [257, 257]
+    assert body["probe"][-1]["bounds"] == [[2048 - 128, 2048 + 128]] * 2
+
+
+def _run(code: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<exported>", "exec"), {})
+    return out.getvalue()
+
+
+EXPORTS = {
+    "stem": ([64, 64], 3, STEM),
+    "per-side": ([9, 10], 2, [{"kernel_size": 3, "padding": [[0, 2], [1, 0]], "out_channels": 4}]),
+    "pool-pad": ([9], 2, [{"op": "max_pool", "kernel_size": 2, "padding": 1, "stride": 1},
+                          {"op": "avg_pool", "kernel_size": 3, "dilation": 2,
+                           "padding": [[2, 0]]}]),
+    "transposed": ([5, 6], 4, [{"kernel_size": 3, "stride": 2, "padding": [[1, 0], [0, 2]],
+                                "transposed": True, "out_channels": 2, "output_padding": 1,
+                                "groups": 2, "bias": True}]),
+    "dilated-transposed": ([4], 1, [{"kernel_size": 3, "stride": 2, "dilation": 3,
+                                     "transposed": True, "output_padding": 2}]),
+    "fcn": ([50, 50], 3, [{"kernel_size": 3, "stride": 2, "padding": 1, "out_channels": 8},
+                          {"kernel_size": 3, "stride": 2, "padding": 1, "transposed": True,
+                           "output_padding": 1, "out_channels": 3}]),
+    "same": ([11], 1, [{"kernel_size": 4, "stride": 3, "padding": "same", "out_channels": 2},
+                       {"kernel_size": 2, "dilation": 2, "padding": "causal"}]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_exported_code_runs_and_prints_every_shape(client: TestClient, name: str) -> None:
+    input_size, channels, layers = EXPORTS[name]
+    body = client.post(
+        "/api/stack", json={"input_size": input_size, "in_channels": channels, "layers": layers}
+    ).json()
+    expected = [(x["out_channels"], *x["output_size"]) for x in body["layers"]]
+    printed = _run(body["code"]["pytorch"]).splitlines()
+    shapes = [tuple(int(n) for n in re.findall(r"\d+", line)[1:]) for line in printed[1:]]
+    assert shapes == expected
+    printed = _run(body["code"]["keras"]).splitlines()
+    shapes = [tuple(int(n) for n in re.findall(r"\d+", line)[1:]) for line in printed[1:]]
+    assert [(s[-1], *s[:-1]) for s in shapes] == expected
+
+
+PRESETS = json.loads((STATIC_DIR / "presets" / "stack.json").read_text(encoding="utf-8"))
+
+
+def run_preset(client: TestClient, preset: dict[str, Any], layers: Any = None) -> Any:
+    body = {
+        "input_size": preset["input_size"],
+        "in_channels": preset["in_channels"],
+        "layers": layers or preset["layers"],
+        **({"probe": preset["probe"]} if "probe" in preset and layers is None else {}),
+    }
+    response = client.post("/api/stack", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_every_preset_runs_and_its_lesson_holds(client: TestClient) -> None:
+    """Each preset's sentence states numbers; the API must give exactly those."""
+    by_slug = {p["slug"]: p for p in PRESETS}
+    assert set(by_slug) == {"bottleneck", "inception", "dilation", "wavenet", "resnet-stem", "fcn"}
+    results = {slug: run_preset(client, p) for slug, p in by_slug.items()}
+    baselines = {
+        slug: run_preset(client, p, p["compare"]["layers"])
+        for slug, p in by_slug.items()
+        if "compare" in p
+    }
+
+    slim, plain = results["bottleneck"]["total"]["macs"], baselines["bottleneck"]["total"]["macs"]
+    assert (slim, plain) == (4_456_448, 16_777_216)
+    assert f"{plain / slim:.2f}×" == "3.76×" and "3.76×" in by_slug["bottleneck"]["lesson"]
+
+    slim, plain = results["inception"]["total"]["macs"], baselines["inception"]["total"]["macs"]
+    assert (round(slim / 1e6, 1), round(plain / 1e6, 1), round(plain / slim, 1)) == (
+        12.4,
+        120.4,
+        9.7,
+    )
+
+    fields = [x["receptive_field"][0] for x in results["dilation"]["layers"]]
+    plain_fields = [x["receptive_field"][0] for x in baselines["dilation"]["layers"]]
+    assert (fields, plain_fields) == ([3, 7, 15, 31], [3, 5, 7, 9])
+    assert [p["bounds"][0][1] - p["bounds"][0][0] + 1 for p in results["dilation"]["probe"]] == [
+        3, 7, 15, 31,
+    ]  # fmt: skip
+
+    wavenet = results["wavenet"]
+    assert [x["output_size"] for x in wavenet["layers"]] == [[16]] * 4
+    assert wavenet["probe"][-1]["cells"] == [list(range(16))]  # the past, never the future
+
+    stem = results["resnet-stem"]["layers"]
+    assert [x["output_size"] for x in stem] == [[112, 112], [56, 56]]
+    assert stem[-1]["receptive_field"] == [11, 11]
+
+    fcn = [x["output_size"][0] for x in results["fcn"]["layers"]]
+    assert fcn == [25, 13, 25, 50]
+    without = [
+        dict(x, output_padding=0) if x.get("transposed") else x for x in by_slug["fcn"]["layers"]
+    ]
+    assert run_preset(client, by_slug["fcn"], without)["layers"][-1]["output_size"] == [49, 49]
+
+
+def test_stack_pages(client: TestClient) -> None:
+    page = client.get("/stack?preset=dilation")
+    assert page.status_code == 200
+    assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+    assert '<script type="module" src="/static/js/stack.js">' in page.text
+    assert "3, 7, 15 and 31" in page.text  # the presets travel in the initial state
+    embed = client.get("/stack/embed?input_size=8&layer=conv,c1,k3")
+    assert embed.status_code == 200
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert 'id="layers"' not in embed.text

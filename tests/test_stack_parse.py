@@ -1,0 +1,274 @@
+"""Pasted network code → layers → shapes, checked by running the same code in its framework.
+
+The parser never runs the code; the tests do (PyTorch on a zero tensor, Keras 3 on its
+torch backend), and the shapes of every convolution and pooling layer must agree with
+what ``/api/stack`` computes from the parsed layers.
+"""
+
+import os
+from typing import Any
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import keras
+import pytest
+import torch
+from fastapi.testclient import TestClient
+from torch import nn
+
+from app.stack_parse import parse_layers
+from app.stacking import StackRefusal
+
+RESNET_STEM = """\
+# torchvision.models.resnet.ResNet.__init__, with self.inplanes = 64
+self.conv1 = nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
+self.bn1 = nn.BatchNorm2d(64)
+self.relu = nn.ReLU(inplace=True)
+self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+"""
+
+VGG_BLOCKS = """\
+features = nn.Sequential(
+    nn.Conv2d(3, 64, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+    nn.Conv2d(64, 64, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+    nn.MaxPool2d(kernel_size=2, stride=2),
+    nn.Conv2d(64, 128, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+    nn.Conv2d(128, 128, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+    nn.MaxPool2d(kernel_size=2, stride=2),
+)
+"""
+
+UNET_PATH = """\
+# milesial/Pytorch-UNet's DoubleConv, Down and Up, along one path (no skip concatenation)
+unet = nn.Sequential(
+    nn.Conv2d(1, 64, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(64),
+    nn.ReLU(inplace=True),
+    nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(64),
+    nn.ReLU(inplace=True),
+    nn.MaxPool2d(2),
+    nn.Conv2d(64, 128, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(128),
+    nn.ReLU(inplace=True),
+    nn.MaxPool2d(2),
+    nn.ConvTranspose2d(128, 64, kernel_size=2, stride=2),
+    nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False),
+    nn.ConvTranspose2d(64, 32, kernel_size=2, stride=2),
+    nn.Conv2d(32, 2, kernel_size=1),
+)
+"""
+
+WAVENET_TORCH = """\
+# causal by padding d on both sides (the extra cells are chomped later in the model)
+layers = [nn.Conv1d(1, 32, kernel_size=2, dilation=1, padding=1)]
+layers += [nn.Conv1d(32, 32, 2, 1, padding=2, dilation=2)]
+layers += [nn.Conv1d(32, 32, 2, 1, 4, 4), nn.Conv1d(32, 32, 2, padding=8, dilation=8)]
+"""
+
+FCN_TORCH = """\
+fcn = nn.Sequential(
+    nn.Conv2d(3, 16, 3, stride=2, padding=1), nn.ReLU(),
+    nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
+    nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+    nn.ConvTranspose2d(16, 8, 3, 2, 1, 1),
+    nn.Identity(),
+)
+"""
+
+KERAS_MNIST = """\
+# keras.io/examples/vision/mnist_convnet (up to Flatten)
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+    layers.MaxPooling2D(pool_size=(2, 2)),
+    layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+    layers.MaxPooling2D(pool_size=(2, 2)),
+])
+"""
+
+KERAS_WAVENET = """\
+inputs = keras.Input(shape=(1000, 1))
+x = inputs
+for rate in (1, 2, 4, 8):
+    pass
+x = layers.Conv1D(32, 2, dilation_rate=1, padding="causal", activation="relu")(inputs)
+x = layers.Conv1D(32, 2, dilation_rate=2, padding="causal", activation="relu")(x)
+x = layers.Conv1D(32, 2, dilation_rate=4, padding="causal", activation="relu")(x)
+x = layers.Conv1D(32, 2, dilation_rate=8, padding="causal", activation="relu")(x)
+model = keras.Model(inputs, x)
+"""
+
+KERAS_FCN = """\
+model = keras.Sequential([
+    layers.Input((33, 47, 3)),
+    layers.Conv2D(16, 3, strides=2, padding="same"),
+    layers.Conv2D(32, 3, strides=2, padding="same"),
+    layers.Conv2DTranspose(16, 3, strides=2, padding="same"),
+    layers.Conv2DTranspose(8, 4, strides=(2, 1), padding="valid", output_padding=(1, 0)),
+    layers.AveragePooling2D(3, strides=1, padding="same"),
+])
+"""
+
+
+def stack_shapes(client: TestClient, parsed: dict[str, Any], input_size: list[int]) -> list[Any]:
+    body = {
+        "input_size": input_size,
+        "in_channels": parsed["in_channels"],
+        "layers": parsed["layers"],
+    }
+    response = client.post("/api/stack", json=body)
+    assert response.status_code == 200, response.text
+    return [(x["out_channels"], *x["output_size"]) for x in response.json()["layers"]]
+
+
+def torch_shapes(code: str, input_size: list[int], in_channels: int) -> list[Any]:
+    """Run the code, then every conv/pool module it built, in order, on zeros."""
+    namespace: dict[str, Any] = {"nn": nn, "self": type("Self", (), {})()}
+    exec(code, namespace)
+    modules: list[nn.Module] = []
+    for value in [*namespace.values(), *vars(namespace["self"]).values()]:
+        if isinstance(value, nn.Module):
+            modules += [m for m in value.modules() if not list(m.children())]
+        elif isinstance(value, list):
+            modules += [m for m in value if isinstance(m, nn.Module)]
+    kinds = (nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d, nn.MaxPool1d,
+             nn.MaxPool2d, nn.AvgPool1d, nn.AvgPool2d)  # fmt: skip
+    x = torch.zeros(1, in_channels, *input_size)
+    shapes = []
+    with torch.no_grad():
+        for module in modules:
+            if isinstance(module, kinds):
+                x = module(x)
+                shapes.append(tuple(x.shape[1:]))
+    return shapes
+
+
+def keras_shapes(code: str) -> list[Any]:
+    namespace: dict[str, Any] = {"keras": keras, "layers": keras.layers}
+    exec(code, namespace)
+    model = namespace["model"]
+    shapes = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        *size, channels = layer.output.shape[1:]
+        shapes.append((channels, *size))
+    return shapes
+
+
+@pytest.mark.parametrize(
+    ("code", "input_size", "in_channels", "skipped"),
+    [
+        (RESNET_STEM, [224, 224], 3, ["BatchNorm2d", "ReLU"]),
+        (VGG_BLOCKS, [224, 224], 3, ["ReLU"] * 4),
+        (UNET_PATH, [96, 80], 1, ["BatchNorm2d", "ReLU"] * 3),
+        (WAVENET_TORCH, [100], 1, []),
+        (FCN_TORCH, [37, 50], 3, ["ReLU"] * 3 + ["Identity"]),
+    ],
+    ids=["resnet-stem", "vgg-blocks", "unet-path", "wavenet-torch", "fcn-torch"],
+)
+def test_pytorch_code_parses_to_the_shapes_pytorch_computes(
+    client: TestClient, code: str, input_size: list[int], in_channels: int, skipped: list[str]
+) -> None:
+    response = client.post("/api/stack/parse", json={"code": code})
+    assert response.status_code == 200, response.text
+    parsed = response.json()
+    assert parsed["framework"] == "pytorch"
+    assert parsed["in_channels"] == in_channels
+    assert sorted(s["name"] for s in parsed["skipped"]) == sorted(skipped)
+    assert stack_shapes(client, parsed, input_size) == torch_shapes(code, input_size, in_channels)
+
+
+def test_resnet_stem_takes_224_to_56(client: TestClient) -> None:
+    parsed = client.post("/api/stack/parse", json={"code": RESNET_STEM}).json()
+    assert stack_shapes(client, parsed, [224, 224]) == [(64, 112, 112), (64, 56, 56)]
+    assert parsed["lines"] == [2, 5]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [KERAS_MNIST, KERAS_WAVENET, KERAS_FCN],
+    ids=["mnist", "wavenet", "fcn"],
+)
+def test_keras_code_parses_to_the_shapes_keras_computes(client: TestClient, code: str) -> None:
+    parsed = client.post("/api/stack/parse", json={"code": code}).json()
+    assert parsed["framework"] == "keras"
+    assert parsed["input_size"] is not None
+    expected = keras_shapes(code)
+    assert stack_shapes(client, parsed, parsed["input_size"]) == expected
+
+
+def test_keras_wavenet_receptive_field_is_16(client: TestClient) -> None:
+    parsed = client.post("/api/stack/parse", json={"code": KERAS_WAVENET}).json()
+    body = {"input_size": parsed["input_size"], "in_channels": 1, "layers": parsed["layers"]}
+    layers = client.post("/api/stack", json=body).json()["layers"]
+    assert [x["receptive_field"] for x in layers] == [[2], [4], [8], [16]]
+    assert [x["output_size"] for x in layers] == [[1000]] * 4
+
+
+def refusal(code: str) -> dict[str, Any]:
+    with pytest.raises(StackRefusal) as caught:
+        parse_layers(code)
+    [detail] = caught.value.detail()
+    assert detail["loc"] == ["body", "code"]
+    return detail
+
+
+def test_unsupported_layers_name_their_line() -> None:
+    detail = refusal("nn.Sequential(\n  nn.Conv2d(3, 8, 3),\n  nn.Flatten(),\n  nn.Linear(8, 2))")
+    assert detail["type"] == "parse_unsupported"
+    assert detail["ctx"]["line"] == 3
+    assert detail["msg"].startswith(
+        "line 3: Flatten is not supported; supported layers are nn.Conv1d"
+    )
+
+
+def test_names_are_refused_not_looked_up() -> None:
+    detail = refusal("nn.Conv2d(3, self.inplanes, kernel_size=7)")
+    assert detail["type"] == "parse_not_literal"
+    assert "out_channels" in detail["msg"] and "line 1" in detail["msg"]
+
+
+@pytest.mark.parametrize(
+    ("code", "type"),
+    [
+        ("nn.Conv2d(3, 8, 3, stride=2, padding='same')", "parse_unsupported_option"),
+        ("nn.MaxPool2d(2, ceil_mode=True)", "parse_unsupported_option"),
+        ("nn.MaxPool2d(3, padding=2)", "parse_unsupported_option"),
+        ("nn.Conv2d(3, 8, 3, foo=1)", "parse_bad_argument"),
+        ("nn.Conv2d(3, 8, (3, 3, 3))", "parse_bad_value"),
+        ("nn.Conv2d(3, 8, 3)\nnn.Conv2d(4, 8, 3)", "parse_channels_mismatch"),
+        ("nn.Conv2d(3, 8, 3)\nnn.Conv1d(8, 8, 3)", "parse_mixed_dimensions"),
+        ("nn.Conv2d(3, 8)", "parse_missing_argument"),
+        (
+            "nn.Conv2d(3, 8, 3, 1, 0, 1, 1, True, 'zeros', None, None, 5)",
+            "parse_too_many_arguments",
+        ),
+        ("nn.Conv2d(3, 8, 3", "parse_syntax"),
+        ("print('hello')", "parse_no_layers"),
+        ("(" * 300 + ")" * 300, "parse_syntax"),
+        ("x" * 20_001, "parse_too_long"),
+        ("layers.Conv2D(8, 3, padding='causal')", "parse_bad_value"),
+        ("nn.Conv2d(*args)", "parse_not_literal"),
+    ],
+)
+def test_refusals_have_a_stable_type(code: str, type: str) -> None:
+    assert refusal(code)["type"] == type
+
+
+def test_pytorch_positional_order_differs_for_transposed_layers() -> None:
+    # ConvTranspose2d(in, out, k, stride, padding, output_padding, groups, bias, dilation)
+    [layer] = parse_layers("nn.ConvTranspose2d(4, 8, 3, 2, 1, 1, 2, False, 3)")["layers"]
+    assert layer["output_padding"] == 1 and layer["groups"] == 2
+    assert layer["bias"] is False and layer["dilation"] == 3
+
+
+def test_pools_default_their_stride_to_the_window() -> None:
+    parsed = parse_layers("nn.MaxPool2d(3)\nlayers.MaxPooling2D((2, 3))")
+    assert [x["stride"] for x in parsed["layers"]] == [3, [2, 3]]
+    assert parse_layers("nn.AvgPool1d(4, None)")["layers"][0]["stride"] == 4
+
+
+def test_the_parse_route_refuses_with_a_422(client: TestClient) -> None:
+    response = client.post("/api/stack/parse", json={"code": "nn.Conv2d(3, 8, 3)\nnn.LSTM(8, 8)"})
+    assert response.status_code == 422
+    [detail] = response.json()["detail"]
+    assert detail["loc"] == ["body", "code"] and detail["ctx"]["line"] == 2
