@@ -30,8 +30,10 @@ def test_two_diagrams_on_one_page_step_apart(page: Page, live_server: str) -> No
     page.goto(f"{live_server}/?{SHARE}")
     page.evaluate(
         """async () => {
-            const { Viewer } = await import('/static/js/viewer.js');
-            const { initialState } = await import('/static/js/state.js');
+            // the page's own module instances (static files are served under a hashed URL)
+            const entry = document.querySelector('script[type=module]').src;
+            const { Viewer } = await import(new URL('viewer.js', entry));
+            const { initialState } = await import(new URL('state.js', entry));
             const copy = document.getElementById('viewer').cloneNode(true);
             copy.id = 'second';
             copy.querySelectorAll('[id]').forEach((el) => el.removeAttribute('id'));
