@@ -145,7 +145,31 @@ PRESETS: dict[str, tuple[dict[str, Any], list[int]]] = {
         [15],
     ),
     "dilated and strided": ({"input_size": [9, 9], "stride": 2, "dilation": 2}, [3, 3]),
-}
+    # Pooling (SPEC.md "op"): PyTorch's MaxPool/AvgPool, one output channel per input channel
+    "max pool 2×2, stride 2": (
+        {"input_size": [4, 4], "kernel_size": 2, "stride": 2, "op": "max_pool", "in_channels": 2,
+         "out_channels": 2},
+        [2, 2],
+    ),
+    "max pool padded (−∞)": (
+        {"input_size": [5, 5], "kernel_size": 3, "stride": 2, "padding": 1, "op": "max_pool",
+         "input": [[-(r * 5 + c) for c in range(5)] for r in range(5)]},
+        [3, 3],
+    ),
+    "max pool dilated 1-D": (
+        {"input_size": [9], "kernel_size": 2, "stride": 2, "padding": 1, "dilation": 3,
+         "op": "max_pool"},
+        [4],
+    ),
+    "max pool dilated 2-D": (
+        {"input_size": [7, 7], "kernel_size": 2, "dilation": 2, "op": "max_pool"},
+        [5, 5],
+    ),
+    "average pool counting padding": (
+        {"input_size": [5, 5], "kernel_size": 3, "stride": 2, "padding": 1, "op": "avg_pool"},
+        [3, 3],
+    ),
+}  # fmt: skip
 
 
 def run_snippet(code: str, framework: str) -> tuple[str, Any]:
@@ -290,6 +314,12 @@ def test_keras_snippet_compiles_and_prints_the_shape(name: str) -> None:
     fields, output_size = PRESETS[name]
     code = keras_code(name)
     ndim = len(fields["input_size"])
+    if fields.get("op", "conv") != "conv":
+        assert "Pooling" in code or "keras.ops.max(" in code
+        channels = fields.get("in_channels", 1)
+        shape = ", ".join(map(str, [1, *output_size, channels]))
+        assert code.rstrip().endswith(f"print(y.shape)  # ({shape}): channels-last")
+        return
     layer = f"Conv{ndim}DTranspose(" if fields.get("transposed") else f"Conv{ndim}D("
     assert f"keras.layers.{layer}" in code
     assert f"filters={fields.get('out_channels', 1)}," in code

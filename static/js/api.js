@@ -3,10 +3,10 @@
 import { t } from "./i18n.js";
 
 /** GET /api/trace?query (compact: no per-step list) → { trace } or { errors: [{ field, msg }] }. */
-export async function fetchTrace(query, signal, { compact = true } = {}) {
+export async function fetchTrace(query, signal) {
   let response;
   try {
-    response = await fetch(`/api/trace?${query}${compact ? "&steps=0" : ""}`, { signal });
+    response = await fetch(`/api/trace?${query}&steps=0`, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     return { errors: [{ field: null, msg: t("form.unreachable") }] };

@@ -16,7 +16,6 @@ const $ = (id) => document.getElementById(id);
 const state = initialState();
 const page = { ...state.page };
 let raw = state.trace;
-const compact = "axes" in raw; // the API answers with axes/channel_taps: ask without steps
 let extra = {}; // fields of a preset or link that the form has no control for (op, …)
 
 const viewer = new Viewer($("viewer"), {
@@ -29,7 +28,8 @@ const shape = (channels, size) => (channels > 1 ? [channels, ...size] : size).jo
 /** "Convolution: 2×4×4 → 3×4×4, 3×3 kernel". */
 export function title(trace) {
   const c = trace.config;
-  const kind = c.op && c.op !== "conv" ? c.op : c.transposed ? "transposed" : "conv";
+  const op = c.op || new URLSearchParams(trace.query).get("op") || "conv";
+  const kind = op !== "conv" ? op : c.transposed ? "transposed" : "conv";
   const outChannels = trace.output.length;
   const main = t(`title.${kind}`, {
     input: shape(c.in_channels, c.input_size), output: shape(outChannels, trace.output_size),
@@ -62,7 +62,8 @@ function showLegend(trace) {
   if (dilated) {
     const keff = trace.config.kernel_size.map((k, d) => trace.config.dilation[d] * (k - 1) + 1);
     const same = (list) => (list.every((v) => v === list[0]) ? String(list[0]) : list.join(","));
-    note.textContent = t("span.note", {
+    const whole = keff.every((k, d) => k === trace.canvas.size[d]);
+    note.textContent = t(whole ? "span.note.whole" : "span.note", {
       span: keff.join("×"), dilation: same(trace.config.dilation), keff: same(keff),
     });
   }
@@ -94,7 +95,7 @@ async function update(values) {
   const query = toQuery({ ...extra, ...values }, TRACE_FIELDS);
   let result;
   try {
-    result = await fetchTrace(query, pending.signal, { compact });
+    result = await fetchTrace(query, pending.signal);
   } catch {
     return; // superseded by a newer edit
   }

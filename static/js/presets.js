@@ -3,19 +3,23 @@
 // learning" (2016), and the seed questions' examples. Each is a share-link query,
 // optionally with a view and the next preset of a linked series (WaveNet's layers).
 
-import presets from "../presets/layer.json" with { type: "json" };
+// Fetched beside this module (so under the same content-hashed URL), after the first paint.
+const loaded = fetch(new URL("../presets/layer.json", import.meta.url))
+  .then((response) => response.json())
+  .then((presets) => presets.groups)
+  .catch(() => []);
 
-export const PRESETS = presets.groups;
-
-const byId = new Map(PRESETS.flatMap((g) => g.items).map((p) => [p.id, p]));
+let byId = new Map();
 
 export function presetById(id) {
   return byId.get(id);
 }
 
 /** Fill a <select> with the presets, grouped; option values are preset ids. */
-export function fillPresets(select) {
-  for (const { name, items } of PRESETS) {
+export async function fillPresets(select) {
+  const groups = await loaded;
+  byId = new Map(groups.flatMap((g) => g.items).map((p) => [p.id, p]));
+  for (const { name, items } of groups) {
     const optgroup = document.createElement("optgroup");
     optgroup.label = name;
     for (const item of items) optgroup.append(new Option(item.name, item.id));

@@ -14,10 +14,9 @@ export function readTrace(raw) {
   const nd = config.input_size.length;
   const two = (values, fill) => (nd === 1 ? [fill, values[0]] : values);
   const row = (planes) => (nd === 1 ? planes.map((p) => [p]) : planes);
-  const factored = raw.axes ? raw : factorSteps(raw);
   const ONE_ROW = { anchor: [0], taps: [[[0, 0]]] };
-  const axes = nd === 1 ? [ONE_ROW, factored.axes[0]] : factored.axes;
-  const channelTaps = factored.channel_taps;
+  const axes = nd === 1 ? [ONE_ROW, raw.axes[0]] : raw.axes;
+  const channelTaps = raw.channel_taps;
   const outputSize = two(raw.output_size, 1);
   const [oh, ow] = outputSize;
   const outChannels = raw.output.length;
@@ -39,7 +38,7 @@ export function readTrace(raw) {
   const t = {
     raw,
     nd,
-    op: config.op || raw.op || "conv",
+    op: config.op || raw.op || new URLSearchParams(raw.query).get("op") || "conv",
     inChannels: config.in_channels,
     outChannels,
     groups: config.groups,
@@ -156,29 +155,6 @@ function overlapOf(overlap, nd, outChannels) {
   let planes = depth(overlap) === nd ? [overlap] : overlap;
   if (nd === 1) planes = planes.map((p) => [p]);
   return planes.length === outChannels ? planes : Array.from({ length: outChannels }, () => planes[0]);
-}
-
-// Until the maths branch lands, an API without axes/channel_taps: read them off the
-// per-step list (the same facts, factorised). Removed once every API answers with axes.
-function factorSteps(raw) {
-  const nd = raw.config.input_size.length;
-  const axes = Array.from({ length: nd }, (_, d) => ({
-    anchor: Array(raw.output_size[d]).fill(0),
-    taps: Array.from({ length: raw.output_size[d] }, () => new Map()),
-  }));
-  const channelTaps = Array.from({ length: raw.output.length }, () => new Map());
-  for (const s of raw.steps) {
-    const position = s.output.slice(1);
-    position.forEach((p, d) => { axes[d].anchor[p] = s.anchor[d]; });
-    for (const [i, w] of s.taps) {
-      channelTaps[s.output[0]].set(`${i[0]}`, [i[0], w[0], w[1]]);
-      position.forEach((p, d) => axes[d].taps[p].set(`${w[2 + d]},${i[1 + d]}`, [w[2 + d], i[1 + d]]));
-    }
-  }
-  return {
-    axes: axes.map((a) => ({ anchor: a.anchor, taps: a.taps.map((m) => [...m.values()].sort((p, q) => p[0] - q[0])) })),
-    channel_taps: channelTaps.map((m) => [...m.values()].sort((a, b) => a[0] - b[0])),
-  };
 }
 
 /** The data-index of a cell: "y,x", "c,y,x", and for 1-D "x", "c,x". */

@@ -30,10 +30,10 @@ def test_two_diagrams_on_one_page_step_apart(page: Page, live_server: str) -> No
     page.goto(f"{live_server}/?{SHARE}")
     page.evaluate(
         """async () => {
-            // the page's own module instances (static files are served under a hashed URL)
-            const entry = document.querySelector('script[type=module]').src;
-            const { Viewer } = await import(new URL('viewer.js', entry));
-            const { initialState } = await import(new URL('state.js', entry));
+            // the page's own module instances (content-hashed URLs)
+            const main = document.querySelector('script[type=module]').src;
+            const { Viewer } = await import(main.replace('main.js', 'viewer.js'));
+            const { initialState } = await import(main.replace('main.js', 'state.js'));
             const copy = document.getElementById('viewer').cloneNode(true);
             copy.id = 'second';
             copy.querySelectorAll('[id]').forEach((el) => el.removeAttribute('id'));
@@ -144,3 +144,46 @@ def test_downloads_export_what_is_on_screen(page: Page, live_server: str) -> Non
     png = page.get_by_role("link", name="PNG of this step")
     expect(png).to_have_attribute("href", f"/api/render.png?{trace['query']}&view=scatter&step=1")
     assert png.get_attribute("download") == ""
+
+
+def test_the_twin_is_one_click_away(page: Page, live_server: str) -> None:
+    trace = api(page, live_server, SHARE)
+    page.goto(f"{live_server}/?{SHARE}")
+    expect(page.locator("#twin-line")).to_contain_text("backward pass")
+    page.locator("[data-twin]").click()
+    expect(page).to_have_url(re.compile("transposed=1"))
+    twin = api(page, live_server, trace["twin"])
+    expect(page.locator("[data-grid=output]")).to_have_count(25)  # back to 5×5
+    assert twin["output_size"] == [5, 5]
+    expect(page.locator("#twin-line")).to_contain_text("computes the backward pass")
+
+
+def test_causal_outputs_sit_under_their_time_step(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/?input_size=16&kernel_size=2&dilation=4&padding=causal")
+    expect(page.locator("[data-grid=canvas].pad")).to_have_count(4)  # left only
+    for x in (0, 7, 15):
+        cell_in = page.locator(f'[data-grid=input][data-index="{x}"]').bounding_box()
+        cell_out = page.locator(f'[data-grid=output][data-index="{x}"]').bounding_box()
+        assert cell_in and cell_out
+        assert abs(cell_in["x"] - cell_out["x"]) < 1
+
+
+def test_max_pooling_picks_the_max_and_average_divides_by_k_squared(
+    page: Page, live_server: str
+) -> None:
+    query = "input_size=6,6&kernel_size=2&stride=2&op=max_pool"
+    trace = api(page, live_server, query)
+    page.goto(f"{live_server}/?{query}")
+    expect(page.locator("#title")).to_contain_text("Max pooling: 6×6 → 3×3")
+    expect(page.locator(".kernel-figure")).to_have_count(0)  # no weights
+    page.get_by_label("Step", exact=True).fill("4")  # output (1, 1): input rows 2-3, cols 2-3
+    window = [trace["input"][0][y][x] for y in (2, 3) for x in (2, 3)]
+    best = page.locator("[data-grid=input].max")
+    expect(best).to_have_count(1)
+    expect(best).to_have_text(fmt(max(window)))
+    shown = ", ".join(fmt(v) for v in window)
+    expect(page.locator(".arithmetic")).to_have_text(
+        f"output[1,1] = max({shown}) = {fmt(trace['output'][0][1][1])}"
+    )
+    page.goto(f"{live_server}/?input_size=5,5&kernel_size=3&padding=1&op=avg_pool")
+    expect(page.locator(".arithmetic")).to_contain_text(") / 9 = ")

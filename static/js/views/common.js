@@ -2,7 +2,7 @@
 // written step by step (its value told to screen readers only once computed), and
 // exploring (what a cell reads or feeds, in words and lit up).
 
-import { cellName, figure, groupBox, listed, named, tabStop } from "../cells.js";
+import { cellName, figure, groupBox, listed, named, sizeClass, tabStop } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
 
 /** Why no window reads input cell (iy, ix): "floor" (the last window stops before it:
@@ -69,7 +69,10 @@ export class ValueGrids {
           el.className = kind === "output" ? "cell out" : "cell in";
           el.dataset.grid = kind;
           el.dataset.index = cellKey(t, multi, c, y, x);
-          if (!pending) el.textContent = fmt(value);
+          if (!pending) {
+            el.textContent = fmt(value);
+            if (sizeClass(el.textContent)) el.classList.add(sizeClass(el.textContent));
+          }
           named(el, cellName(kind, t.nd, multi, c, y, x, pending ? undefined : value));
           els.set(`${c},${y},${x}`, el);
           f.row(y).append(el);
@@ -101,7 +104,11 @@ export class ValueGrids {
       const [o, y, x] = this.outputPosition(i);
       const value = t.output[o][y][x];
       el.classList.toggle("written", on);
-      el.textContent = on ? fmt(value) : "";
+      const text = on ? fmt(value) : "";
+      const size = sizeClass(text);
+      el.classList.toggle("long", size === "long");
+      el.classList.toggle("longer", size === "longer");
+      el.textContent = text;
       el.setAttribute("aria-label", cellName("output", t.nd, this.multiOut, o, y, x, on ? value : undefined));
     };
     if (n > this.cur) for (let i = Math.max(this.cur + 1, 0); i <= n; i++) write(i, true);

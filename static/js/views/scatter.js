@@ -3,7 +3,7 @@
 // input cell (channel, then row-major). The contributions are the trace's taps read
 // backwards (trace.feeds), never re-derived.
 
-import { arrow, figure, listed, makeCell, stage, term } from "../cells.js";
+import { arrow, figure, listed, makeCell, sizeClass, stage, term } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids } from "./common.js";
 
@@ -65,7 +65,10 @@ export default class ScatterView extends ValueGrids {
     for (const i of all ? this.outputList.keys() : changed) {
       const el = this.outputList[i];
       const touched = this.touched[i] > 0;
-      el.textContent = touched ? fmt(this.sums[i]) : "";
+      const text = touched ? fmt(this.sums[i]) : "";
+      el.classList.toggle("long", sizeClass(text) === "long");
+      el.classList.toggle("longer", sizeClass(text) === "longer");
+      el.textContent = text;
       el.classList.toggle("written", touched);
     }
     for (const el of this.fed || []) {
