@@ -19,7 +19,6 @@ PRESETS = {
     for group in json.loads((STATIC_DIR / "presets" / "layer.json").read_text())["groups"]
     for item in group["items"]
 }
-VIEWS = {"canvas", "scatter", "matrix", "overlap"}
 
 
 def get(client: TestClient, route: str, query: str) -> dict[str, Any]:
@@ -31,13 +30,6 @@ def get(client: TestClient, route: str, query: str) -> dict[str, Any]:
 
 def inner(counts: list[list[int]], margin: int) -> set[int]:
     return {c for row in counts[margin:-margin] for c in row[margin:-margin]}
-
-
-@pytest.mark.parametrize("preset", [p for p in PRESETS.values() if p.get("view")], ids=str)
-def test_a_view_preset_names_a_view_and_traces(client: TestClient, preset: dict[str, Any]) -> None:
-    assert preset["view"] in VIEWS
-    assert preset.get("next") is None or preset["next"] in PRESETS
-    get(client, "trace", preset["query"])
 
 
 @pytest.mark.parametrize("first", ["matrix-1d", "matrix-guide", "matrix-strided"])
