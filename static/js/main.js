@@ -20,6 +20,8 @@ let extra = {}; // fields of a preset or link that the form has no control for (
 
 const viewer = new Viewer($("viewer"), {
   maxCell: Math.max(44, Math.floor(window.innerHeight / 16)),
+  // on a phone the page scrolls: fit the width, not the height
+  height: () => (window.innerWidth < 600 ? Infinity : window.innerHeight * 0.7),
   onStep: (n) => updateDownloads(raw.query, viewer.viewName, n),
 });
 
