@@ -49,3 +49,5 @@ def test_module_imports_follow_relative_imports_only() -> None:
     assert {"js/viewer.js", "js/views/canvas.js", "js/cells.js"} <= set(
         module_imports("js/embed.js")
     )
+    # a JSON module (presets.js imports static/presets/layer.json) is no script to preload
+    assert all(module.endswith(".js") for module in imports)

@@ -20,3 +20,22 @@ export async function fetchTrace(query, signal) {
   }
   return { errors: [{ field: null, msg: t("form.status", { status: response.status }) }] };
 }
+
+/** GET /api/matrix?query → { matrix: { matrix, rows, columns, … } } or { errors: [{ field, msg }] }. */
+export async function fetchMatrix(query, signal) {
+  let response;
+  try {
+    response = await fetch(`/api/matrix?${query}`, { signal });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    return { errors: [{ field: null, msg: t("form.unreachable") }] };
+  }
+  const body = await response.json().catch(() => null);
+  if (response.ok && body) return { matrix: body };
+  if (response.status === 422 && body && Array.isArray(body.detail)) {
+    return {
+      errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg })),
+    };
+  }
+  return { errors: [{ field: null, msg: t("form.status", { status: response.status }) }] };
+}
