@@ -360,3 +360,48 @@ def test_pytorch_arguments_bind_as_pytorch_binds_them(case: tuple[str, int, list
     )
     [layer] = run_stack(request)["layers"]
     assert (layer["out_channels"], *layer["output_size"]) == expected, code
+
+
+@st.composite
+def keras_layer_calls(draw: st.DrawFn) -> tuple[str, list[int]]:
+    """One Keras layer as code, positional or keyword arguments, on a channels-last input."""
+    ndim = draw(st.sampled_from([1, 2]))
+    per_dim = st.one_of(st.integers(1, 3), st.tuples(*[st.integers(1, 3)] * ndim))
+    kind = draw(st.sampled_from(["Conv", "ConvTranspose", "MaxPooling", "AveragePooling"]))
+    padding = draw(st.sampled_from(["valid", "same"]))
+    if kind.startswith("Conv"):
+        name = f"Conv{ndim}D" + ("Transpose" if kind == "ConvTranspose" else "")
+        strides = draw(per_dim)
+        dilation = 1 if strides != 1 and strides != (1,) * ndim else draw(per_dim)
+        args = [repr(draw(st.integers(1, 3))), repr(draw(per_dim))]
+        named = {"strides": strides, "padding": padding, "dilation_rate": dilation}
+    else:
+        name = f"{kind}{ndim}D"
+        args = [repr(draw(per_dim))] if draw(st.booleans()) else []
+        named = {"strides": draw(st.one_of(st.none(), per_dim)), "padding": padding}
+    keywords = [f"{k}={v!r}" for k, v in named.items() if draw(st.booleans())]
+    size = [draw(st.integers(6, 12)) for _ in range(ndim)]
+    return f"layers.{name}({', '.join(args + keywords)})", size
+
+
+@settings(max_examples=60, suppress_health_check=list(HealthCheck), deadline=None)
+@given(keras_layer_calls())
+def test_keras_arguments_bind_as_keras_binds_them(case: tuple[str, list[int]]) -> None:
+    code, size = case
+    try:
+        layer = eval(code, {"layers": keras.layers})
+    except TypeError:  # Keras refuses the call itself (a missing argument): so does the parser
+        with pytest.raises(StackRefusal):
+            parse_layers(code)
+        return
+    try:
+        *shape, channels = layer(keras.ops.zeros((1, *size, 2))).shape[1:]
+    except (RuntimeError, ValueError):
+        assume(False)
+        raise
+    parsed = parse_layers(code)
+    request = StackRequest.model_validate(
+        {"input_size": size, "in_channels": 2, "layers": parsed["layers"]}
+    )
+    [result] = run_stack(request)["layers"]
+    assert (result["out_channels"], *result["output_size"]) == (channels, *shape), code
