@@ -108,7 +108,6 @@ def layer_config(spec: LayerSpec, input_size: Sequence[int], in_channels: int) -
             "out_channels", "stack_pool_channels", channels=in_channels, value=spec.out_channels
         )
     out_channels = in_channels if pooling else (spec.out_channels or 1)
-    extra = {} if spec.output_padding is None else {"output_padding": spec.output_padding}
     return build_config(
         input_size=input_size,
         kernel_size=spec.kernel_size,
@@ -119,7 +118,7 @@ def layer_config(spec: LayerSpec, input_size: Sequence[int], in_channels: int) -
         in_channels=in_channels,
         out_channels=out_channels,
         groups=in_channels if pooling else spec.groups,
-        **extra,
+        output_padding=spec.output_padding,
     )
 
 
