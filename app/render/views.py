@@ -137,7 +137,7 @@ def title(config: ConvConfig, padding_name: str | None = None) -> str:
         parts.append(f"dilation {_per_dim(config.dilation)}")
     if any(config.output_padding):
         parts.append(f"output_padding {_per_dim(config.output_padding)}")
-    if config.groups > 1:
+    if config.groups > 1 and not config.pooling:  # a pool is depthwise: no groups to name
         parts.append(f"groups {config.groups}")
     return f"{layer_name(config)}: {sizes(shape_in)} → {sizes(shape_out)}, {', '.join(parts)}"
 
