@@ -37,6 +37,7 @@ EXACT = {
     "/": PAGE_MAX_AGE,
     "/embed": PAGE_MAX_AGE,
     "/stack": PAGE_MAX_AGE,
+    "/stack/embed": PAGE_MAX_AGE,
     "/api/limits": PAGE_MAX_AGE,
     "/api/trace": API_MAX_AGE,
     "/api/matrix": API_MAX_AGE,

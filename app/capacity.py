@@ -3,12 +3,13 @@
 Every computation runs off the event loop. A light one (most: the typical trace
 is 49 taps) runs in a worker thread. One whose cost (taps of its trace; frames
 for a GIF) is above ``HEAVY_COST`` takes one of a few slots
-(``CONVSCOPE_HEAVY_SLOTS``, default 2) and runs in a worker process: it holds its
-own interpreter lock, so the event loop keeps answering trivial requests while
-millions of taps are built and encoded. A few more may wait their turn
-(``CONVSCOPE_HEAVY_QUEUE``, default 4); beyond that the answer is a ``503`` with
-``Retry-After`` instead of an ever longer queue. That bounds the memory held by
-large answers (slots × one largest answer) and the wait of everything else.
+(``CONVSCOPE_HEAVY_SLOTS``, default: every core but one) and runs in a worker
+process at a lower priority: it holds its own interpreter lock, so the event loop
+keeps answering trivial requests while millions of taps are built and encoded.
+A few more may wait their turn (``CONVSCOPE_HEAVY_QUEUE``, default 4); beyond
+that the answer is a ``503`` with ``Retry-After`` instead of an ever longer queue.
+That bounds the memory held by large answers (slots × one largest answer) and the
+wait of everything else.
 
 glibc keeps freed memory in its arenas: a worker trims its heap after each job
 (``malloc_trim(0)``) and is replaced every ``TASKS_PER_WORKER`` jobs; the server
@@ -21,9 +22,12 @@ import copyreg
 import ctypes
 import ctypes.util
 import multiprocessing
+import os
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from math import prod
 from typing import Any, TypeVar
 
@@ -43,6 +47,7 @@ HEAVY_COST = 100_000  # taps: a 64×64 trace with a 3×3 kernel has 36,864
 GIF_FRAME_COST = 5_000  # a GIF frame costs about as much as this many taps
 RETRY_AFTER = 2  # seconds
 TASKS_PER_WORKER = 20  # then the worker process is replaced, and its memory returned
+WORKER_NICENESS = 10  # the event loop's process comes first when cores are scarce
 PRELOAD = ("app.api.trace", "app.api.pages", "app.api.render", "app.api.oembed")
 M_ARENA_MAX = -8
 
@@ -108,8 +113,21 @@ class HeavyLane:
         self.refused = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Stop at once: a heavy job in flight is abandoned with the server."""
+        if self._pool is not None:
+            processes = dict(getattr(self._pool, "_processes", None) or {})
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes.values():
+                process.terminate()
 
     def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            return self._pool or self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(list(PRELOAD))
@@ -117,6 +135,8 @@ class HeavyLane:
                 max_workers=max(1, self.slots),
                 mp_context=context,
                 max_tasks_per_child=TASKS_PER_WORKER,
+                initializer=os.nice,
+                initargs=(WORKER_NICENESS,),
             )
         return self._pool
 
@@ -127,8 +147,11 @@ class HeavyLane:
             return await run_in_threadpool(func, *args)
         await self._acquire()
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor(), _in_worker, func, *args)
+            # Submitting may start a worker process, and the first one waits for the fork
+            # server to import the app: a thread waits for that, not the event loop.
+            executor = self._executor()
+            job = await run_in_threadpool(executor.submit, _in_worker, func, *args)
+            return await asyncio.wrap_future(job)
         finally:
             self._release()
 
@@ -194,6 +217,15 @@ def cost_of_query(pairs: Iterable[tuple[str, str]], per_step: int = 0) -> int:
     except Exception:
         return 0
     return cost_of_request(request, per_step)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The worker processes end with the server."""
+    yield
+    heavy = getattr(app.state, "heavy", None)
+    if isinstance(heavy, HeavyLane):
+        heavy.close()
 
 
 def install(app: FastAPI, settings: Settings) -> None:

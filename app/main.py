@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Convolution arithmetic, traced cell by cell: padding, stride, dilation, "
         "groups, and transposed convolutions.",
+        lifespan=capacity.lifespan,  # the heavy lane's worker processes end with the server
         docs_url=None,  # app/api/docs.py serves /docs and /redoc from vendored files
         redoc_url=None,
     )

@@ -8,22 +8,25 @@ lane for heavy work (see app/cache.py and app/capacity.py).
 
 >>> Settings.from_env({"CONVSCOPE_PUBLIC_URL": "https://convscope.example.org/"}).public_url
 'https://convscope.example.org'
->>> Settings.from_env({}).heavy_slots
-2
+>>> Settings.from_env({"CONVSCOPE_HEAVY_SLOTS": "3"}).heavy_slots
+3
 """
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+# Heavy jobs get every core but one, which stays free for the event loop (and light work).
+DEFAULT_HEAVY_SLOTS = max(1, (os.cpu_count() or 2) - 1)
 
 
 @dataclass(frozen=True)
 class Settings:
     public_url: str = DEFAULT_PUBLIC_URL
     cache_bytes: int = 64 * 1024 * 1024
-    heavy_slots: int = 2
+    heavy_slots: int = DEFAULT_HEAVY_SLOTS
     heavy_queue: int = 4
 
     def __post_init__(self) -> None:
@@ -43,6 +46,6 @@ class Settings:
         return cls(
             public_url=env.get("CONVSCOPE_PUBLIC_URL", DEFAULT_PUBLIC_URL),
             cache_bytes=int(env.get("CONVSCOPE_CACHE_MB", "64")) * 1024 * 1024,
-            heavy_slots=int(env.get("CONVSCOPE_HEAVY_SLOTS", "2")),
+            heavy_slots=int(env.get("CONVSCOPE_HEAVY_SLOTS", str(DEFAULT_HEAVY_SLOTS))),
             heavy_queue=int(env.get("CONVSCOPE_HEAVY_QUEUE", "4")),
         )

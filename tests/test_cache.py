@@ -16,6 +16,8 @@ QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 CACHEABLE = [
     f"/?{QUERY}",
     f"/embed?{QUERY}",
+    "/stack",
+    "/stack/embed",
     f"/api/trace?{QUERY}",
     f"/api/matrix?{QUERY}",
     f"/api/render.svg?{QUERY}&step=1",

@@ -64,6 +64,6 @@ def test_workers_serve_without_an_access_log(tmp_path: Path) -> None:
                 time.sleep(0.2)
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=15)
+        output, _ = server.communicate(timeout=60)
     assert output.count("Started server process") == 2  # two workers
     assert "GET /healthz" not in output  # no access log by default

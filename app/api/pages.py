@@ -105,15 +105,13 @@ def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str
     counts = Counter(name for name, _ in pairs)
     fields: dict[str, str] = {}
     page: dict[str, str] = {}
-    messages = []
+    messages = [
+        _message(item(["query", name], "given_twice", field=name, count=count))
+        for name, count in counts.items()
+        if count > 1
+    ]
     for name, text in pairs:
         if counts[name] > 1:
-            if name not in fields and name not in page and counts[name] > 0:
-                messages.append(_message(item(["query", name], "given_twice", field=name,
-                                              count=counts[name])))  # fmt: skip
-                counts[name] = 0
-            continue
-        if counts[name] == 0:
             continue
         if name in LINK_FIELDS:
             fields[name] = text

@@ -15,8 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api.pages import _script_json
+from app.api.pages import _script_json, public_url
 from app.api.trace import TraceJSONResponse
+from app.assets import module_imports, static_url
 from app.messages import catalogue, t
 from app.paths import STATIC_DIR, TEMPLATES_DIR
 from app.schemas import ErrorResponse
@@ -26,6 +27,7 @@ from app.stacking import StackRefusal, run_stack
 
 router = APIRouter(tags=["stack"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(static_url=static_url, module_imports=module_imports)
 PRESETS = STATIC_DIR / "presets" / "stack.json"
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 
@@ -64,7 +66,7 @@ def presets() -> list[dict[str, Any]]:
 
 
 def _page(request: Request, embed: bool) -> HTMLResponse:
-    base = str(request.base_url).rstrip("/")
+    base = public_url(request)  # never the Host header: the page is cached by its query
     query = request.url.query
     context = {
         "title": "Stack explorer: shapes, cost and receptive fields of a network",

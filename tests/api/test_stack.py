@@ -12,6 +12,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 import pytest
 from fastapi.testclient import TestClient
 
+from app.assets import static_url
 from app.limits import LIMITS
 from app.paths import STATIC_DIR
 
@@ -242,9 +243,21 @@ def test_stack_pages(client: TestClient) -> None:
     page = client.get("/stack?preset=dilation")
     assert page.status_code == 200
     assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
-    assert '<script type="module" src="/static/js/stack.js">' in page.text
+    assert f'<script type="module" src="{static_url("js/stack.js")}">' in page.text
     assert "3, 7, 15 and 31" in page.text  # the presets travel in the initial state
     embed = client.get("/stack/embed?input_size=8&layer=conv,c1,k3")
     assert embed.status_code == 200
     assert "frame-ancestors *" in embed.headers["content-security-policy"]
     assert 'id="layers"' not in embed.text
+
+
+def test_each_layer_link_opens_the_same_layer_on_the_one_layer_page(client: TestClient) -> None:
+    for preset in PRESETS:
+        for layer in run_preset(client, preset)["layers"]:
+            if layer["trace_refusal"] is not None:
+                assert layer["trace_refusal"].startswith("too big for the one-layer page: ")
+                continue
+            trace = client.get(f"/api/trace?{layer['query']}&steps=0").json()
+            assert trace["output_size"] == layer["output_size"], layer["query"]
+            assert trace["config"]["out_channels"] == layer["out_channels"]
+            assert trace["padding"] == layer["padding"]
