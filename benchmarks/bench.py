@@ -399,7 +399,7 @@ def sizes_part(report: Report, repeat: int) -> None:
                 f"≤ {bytes_target:,.0f} kB on the wire",
                 at_most(zipped / 1000, bytes_target, "kB"),
             )
-            cached = get(server.port, f"/api/trace?{query}&seed=1000", gzip_ok=True)
+            cached = get(server.port, f"/api/trace?{query}&seed={999 + repeat}", gzip_ok=True)
             report.add("sizes", f"{name}: repeat (cache hit)", f"{cached.seconds * 1000:,.1f} ms")
 
 
