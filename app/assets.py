@@ -57,7 +57,8 @@ def static_url(path: str) -> str:
 def module_imports(entry: str, directory: Path = STATIC_DIR) -> tuple[str, ...]:
     """Every module ``entry`` imports statically, directly or not (paths under ``static/``).
 
-    Dynamic ``import()`` calls are left out: those load on first use.
+    Dynamic ``import()`` calls are left out: those load on first use; so are JSON modules
+    (``modulepreload`` is for scripts).
 
     >>> "js/state.js" in module_imports("js/embed.js")
     True
@@ -69,7 +70,14 @@ def module_imports(entry: str, directory: Path = STATIC_DIR) -> tuple[str, ...]:
         source = (directory / current).read_text(encoding="utf-8")
         for relative in _IMPORT.findall(source):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(current), relative))
-            if target not in seen and target != entry and (directory / target).is_file():
+            # JavaScript only: a JSON module (``with { type: "json" }``) cannot be modulepreloaded
+            is_script = target.endswith(".js")
+            if (
+                is_script
+                and target not in seen
+                and target != entry
+                and (directory / target).is_file()
+            ):
                 seen.append(target)
                 todo.append(target)
     return tuple(sorted(seen))

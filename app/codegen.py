@@ -26,6 +26,8 @@ from app.arithmetic.trace import Trace, json_numbers
 
 def snippets(config: ConvConfig, result: Trace) -> dict[str, str]:
     """``{"pytorch": …, "keras": …}`` for this configuration and these values."""
+    if config.pooling:
+        return {"pytorch": pytorch_pool(config, result), "keras": keras_pool(config, result)}
     return {"pytorch": pytorch(config, result), "keras": keras(config, result)}
 
 
@@ -166,7 +168,16 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
     numbers = _tuple([b for b, _ in config.padding])
     if config.transposed:
         before = []
-        if all(_is_same(a) for a in config.axes):
+        if config.padding_name in ("valid", "same"):
+            given = config.output_padding_given
+            before = [
+                f'# this is Keras padding="{config.padding_name}" for a transposed convolution'
+                + ("" if given is None else f", output_padding={_tuple(given)}")
+                + ";",
+                "# PyTorch's ConvTranspose has no named paddings, so the crop and output_padding "
+                "it resolves to are written out",
+            ]
+        elif all(_is_same(a) for a in config.axes):
             before = [
                 '# this is TensorFlow/Keras padding="same" for a transposed convolution; '
                 "PyTorch's ConvTranspose",
@@ -361,7 +372,17 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
         f"kernel_size={_tuple(config.kernel_size)}",
         f"strides={_tuple(strides)}",
     ]
-    if not dilated_strides and all(_is_same(a) for a in config.axes):
+    name, given = config.padding_name, config.output_padding_given
+    if (
+        not dilated_strides
+        and name in ("valid", "same")
+        and (given is None or all(q < s for q, s in zip(given, strides, strict=True)))
+    ):
+        # The request's own Keras padding: Keras resolves it exactly as the trace did.
+        args.append(f'padding="{name}"')
+        if given is not None:
+            args.append(f"output_padding={_tuple(given)}")
+    elif not dilated_strides and all(_is_same(a) for a in config.axes):
         args.append('padding="same"')
     elif not dilated_strides and all(_is_valid_keras_transposed(a) for a in config.axes):
         args.append('padding="valid"')
@@ -400,7 +421,115 @@ def _extend_past_windows(rest: list[int], has_bias: bool) -> list[str]:
     ]
 
 
+# ---------------------------------------------------------------------------- pooling
+
+POOL_LAYERS = {"max_pool": ("MaxPool", "MaxPooling"), "avg_pool": ("AvgPool", "AveragePooling")}
+
+
+def pytorch_pool(config: ConvConfig, result: Trace) -> str:
+    """``nn.MaxPool*d`` / ``nn.AvgPool*d`` (``count_include_pad=True``, PyTorch's default).
+
+    >>> from app.arithmetic.config import build_config
+    >>> from app.arithmetic.trace import trace, pool_weight
+    >>> c = build_config([4], kernel_size=2, stride=2, op="max_pool")
+    >>> print(pytorch_pool(c, trace(c, np.arange(4.0)[None], pool_weight(c))), end="")
+    import torch
+    <BLANKLINE>
+    # input [channels, L]: unbatched, PyTorch's layout
+    x = torch.tensor([[0, 1, 2, 3]], dtype=torch.float32)
+    layer = torch.nn.MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1)
+    y = layer(x)
+    print(y.shape)  # torch.Size([1, 2])
+    """
+    n = config.ndim
+    name = f"{POOL_LAYERS[config.op][0]}{n}d"
+    args = [
+        f"kernel_size={_tuple(config.kernel_size)}",
+        f"stride={_tuple(config.stride)}",
+        f"padding={_tuple([b for b, _ in config.padding])}",
+    ]
+    args.append(
+        f"dilation={_tuple(config.dilation)}"
+        if config.op == "max_pool"
+        else "count_include_pad=True"
+    )
+    shape = ", ".join(map(str, config.output_shape))
+    return (
+        "\n".join(
+            [
+                "import torch",
+                "",
+                f"# input [channels, {_dims(n)}]: unbatched, PyTorch's layout",
+                f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
+                "dtype=torch.float32)",
+                f"layer = torch.nn.{name}({', '.join(args)})",
+                "y = layer(x)",
+                f"print(y.shape)  # torch.Size([{shape}])",
+            ]
+        )
+        + "\n"
+    )
+
+
+def keras_pool(config: ConvConfig, result: Trace) -> str:
+    """``MaxPooling*D`` / ``AveragePooling*D`` with ``padding="valid"``; PyTorch's padding is
+    added first (zeros for the average, which counts them; −∞ for the max, which never
+    picks them), and a dilated max pool, which Keras has no argument for, is written as the
+    largest of the kernel's dilated, strided slices."""
+    n = config.ndim
+    dims = _dims(n)
+    lines = [
+        "import keras",
+        "import numpy as np",
+        "",
+        f"# input [channels, {dims}] (PyTorch's layout, as on the page)",
+        f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
+        f"# Keras is channels-last and batched: [1, {dims}, channels]",
+        f"x = np.transpose(x, {(*range(1, n + 1), 0)})[None]",
+    ]
+    if any(b for b, _ in config.padding):
+        widths = ", ".join(["[0, 0]", *(f"[{b}, {a}]" for b, a in config.padding), "[0, 0]"])
+        if config.op == "avg_pool":
+            lines += [
+                "# PyTorch's AvgPool counts the zero padding (count_include_pad=True); Keras's",
+                '# padding="same" would not, so pad with zeros first',
+                f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(config.padding)})(x)",
+            ]
+        else:
+            lines += [
+                "# PyTorch's MaxPool pads with −∞, which never wins; Keras takes only",
+                '# "valid"/"same", so pad by hand first',
+                f'x = keras.ops.pad(x, [{widths}], constant_values=float("-inf"))',
+            ]
+    if any(d > 1 for d in config.dilation):
+        lines += [
+            "# Keras's pooling layers have no dilation: the largest of the kernel's dilated,",
+            "# strided slices is the same result",
+        ]
+        slices, loops = [], []
+        for axis, k in zip(config.axes, KERNEL_INDEX[n], strict=True):
+            last = (axis.output_size - 1) * axis.stride + 1
+            slices.append(f"{k} * {axis.dilation}:{k} * {axis.dilation} + {last}:{axis.stride}")
+            loops.append(f"for {k} in range({axis.kernel_size})")
+        lines.append(
+            f"y = keras.ops.max(keras.ops.stack([x[:, {', '.join(slices)}, :] {' '.join(loops)}]), "
+            "axis=0)"
+        )
+    else:
+        lines += [
+            f"layer = keras.layers.{POOL_LAYERS[config.op][1]}{n}D(",
+            f"    pool_size={_tuple(config.kernel_size)}, strides={_tuple(config.stride)}, "
+            'padding="valid",',
+            ")",
+            "y = layer(x)",
+        ]
+    shape = ", ".join(map(str, (1, *config.output_size, config.out_channels)))
+    lines.append(f"print(y.shape)  # ({shape}): channels-last")
+    return "\n".join(lines) + "\n"
+
+
 DIMS = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+KERNEL_INDEX = {1: ("k",), 2: ("ky", "kx"), 3: ("kz", "ky", "kx")}
 
 
 def _dims(n: int) -> str:

@@ -37,6 +37,8 @@ class Param:
     choices: tuple[str, ...] = ()
     form: Form = "text"
     max_items: int | None = None  # the longest list the schema documents
+    minimum: int | None = None  # the smallest whole number, when there is one
+    limit: str | None = None  # the largest: the name of a limit (``app.limits``), 1-D's
 
     @property
     def valid(self) -> str:
@@ -52,21 +54,24 @@ class Param:
 # The trace fields (SPEC.md, "API contract"), in the order the form shows them.
 TRACE_FIELDS: tuple[Param, ...] = (
     Param("transposed", "bool", False, form="check"),
-    Param("input_size", "sizes", None, max_items=2),
-    Param("kernel_size", "ints", 3, per_dimension=True, max_items=2),
-    Param("stride", "ints", 1, per_dimension=True, max_items=2),
+    Param("input_size", "sizes", None, max_items=2, minimum=1, limit="max_spatial_size_1d"),
+    Param("kernel_size", "ints", 3, per_dimension=True, max_items=2, minimum=1,
+          limit="max_kernel_size"),
+    Param("stride", "ints", 1, per_dimension=True, max_items=2, minimum=1, limit="max_stride"),
     Param("padding", "padding", 0, per_dimension=True, choices=("valid", "same", "full", "causal"),
-          max_items=2),
-    Param("dilation", "ints", 1, per_dimension=True, max_items=2),
-    Param("output_padding", "ints", None, per_dimension=True, max_items=2),
-    Param("in_channels", "int", 1),
-    Param("out_channels", "int", 1),
-    Param("groups", "int", 1),
+          max_items=2, minimum=0, limit="max_padding_1d"),
+    Param("dilation", "ints", 1, per_dimension=True, max_items=2, minimum=1,
+          limit="max_dilation"),
+    Param("output_padding", "ints", None, per_dimension=True, max_items=2, minimum=0,
+          limit="max_padding_1d"),
+    Param("in_channels", "int", 1, minimum=1, limit="max_channels"),
+    Param("out_channels", "int", 1, minimum=1, limit="max_channels"),
+    Param("groups", "int", 1, minimum=1, limit="max_channels"),
     Param("op", "choice", "conv", choices=("conv", "max_pool", "avg_pool"), form="select"),
     Param("input", "values", None, form="area"),
     Param("weight", "values", None, form="area"),
     Param("bias", "numbers", None, max_items=64),
-    Param("seed", "int", 0),
+    Param("seed", "int", 0, minimum=0, limit="max_seed"),
     Param("fill", "choice", "random", choices=("random", "ones", "arange"), form="select"),
     Param("steps", "bool", True, form="none"),
 )  # fmt: skip
@@ -89,6 +94,7 @@ PICTURE_PARAMS: tuple[Param, ...] = (
     Param("step", "int", 0),
     Param("fps", "int", 2),
     Param("theme", "choice", "light", choices=("light", "dark")),
+    Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
 )
 
 FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}

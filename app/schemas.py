@@ -52,17 +52,34 @@ def _check_numbers(value: Any, field: str) -> Any:
     return value
 
 
+def _subschemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """A schema and every schema inside it (union members, list items)."""
+    found = [schema]
+    for option in schema.get("anyOf", []):
+        found += _subschemas(option)
+    if isinstance(schema.get("items"), dict):
+        found += _subschemas(schema["items"])
+    return found
+
+
 def _document_fields(schema: dict[str, Any]) -> None:
-    """The field table's words and list bounds in the OpenAPI schema (``/docs``)."""
+    """The field table's words and bounds in the OpenAPI schema (``/docs``): list lengths,
+    and each whole number's minimum and its limit (the 1-D one, the larger)."""
+    from app.limits import LIMITS  # app.limits reads TraceRequest: import when drawn
+
     for name, prop in schema.get("properties", {}).items():
         param = FIELDS.get(name)
         if param is None:
             continue
         prop["description"] = param.valid
-        if param.max_items is not None:
-            for option in [prop, *prop.get("anyOf", [])]:
-                if option.get("type") == "array":
-                    option["maxItems"] = param.max_items
+        for option in _subschemas(prop):
+            if option.get("type") == "array" and param.max_items is not None:
+                option.setdefault("maxItems", param.max_items)
+            if option.get("type") == "integer":
+                if param.minimum is not None:
+                    option["minimum"] = param.minimum
+                if param.limit is not None:
+                    option["maximum"] = getattr(LIMITS, param.limit)
 
 
 class TraceRequest(BaseModel):

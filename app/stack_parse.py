@@ -308,6 +308,68 @@ def _input_shape(call: ast.Call, name: str) -> list[Any] | None:
     return None
 
 
+# Explicit padding layers, folded into the next convolution or pooling layer's padding.
+PADDINGS = {"ZeroPadding1D": 1, "ZeroPadding2D": 2, "ZeroPad1d": 1, "ZeroPad2d": 2,
+            "ConstantPad1d": 1, "ConstantPad2d": 2}  # fmt: skip
+
+
+def _padding_layer(call: ast.Call, name: str, pending: list[list[int]] | None) -> list[list[int]]:
+    """``[[before, after], …]`` of a ZeroPadding/ZeroPad layer (plus any padding before it).
+
+    Keras: ``padding=1``, ``(1, 2)`` per dimension or ``((1, 1), (2, 2))`` pairs, default 1.
+    PyTorch: an int, or ``(left, right)`` / ``(left, right, top, bottom)``: the last
+    dimension first.
+    """
+    ndim = PADDINGS[name]
+    node = call.args[0] if call.args else None
+    for keyword in call.keywords:
+        if keyword.arg == "padding":
+            node = keyword.value
+    layer = _Layer(call, name, Kind("keras", "pad", ndim, False, ("padding",)))
+    value = layer.value("padding", 1, node) if node is not None else 1
+
+    def ints(items: Any) -> bool:
+        return all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in items)
+
+    items: list[Any] = list(value) if isinstance(value, tuple | list) else [value]
+    pairs: list[list[int]] | None = None
+    if len(items) == 1 and ints(items):
+        pairs = [[items[0], items[0]] for _ in range(ndim)]
+    elif name.startswith("Zero") and name.endswith("D"):  # Keras
+        if len(items) == ndim and ints(items):
+            pairs = [[v, v] for v in items]
+        elif len(items) == ndim and all(isinstance(p, tuple | list) and len(p) == 2 and ints(p)
+                                        for p in items):  # fmt: skip
+            pairs = [[int(p[0]), int(p[1])] for p in items]
+    elif len(items) == 2 * ndim and ints(items):  # PyTorch: last dimension first
+        pairs = [items[2 * d : 2 * d + 2] for d in reversed(range(ndim))]
+    if pairs is None:
+        raise layer.error("parse_bad_value", argument="padding", valid="whole numbers of padding",
+                          value=repr(value))  # fmt: skip
+    if pending is not None:
+        pairs = [[a + c, b + e] for (a, b), (c, e) in zip(pending, pairs, strict=False)]
+    return pairs
+
+
+def _fold(layer: "_Layer", padding: Any, pending: list[list[int]]) -> Any:
+    """A padding layer before ``layer``: add its sides to the layer's own padding."""
+    ndim = layer.kind.ndim
+    if (
+        len(pending) != ndim
+        or layer.kind.transposed
+        or (isinstance(padding, str) and padding != "valid")
+    ):
+        raise layer.error("parse_unsupported_option", argument="padding", value=repr(padding),
+                          reason="a padding layer before it can only be added to a direct "
+                          "layer's numeric or \"valid\" padding")  # fmt: skip
+    own = [0] * ndim if padding == "valid" else padding
+    own = [own] * ndim if isinstance(own, int) else list(own)
+    own_pairs = [[p, p] if isinstance(p, int) else list(p) for p in own]
+    pairs = [[a + c, b + e] for (a, b), (c, e) in zip(own_pairs, pending, strict=True)]
+    flat = {side for pair in pairs for side in pair}
+    return pairs[0][0] if len(flat) == 1 else pairs
+
+
 def _calls(code: str, lim: Limits) -> list[ast.Call]:
     if len(code) > lim.max_stack_code_chars:
         raise refuse(["code"], "parse_too_long", value=len(code), limit=lim.max_stack_code_chars)
@@ -332,6 +394,7 @@ def parse_layers(code: str, lim: Limits = LIMITS) -> dict[str, Any]:
     in_channels: int | None = None
     channels: int | None = None
     ndim: int | None = None
+    pending: list[list[int]] | None = None
     for call in _calls(code, lim):
         name = _name(call)
         if name is None or not name[:1].isupper():
@@ -342,6 +405,9 @@ def parse_layers(code: str, lim: Limits = LIMITS) -> dict[str, Any]:
             continue
         if name in INPUTS:
             shape = _input_shape(call, name)
+            continue
+        if name in PADDINGS:
+            pending = _padding_layer(call, name, pending)
             continue
         kind = KINDS.get(name)
         if kind is None:
@@ -367,12 +433,17 @@ def parse_layers(code: str, lim: Limits = LIMITS) -> dict[str, Any]:
                     raise layer.error("parse_channels_mismatch", expected=declared, value=channels)
                 if in_channels is None:
                     in_channels = declared
+        if pending is not None:
+            fields["padding"] = _fold(layer, fields["padding"], pending)
+            pending = None
         if fields["op"] == "conv":
             channels = fields["out_channels"]
         layers.append(fields)
         lines.append(call.lineno)
     if not layers:
         raise refuse(["code"], "parse_no_layers")
+    if pending is not None:
+        raise refuse(["code"], "parse_padding_last")
     input_size = None
     if shape is not None and ndim is not None and len(shape) == ndim + 1:
         size = shape[1:] if channels_first else shape[:-1]

@@ -28,8 +28,6 @@ def config_of(request: TraceRequest) -> ConvConfig:
     the canvas, output and taps the configuration would make; ``ConfigError`` names the field.
     """
     limits.check_request(request)
-    if request.op != "conv":
-        raise ConfigError("op", "op_not_available", value=request.op)
     config = build_config(
         input_size=request.input_size,
         kernel_size=request.kernel_size,
@@ -41,6 +39,7 @@ def config_of(request: TraceRequest) -> ConvConfig:
         in_channels=request.in_channels,
         out_channels=request.out_channels,
         groups=request.groups,
+        op=request.op,
     )
     limits.check_config(config)
     return config
@@ -129,11 +128,13 @@ def _compact(values: tuple[int, ...]) -> int | list[int]:
     return values[0] if len(set(values)) == 1 else list(values)
 
 
-def _twin_query(result: Trace, fields: dict[str, Any]) -> str:
+def _twin_query(result: Trace, fields: dict[str, Any]) -> str | None:
     """The share query of the twin (``app/arithmetic/twin.py``): same seed and fill, so a
     generated weight is the same tensor; a given weight is passed on, a given input and
     bias are not (the twin's input is another shape, and the backward pass has no bias)."""
     twin = result.twin
+    if twin is None:
+        return None
     pairs = twin.padding
     padding: Any = (
         _compact(tuple(b for b, _ in pairs))
@@ -175,7 +176,9 @@ def _axes_json(result: Trace) -> list[dict[str, Any]]:
     return found
 
 
-def describe(result: Trace, query: str, twin_query: str, request: TraceRequest) -> dict[str, Any]:
+def describe(
+    result: Trace, query: str, twin_query: str | None, request: TraceRequest
+) -> dict[str, Any]:
     """The response body of a computed trace: serialisation only, no geometry."""
     config = result.config
     padding = [list(p) for p in config.padding]
@@ -197,7 +200,7 @@ def describe(result: Trace, query: str, twin_query: str, request: TraceRequest) 
         "query": query,
         "output_size": list(config.output_size),
         "input": whole_or_float(result.input),
-        "weight": whole_or_float(result.weight),
+        "weight": None if config.pooling else whole_or_float(result.weight),
         "bias": None if result.bias is None else whole_or_float(result.bias),
         "output": whole_or_float(result.output),
         "padding": padding,

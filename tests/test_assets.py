@@ -45,5 +45,9 @@ def test_module_imports_follow_relative_imports_only() -> None:
     assert "js/state.js" in imports and "js/main.js" not in imports
     for module in imports:
         assert (STATIC_DIR / module).is_file()
-    # embed.js imports the viewer, which imports the grid: the whole chain is preloaded
-    assert {"js/viewer.js", "js/grid.js"} <= set(module_imports("js/embed.js"))
+    # embed.js imports the viewer, which imports the views and their cells: all preloaded
+    assert {"js/viewer.js", "js/views/canvas.js", "js/cells.js"} <= set(
+        module_imports("js/embed.js")
+    )
+    # a JSON module (presets.js imports static/presets/layer.json) is no script to preload
+    assert all(module.endswith(".js") for module in imports)

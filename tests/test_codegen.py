@@ -145,7 +145,46 @@ PRESETS: dict[str, tuple[dict[str, Any], list[int]]] = {
         [15],
     ),
     "dilated and strided": ({"input_size": [9, 9], "stride": 2, "dilation": 2}, [3, 3]),
-}
+    # SPEC.md: Keras's named paddings of transposed layers
+    "Keras same, output_padding given": (
+        {"input_size": [4], "kernel_size": 2, "stride": 3, "padding": "same", "output_padding": 1,
+         "transposed": True},
+        [10],
+    ),
+    "Keras valid, 1×1 kernel, stride 2": (
+        {"input_size": [8], "kernel_size": 1, "stride": 2, "padding": "valid", "transposed": True},
+        [16],
+    ),
+    "Keras same, output_padding 0 given": (
+        {"input_size": [2, 2], "kernel_size": 4, "padding": "same", "output_padding": 0,
+         "transposed": True},
+        [1, 1],
+    ),
+    # Pooling (SPEC.md "op"): PyTorch's MaxPool/AvgPool, one output channel per input channel
+    "max pool 2×2, stride 2": (
+        {"input_size": [4, 4], "kernel_size": 2, "stride": 2, "op": "max_pool", "in_channels": 2,
+         "out_channels": 2},
+        [2, 2],
+    ),
+    "max pool padded (−∞)": (
+        {"input_size": [5, 5], "kernel_size": 3, "stride": 2, "padding": 1, "op": "max_pool",
+         "input": [[-(r * 5 + c) for c in range(5)] for r in range(5)]},
+        [3, 3],
+    ),
+    "max pool dilated 1-D": (
+        {"input_size": [9], "kernel_size": 2, "stride": 2, "padding": 1, "dilation": 3,
+         "op": "max_pool"},
+        [4],
+    ),
+    "max pool dilated 2-D": (
+        {"input_size": [7, 7], "kernel_size": 2, "dilation": 2, "op": "max_pool"},
+        [5, 5],
+    ),
+    "average pool counting padding": (
+        {"input_size": [5, 5], "kernel_size": 3, "stride": 2, "padding": 1, "op": "avg_pool"},
+        [3, 3],
+    ),
+}  # fmt: skip
 
 
 def run_snippet(code: str, framework: str) -> tuple[str, Any]:
@@ -290,6 +329,12 @@ def test_keras_snippet_compiles_and_prints_the_shape(name: str) -> None:
     fields, output_size = PRESETS[name]
     code = keras_code(name)
     ndim = len(fields["input_size"])
+    if fields.get("op", "conv") != "conv":
+        assert "Pooling" in code or "keras.ops.max(" in code
+        channels = fields.get("in_channels", 1)
+        shape = ", ".join(map(str, [1, *output_size, channels]))
+        assert code.rstrip().endswith(f"print(y.shape)  # ({shape}): channels-last")
+        return
     layer = f"Conv{ndim}DTranspose(" if fields.get("transposed") else f"Conv{ndim}D("
     assert f"keras.layers.{layer}" in code
     assert f"filters={fields.get('out_channels', 1)}," in code
@@ -321,6 +366,9 @@ def test_keras_snippet_compiles_and_prints_the_shape(name: str) -> None:
         ("dilated and strided", ["strides=(1, 1)", "y = y[:, ::2, ::2, :]"]),
         ("grouped with bias", ["groups=2", "use_bias=True", "layer.set_weights([kernel, bias])"]),
         ("asymmetric padding", ["ZeroPadding2D(padding=((0, 1), (2, 1)))"]),
+        ("Keras same, output_padding given", ['padding="same"', "output_padding=1,"]),
+        ("Keras valid, 1×1 kernel, stride 2", ['padding="valid"', "strides=2,"]),
+        ("Keras same, output_padding 0 given", ['padding="same"', "output_padding=(0, 0),"]),
     ],
 )
 def test_keras_snippet_uses_the_right_layer_arguments(name: str, expected: list[str]) -> None:

@@ -272,3 +272,30 @@ def test_the_parse_route_refuses_with_a_422(client: TestClient) -> None:
     assert response.status_code == 422
     [detail] = response.json()["detail"]
     assert detail["loc"] == ["body", "code"] and detail["ctx"]["line"] == 2
+
+
+KERAS_RESNET_STEM = """\
+# keras.applications.resnet.ResNet
+x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
+x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
+x = layers.BatchNormalization(axis=bn_axis, epsilon=1.001e-5, name="conv1_bn")(x)
+x = layers.Activation("relu", name="conv1_relu")(x)
+x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
+x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+"""
+
+
+def test_padding_layers_fold_into_the_next_layer(client: TestClient) -> None:
+    """keras.applications' ResNet stem pads with ZeroPadding2D: still 224 → 112 → 56."""
+    detail = refusal(KERAS_RESNET_STEM)  # use_bias=use_bias is a name, not a number
+    assert detail["type"] == "parse_not_literal" and detail["ctx"]["line"] == 3
+    parsed = parse_layers(KERAS_RESNET_STEM.replace("use_bias=use_bias", "use_bias=False"))
+    assert [x["padding"] for x in parsed["layers"]] == [3, 1]
+    parsed["in_channels"] = 3
+    assert stack_shapes(client, parsed, [224, 224]) == [(64, 112, 112), (64, 56, 56)]
+    torch_pads = parse_layers("nn.ZeroPad2d((0, 1, 2, 3))\nnn.Conv2d(1, 1, 3, padding=1)")
+    assert torch_pads["layers"][0]["padding"] == [[3, 4], [1, 2]]
+    assert refusal("layers.ZeroPadding2D(1)\nlayers.Conv2D(4, 3, padding='same')")["type"] == (
+        "parse_unsupported_option"
+    )
+    assert refusal("nn.Conv2d(1, 1, 3)\nnn.ZeroPad2d(1)")["type"] == "parse_padding_last"

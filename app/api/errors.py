@@ -30,6 +30,8 @@ from app.limits import LIMITS, Limits
 from app.messages import catalogue, t
 
 SHOWN = 60
+# ctx entries we write ourselves (lists of valid names): never cut, unlike anything echoed.
+OUR_WORDS = {"fields", "choices", "allowed", "names", "fills", "layout", "valid", "supported"}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 LOG = logging.getLogger("convscope")
 # Pydantic names the member of a union that failed (``int``, ``list[int]``…) in ``loc``.
@@ -73,10 +75,10 @@ def message(type: str, ctx: dict[str, Any]) -> str:
 
 def item(loc: Iterable[str | int], type: str, **ctx: Any) -> dict[str, Any]:
     """One entry of ``detail``; a type missing from the catalogue becomes ``value_error``."""
-    ctx = {key: shown(value) for key, value in ctx.items()}
+    ctx = {key: value if key in OUR_WORDS else shown(value) for key, value in ctx.items()}
     msg = message(type, ctx)
     return {
-        "loc": list(loc),
+        "loc": [shown(part) for part in loc],  # an unknown name can be long too
         "msg": msg,
         "type": type if type in catalogue() else "value_error",
         "ctx": ctx,
@@ -115,8 +117,13 @@ def _trim(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return loc
 
 
-def friendly(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def friendly(
+    errors: list[dict[str, Any]], fields: Iterable[str] | None = FIELD_NAMES
+) -> list[dict[str, Any]]:
     """Pydantic's errors as ours: one per field (a union gives one per member), our types.
+
+    ``fields`` are the valid field names a "not a field" message lists (the trace's, by
+    default; ``None`` points to /docs, for a body of another shape).
 
     >>> [e["type"] for e in friendly([{"type": "int_type", "loc": ("body", "stride", "int"),
     ...   "input": "3"}, {"type": "list_type", "loc": ("body", "stride", "list[int]")}])]
@@ -143,7 +150,8 @@ def friendly(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         elif kind == "missing":
             result.append(item(key, "required", field=names[-1]))
         elif kind == "extra_forbidden":
-            result.append(item(key, "not_a_field", field=names[-1], fields=", ".join(FIELD_NAMES)))
+            valid = "those described at /docs" if fields is None else ", ".join(fields)
+            result.append(item(key, "not_a_field", field=names[-1], fields=valid))
         elif kind == "literal_error":
             choices = FIELDS[names[-1]].choices if names[-1] in FIELDS else ()
             expected = ", ".join(choices) or str((error.get("ctx") or {}).get("expected", ""))
@@ -208,8 +216,12 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return refusal(status, items, headers)
 
 
+TRACE_BODIES = ("/api/trace", "/api/matrix")  # the routes whose body is a TraceRequest
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-    return refusal(422, friendly(list(exc.errors())))
+    fields = FIELD_NAMES if request.url.path in TRACE_BODIES else None
+    return refusal(422, friendly(list(exc.errors()), fields))
 
 
 async def config_error(request: Request, exc: ConfigError) -> Response:

@@ -15,12 +15,12 @@ from pydantic import BaseModel
 
 from app.api.errors import Refused
 from app.api.pages import describe, page_state, public_url
+from app.api.render import picture_size
 from app.arithmetic.errors import ConfigError
 from app.capacity import cost_of_query, offload
 from app.fields import LINK_FIELDS
 from app.limits import above
 from app.query import parse_int, single
-from app.render.scene import Diagram
 from app.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["share"])
@@ -114,11 +114,11 @@ def oembed(
         "cache_age": 86400,
     }
     try:
-        thumbnail = Diagram(state.trace)
+        size = picture_size(query)
     except ConfigError:  # too large to draw: no thumbnail
         return answer
     answer["thumbnail_url"] = f"{base}/api/render.png?{query}"
-    answer["thumbnail_width"], answer["thumbnail_height"] = thumbnail.width, thumbnail.height
+    answer["thumbnail_width"], answer["thumbnail_height"] = size
     return answer
 
 

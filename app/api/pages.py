@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from math import prod
 from typing import Any
 from urllib.parse import quote
 
@@ -28,7 +29,7 @@ from app.assets import module_imports, static_url
 from app.capacity import cost_of_query, offload
 from app.fields import LINK_FIELDS, PAGE, form_fields
 from app.limits import LIMITS
-from app.messages import t
+from app.messages import catalogue, t
 from app.paths import TEMPLATES_DIR
 from app.query import SPACES, Pairs, parse_param, request_from_query
 from app.settings import Settings
@@ -63,6 +64,12 @@ def _message(error: dict[str, Any], fallback: str = "page_fallback") -> dict[str
 
 def _refused(exc: ConfigError, where: str = "query") -> dict[str, Any]:
     return item([where, exc.field], exc.type, **exc.ctx)
+
+
+def _step_count(trace: dict[str, Any]) -> int:
+    """One step per output cell: out_channels × the output size."""
+    count: int = len(trace["output"]) * prod(trace["output_size"])
+    return count
 
 
 def _trace_or_error(
@@ -105,15 +112,13 @@ def _split(params: Pairs) -> tuple[dict[str, str], dict[str, str], list[dict[str
     counts = Counter(name for name, _ in pairs)
     fields: dict[str, str] = {}
     page: dict[str, str] = {}
-    messages = []
+    messages = [
+        _message(item(["query", name], "given_twice", field=name, count=count))
+        for name, count in counts.items()
+        if count > 1
+    ]
     for name, text in pairs:
         if counts[name] > 1:
-            if name not in fields and name not in page and counts[name] > 0:
-                messages.append(_message(item(["query", name], "given_twice", field=name,
-                                              count=counts[name])))  # fmt: skip
-                counts[name] = 0
-            continue
-        if counts[name] == 0:
             continue
         if name in LINK_FIELDS:
             fields[name] = text
@@ -157,7 +162,7 @@ def page_state(params: Pairs) -> PageState:
         fields = dict(DEFAULT_FIELDS)
         trace, _ = _trace_or_error(fields)
         assert trace is not None, "the default configuration always traces"
-    last = len(trace["steps"]) - 1
+    last = _step_count(trace) - 1
     if "step" in page and int(page["step"]) > last:
         error = item(["query", "step"], "step_out_of_range", last=last, value=int(page["step"]))
         messages.append(_message(error))
@@ -185,7 +190,7 @@ def describe(trace: dict[str, Any]) -> tuple[str, str]:
         parts.append(f"{config['in_channels']}→{config['out_channels']} channels")
     description = (
         f"{title} ({', '.join(parts)}), animated cell by cell: "
-        f"{len(trace['steps'])} steps, with the numbers of each step."
+        f"{_step_count(trace)} steps, with the numbers of each step."
     )
     return title, description
 
@@ -219,7 +224,9 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
                 "fields": state.fields,
                 "page": state.page,
                 "messages": state.messages,
-                "trace": state.trace,
+                # the page reads axes × channel_taps: no per-step list in its first paint
+                "trace": {k: v for k, v in state.trace.items() if k != "steps"},
+                "catalogue": catalogue(),
             }
         ),
     }

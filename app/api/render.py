@@ -1,32 +1,39 @@
-"""``/api/render.svg``, ``/api/render.png``, ``/api/render.gif``: the diagram as a picture.
+"""``/api/render.svg``, ``/api/render.png``, ``/api/render.gif``: what the page shows, as a picture.
 
-The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the
-picture's own parameters, which are not trace fields: ``step`` (0-based, SVG and
-PNG), ``fps`` (GIF) and ``theme`` (``light`` or ``dark``). Pictures are
-deterministic, so they are cached freely.
+The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the picture's own
+parameters, which are not trace fields: ``view`` (``canvas``, ``scatter``, ``matrix``,
+``overlap``, as on the page), ``step`` (0-based, SVG and PNG), ``fps`` (GIF) and ``theme``
+(``light`` or ``dark``). The file is named after the configuration (Content-Disposition),
+e.g. ``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from math import prod
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from app.arithmetic.errors import ConfigError
 from app.capacity import GIF_FRAME_COST, cost_of_query, offload
 from app.fields import LINK_FIELDS, PICTURE
-from app.limits import check_picture
-from app.query import parse_param, request_from_query, single
-from app.render import render_gif, render_png, render_svg
+from app.limits import check_matrix, check_picture
+from app.query import Pairs, parse_param, request_from_query, single
+from app.render import filename, make_view, render_gif, render_png, render_svg, step_count
+from app.render.scene import Diagram
+from app.render.views import View
 from app.schemas import ErrorResponse
-from app.tracing import config_of, run_trace
+from app.tracing import compute, config_of
 
 router = APIRouter(prefix="/api", tags=["render"])
 CACHE = "public, max-age=86400"
 Text = Annotated[str | None, Query()]
 InputSize = Annotated[
     str, Query(description="5 or 5,5; every other field of GET /api/trace may follow")
+]
+ViewParam = Annotated[
+    str | None, Query(description="canvas (default), scatter, matrix or overlap, as on the page")
 ]
 
 
@@ -39,73 +46,104 @@ def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Picture:
-    """A render query, checked: the trace to draw and the picture's own parameters."""
+    """A render query, checked: the view to draw, the picture's own parameters, its file name."""
 
-    trace: dict[str, Any]
+    view: View
     step: int
     fps: int
     theme: str
+    name: Callable[[str, int | None], str]
 
 
-def _picture(pairs: list[tuple[str, str]]) -> Picture:
+def _picture(pairs: Pairs, animated: bool = False) -> Picture:
     """Every parameter checked (once each, known, within its limit) before any drawing."""
     params = single(pairs, [*LINK_FIELDS, *PICTURE])
     own = {name: parse_param(PICTURE[name], params.pop(name)) for name in list(params)
            if name in PICTURE}  # fmt: skip
+    view, op = own.get("view", "canvas"), params.get("op", "conv")
+    if op in ("max_pool", "avg_pool") and view in ("scatter", "matrix"):  # no kernel to draw
+        raise ConfigError("view", "view_needs_weights", value=view, op=op)
     trace_request, flat = request_from_query(params)
     config = config_of(trace_request)
-    steps = config.out_channels * prod(config.output_size)
     step, fps = own.get("step", 0), own.get("fps", 2)
-    check_picture(steps, step=step, fps=fps)
-    return Picture(run_trace(trace_request, flat), step, fps, own.get("theme", "light"))
+    count = step_count(config, view)
+    check_picture(count, step=None if animated else step, fps=fps if animated else None)
+    if view == "matrix":
+        check_matrix(config)
+    result, _ = compute(config, trace_request, flat)
+    padding = trace_request.padding if isinstance(trace_request.padding, str) else None
+    return Picture(
+        make_view(result, view, padding),
+        step,
+        fps,
+        own.get("theme", "light"),
+        lambda extension, shown: filename(config, extension, view, shown, padding),
+    )
 
 
-def _svg(p: Picture) -> bytes:
-    return render_svg(p.trace, p.step, p.theme)
+def picture_size(query: str) -> tuple[int, int]:
+    """Width and height of the first step's picture of a share query (an oEmbed thumbnail);
+    raises ``ConfigError`` when it is too large to draw."""
+    diagram = Diagram(_picture(parse_qsl(query, keep_blank_values=True)).view)
+    return diagram.width, diagram.height
 
 
-def _png(p: Picture) -> bytes:
-    return render_png(p.trace, p.step, p.theme)
+def _svg(pairs: Pairs) -> tuple[bytes, str]:
+    p = _picture(pairs)
+    return render_svg(p.view, p.step, p.theme), p.name("svg", p.step)
 
 
-def _gif(p: Picture) -> bytes:
-    return render_gif(p.trace, p.fps, p.theme)
+def _png(pairs: Pairs) -> tuple[bytes, str]:
+    p = _picture(pairs)
+    return render_png(p.view, p.step, p.theme), p.name("png", p.step)
 
 
-def picture(draw: Callable[[Picture], bytes], pairs: list[tuple[str, str]]) -> bytes:
-    """The picture of a query (module functions only, so a worker process can draw it)."""
-    return draw(_picture(pairs))
+def _gif(pairs: Pairs) -> tuple[bytes, str]:
+    p = _picture(pairs, animated=True)
+    return render_gif(p.view, p.fps, p.theme), p.name("gif", None)
 
 
-async def _respond(request: Request, media_type: str, draw: Callable[[Picture], bytes]) -> Response:
+def picture(draw: Callable[[Pairs], tuple[bytes, str]], pairs: Pairs) -> tuple[bytes, str]:
+    """The picture of a query and its file name (module functions only, so a worker process
+    can draw it)."""
+    return draw(pairs)
+
+
+async def _respond(
+    request: Request, media_type: str, draw: Callable[[Pairs], tuple[bytes, str]]
+) -> Response:
     """Drawn off the event loop; a large trace or any long GIF through the heavy lane."""
     pairs = request.query_params.multi_items()
     fields = [(k, v) for k, v in pairs if k not in PICTURE]
     cost = cost_of_query(fields, per_step=GIF_FRAME_COST if draw is _gif else 0)
-    body = await offload(request, cost, picture, draw, pairs)
-    return Response(body, media_type=media_type, headers={"Cache-Control": CACHE})
+    body, name = await offload(request, cost, picture, draw, pairs)
+    headers = {"Cache-Control": CACHE, "Content-Disposition": f'inline; filename="{name}"'}
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get("/render.svg", response_class=Response, responses=_responses("image/svg+xml"))
 async def get_render_svg(
-    request: Request, input_size: InputSize, step: Text = None, theme: Text = None
-) -> Response:
-    """One step of the diagram as a standalone SVG (readable without JavaScript)."""
+    request: Request, input_size: InputSize, view: ViewParam = None, step: Text = None,
+    theme: Text = None,
+) -> Response:  # fmt: skip
+    """One step of a view as a standalone SVG (readable without JavaScript)."""
     return await _respond(request, "image/svg+xml", _svg)
 
 
 @router.get("/render.png", response_class=Response, responses=_responses("image/png"))
 async def get_render_png(
-    request: Request, input_size: InputSize, step: Text = None, theme: Text = None
-) -> Response:
-    """One step of the diagram as a PNG: the SVG's picture, rasterised."""
+    request: Request, input_size: InputSize, view: ViewParam = None, step: Text = None,
+    theme: Text = None,
+) -> Response:  # fmt: skip
+    """One step of a view as a PNG: the SVG's picture, rasterised."""
     return await _respond(request, "image/png", _png)
 
 
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
 async def get_render_gif(
-    request: Request, input_size: InputSize, fps: Text = None, theme: Text = None
-) -> Response:
-    """The whole trace as an animated GIF: one frame per step, looping forever, ``fps``
-    frames a second (1 to max_gif_fps, default 2)."""
+    request: Request, input_size: InputSize, view: ViewParam = None, fps: Text = None,
+    theme: Text = None,
+) -> Response:  # fmt: skip
+    """Every step of a view as an animated GIF, looping forever, ``fps`` frames a second
+    (1 to max_gif_fps, default 2)."""
     return await _respond(request, "image/gif", _gif)

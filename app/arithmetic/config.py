@@ -37,6 +37,12 @@ class ConvConfig:
     groups: int = 1
     padding_name: str | None = None
     output_padding_given: tuple[int, ...] | None = None
+    op: str = "conv"
+
+    @property
+    def pooling(self) -> bool:
+        """A max or average pool: no weights, one output channel per input channel."""
+        return self.op != "conv"
 
     @property
     def ndim(self) -> int:
@@ -91,7 +97,9 @@ class ConvConfig:
 
     @property
     def params(self) -> int:
-        """Weights, without bias: ``out·(in/groups)·Πk``."""
+        """Weights, without bias: ``out·(in/groups)·Πk`` (none for pooling)."""
+        if self.pooling:
+            return 0
         return self.out_channels * (self.in_channels // self.groups) * prod(self.kernel_size)
 
     @property
@@ -105,6 +113,8 @@ class ConvConfig:
         >>> build_config(input_size=[3, 3], stride=2, transposed=True).macs  # 3×3 → 7×7
         81
         """
+        if self.pooling:  # one comparison or addition per kernel cell and output cell
+            return self.out_channels * prod(self.kernel_size) * prod(self.output_size)
         if self.transposed:
             return self.params * prod(self.input_size)
         return self.params * prod(self.output_size)
@@ -167,6 +177,7 @@ def build_config(
     in_channels: int = 1,
     out_channels: int = 1,
     groups: int = 1,
+    op: str = "conv",
 ) -> ConvConfig:
     """Resolve and check a configuration; raise ``ConfigError`` naming the field.
 
@@ -193,7 +204,17 @@ def build_config(
     Traceback (most recent call last):
     ...
     app.arithmetic.errors.ConfigError: kernel_size: kernel_larger_than_input {...}
+
+    ``op="max_pool"`` or ``"avg_pool"`` is PyTorch's pooling (direct, numeric padding of at
+    most half the kernel, no dilation for the average): one output channel per input channel.
+
+    >>> build_config([4, 4], kernel_size=2, stride=2, op="max_pool", in_channels=3).output_shape
+    (3, 2, 2)
     """
+    if op != "conv":
+        _check_pool(op, padding, transposed, output_padding)
+        _check_pool_channels(in_channels, out_channels, groups)
+        out_channels = groups = in_channels
     ndim = len(input_size)
     if ndim not in AXIS_NAMES:
         raise ConfigError("input_size", "input_size_dimensions", count=ndim)
@@ -226,6 +247,8 @@ def build_config(
             pair, out_pad = named[d], (q or 0) if transposed else 0
         axis = Axis(sizes[d], kernels[d], strides[d], pair, dilations[d], out_pad, transposed)
         _check_axis(axis, names[d])
+        if op != "conv":
+            _check_pool_axis(op, axis)
         axes.append(axis)
     return ConvConfig(
         tuple(axes),
@@ -235,7 +258,54 @@ def build_config(
         groups,
         padding_name=named if isinstance(named, str) else None,
         output_padding_given=None if given is None else tuple(given),
+        op=op,
     )
+
+
+POOLS = ("max_pool", "avg_pool")
+
+
+def _check_pool(
+    op: str, padding: PaddingSpec, transposed: bool, output_padding: int | Sequence[int] | None
+) -> None:
+    """What a pool cannot be, before its dimensions are resolved."""
+    if op not in POOLS:
+        raise ConfigError("op", "op_unknown", value=str(op)[:40], ops="conv, " + ", ".join(POOLS))
+    if transposed:
+        raise ConfigError("transposed", "pool_transposed", op=op)
+    if output_padding is not None:
+        raise ConfigError("output_padding", "pool_output_padding", op=op)
+    if isinstance(padding, str) and padding != "valid":
+        raise ConfigError("padding", "pool_padding_name", op=op, name=padding)
+
+
+def _check_pool_axis(op: str, axis: Axis) -> None:
+    """PyTorch's own rules for ``F.max_pool*d`` / ``F.avg_pool*d``: symmetric padding of at
+    most half the kernel, and no dilation for the average."""
+    before, after = axis.padding
+    if before != after:
+        raise ConfigError("padding", "pool_padding_asymmetric", op=op)
+    if before > axis.kernel_size // 2:
+        raise ConfigError(
+            "padding", "pool_padding_too_large", op=op, value=before, half=axis.kernel_size // 2
+        )
+    if op == "avg_pool" and axis.dilation != 1:
+        raise ConfigError("dilation", "pool_average_dilation")
+    reads = [
+        any(0 <= o * axis.stride + axis.dilation * k - before < axis.input_size
+            for k in range(axis.kernel_size))
+        for o in range(axis.output_size)
+    ]  # fmt: skip
+    if op == "max_pool" and not all(reads):  # PyTorch would answer −∞ there
+        raise ConfigError("padding", "pool_window_only_padding", op=op)
+
+
+def _check_pool_channels(in_channels: int, out_channels: int, groups: int) -> None:
+    """A pool keeps each channel apart: out_channels and groups are the input's, or left out."""
+    if out_channels not in (1, in_channels):
+        raise ConfigError("out_channels", "pool_channels", in_channels=in_channels)
+    if groups not in (1, in_channels):
+        raise ConfigError("groups", "pool_groups", in_channels=in_channels)
 
 
 def _check_channels(in_channels: int, out_channels: int, groups: int) -> None:

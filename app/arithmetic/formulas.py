@@ -135,6 +135,13 @@ def formulas(config: ConvConfig) -> list[Formula]:
     for axis, name, q in zip(config.axes, config.axis_names, given, strict=True):
         found += axis_formulas(axis, name, config.padding_name, q)
     k = "·".join(map(str, config.kernel_size))
+    if config.pooling:
+        o = "·".join(map(str, config.output_size))
+        found.append(_formula("parameters", "a pool has no weights", "0", 0))
+        found.append(
+            _formula("operations", "channels·Πk·Πo", f"{config.out_channels}·{k}·{o}", config.macs)
+        )
+        return found
     per = f"{config.out_channels}·({config.in_channels}/{config.groups})"
     found.append(_formula("parameters", "out·(in/groups)·Πk", f"{per}·{k}", config.params))
     if config.transposed:

@@ -21,6 +21,7 @@ exact input cells of one output cell by walking ``Axis.taps`` back.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil, floor
 from typing import Literal
 
@@ -107,7 +108,6 @@ def layer_config(spec: LayerSpec, input_size: Sequence[int], in_channels: int) -
             "out_channels", "stack_pool_channels", channels=in_channels, value=spec.out_channels
         )
     out_channels = in_channels if pooling else (spec.out_channels or 1)
-    extra = {} if spec.output_padding is None else {"output_padding": spec.output_padding}
     return build_config(
         input_size=input_size,
         kernel_size=spec.kernel_size,
@@ -118,7 +118,7 @@ def layer_config(spec: LayerSpec, input_size: Sequence[int], in_channels: int) -
         in_channels=in_channels,
         out_channels=out_channels,
         groups=in_channels if pooling else spec.groups,
-        **extra,
+        output_padding=spec.output_padding,
     )
 
 
@@ -185,9 +185,11 @@ class Probe:
     cells: tuple[tuple[int, ...], ...] | None
 
 
+@lru_cache(maxsize=512)
 def windows(axis: Axis) -> NDArray[np.int64]:
     """Input indices each output cell reads, one row per output cell, ``-1`` where a
-    kernel cell lands on padding or an inserted zero (from ``axis_taps``).
+    kernel cell lands on padding or an inserted zero (from ``axis_taps``). Cached: a
+    network repeats its layers, and the table is only read.
 
     >>> windows(Axis(input_size=5, kernel_size=3, stride=2, padding=(1, 1))).tolist()
     [[-1, 0, 1], [1, 2, 3], [3, 4, -1]]
@@ -196,6 +198,7 @@ def windows(axis: Axis) -> NDArray[np.int64]:
     table = np.full((axis.output_size, axis.kernel_size), -1, dtype=np.int64)
     rows = np.repeat(np.arange(axis.output_size, dtype=np.int64), taps.counts)
     table[rows, taps.kernel] = taps.input
+    table.setflags(write=False)
     return table
 
 
@@ -245,11 +248,11 @@ class Reach:
         )
         return (low, high) if low <= high else None
 
-    def probe(self, layer: int, index: Sequence[int]) -> Probe:
+    def probe(self, layer: int, index: Sequence[int], exact_cells: bool = True) -> Probe:
         bounds: list[tuple[int, int]] = []
         cells: list[tuple[int, ...]] = []
         for d, position in enumerate(index):
-            exact = self.cells(layer, d, position)
+            exact = self.cells(layer, d, position) if exact_cells else None
             if exact is None:
                 span = self.envelope(layer, d, position)
                 if span is None:
@@ -260,8 +263,8 @@ class Reach:
                 return Probe(layer, tuple(index), None, None)
             bounds.append((int(exact[0]), int(exact[-1])))
             cells.append(tuple(int(i) for i in exact))
-        exact_cells = tuple(cells) if self.tables is not None else None
-        return Probe(layer, tuple(index), tuple(bounds), exact_cells)
+        listed = tuple(cells) if self.tables is not None and exact_cells else None
+        return Probe(layer, tuple(index), tuple(bounds), listed)
 
 
 def field_of(stack: Sequence[StackLayer], layer: int, index: Sequence[int]) -> Probe:
@@ -275,7 +278,9 @@ def field_of(stack: Sequence[StackLayer], layer: int, index: Sequence[int]) -> P
     return Reach(stack).probe(layer, index)
 
 
-def growing_field(stack: Sequence[StackLayer], layer: int, index: Sequence[int]) -> list[Probe]:
+def growing_field(
+    stack: Sequence[StackLayer], layer: int, index: Sequence[int], max_steps: int = 2_000
+) -> list[Probe]:
     """The field growing layer by layer: for each layer up to ``layer``, the field of
     the cell on the path back from ``index`` (each step keeps the middle cell the window
     reads), so the last entry is the field of ``index`` itself.
@@ -295,7 +300,10 @@ def growing_field(stack: Sequence[StackLayer], layer: int, index: Sequence[int])
             previous.append(window[len(window) // 2])
         path.append(previous)
     path.reverse()
-    return [reach.probe(m, cell) for m, cell in enumerate(path)]
+    # Each step walks back through every layer below it: past ~2,000 layer-steps (a stack
+    # of 60 layers and more), the steps before the last take the closed form's window.
+    exact = (layer + 1) * (layer + 2) // 2 <= max_steps
+    return [reach.probe(m, cell, exact or m == layer) for m, cell in enumerate(path)]
 
 
 def total(stack: Sequence[StackLayer]) -> tuple[int, int]:

@@ -18,7 +18,11 @@ these names; nobody re-derives them):
 - ``overlap``: int array of ``output_size``: real input cells (per input channel) under
   each output cell's window, or, transposed, input cells scattering onto it.
 - ``unused_input``: per dimension, the input indices no window reaches.
-- ``twin``: the twin's ``ConvConfig`` (``app/arithmetic/twin.py``).
+- ``twin``: the twin's ``ConvConfig`` (``app/arithmetic/twin.py``); None for a pool.
+
+A pool (``config.op``) is traced as the depthwise convolution it resembles: ``weight``
+is ``pool_weight(config)`` (``1/Πk`` for the average, ones for the max, whose output is
+the largest tap, not the sum).
 
 ``tap_table(trace)`` lists every tap in step order, as arrays; ``steps(trace)`` as
 SPEC.md's step dicts.
@@ -180,14 +184,37 @@ class Trace:
     channel_taps: IntArray
     overlap: IntArray
     unused_input: list[list[int]]
-    twin: ConvConfig
+    twin: ConvConfig | None
+
+
+def windows(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array, fill: float = 0.0) -> Array:
+    """Every window's cells, ``[groups, output cells, in_channels/groups · Πk]``: per
+    dimension, each (output position, kernel index) reads at most one input index, so
+    gathering those (``fill`` where the kernel cell is on padding or an inserted zero)
+    turns each input dimension into (output, kernel).
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([3], kernel_size=2, padding=1)
+    >>> windows(c, tuple(axis_taps(a) for a in c.axes), np.array([[1.0, 2, 3]])).tolist()
+    [[[0.0, 1.0], [1.0, 2.0], [2.0, 3.0], [3.0, 0.0]]]
+    """
+    n, g = config.ndim, config.groups
+    cin_g = config.in_channels // g
+    spread = x.reshape(g, cin_g, *config.input_size)
+    for d, (axis, taps) in enumerate(zip(config.axes, axes, strict=True)):
+        at = 2 + 2 * d  # [G, C, O1, K1, …, O_d−1, K_d−1, I_d, …]
+        index = np.full((axis.output_size, axis.kernel_size), axis.input_size)  # past the end
+        index[np.repeat(np.arange(axis.output_size), taps.counts), taps.kernel] = taps.input
+        pad = np.full((*spread.shape[:at], 1, *spread.shape[at + 1 :]), fill)
+        spread = np.take(np.concatenate([spread, pad], axis=at), index, axis=at)
+    # [G, C, O1, K1, …] → [G, O1…On, C·K1…Kn]
+    order = [0, *range(2, 2 + 2 * n, 2), 1, *range(3, 3 + 2 * n, 2)]
+    cells, per_cell = prod(config.output_size), cin_g * prod(config.kernel_size)
+    return spread.transpose(order).reshape(g, cells, per_cell)
 
 
 def convolve(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array, w: Array) -> Array:
-    """The output without bias, from the factorised taps. Per dimension, each (output
-    position, kernel index) reads at most one input index: gathering those (a zero where
-    the kernel cell is on padding or an inserted zero) turns the input dimension into
-    (output, kernel); one product with the weight per group then sums the taps.
+    """The output without bias: each window times the weight, one product per group.
 
     >>> from app.arithmetic.config import build_config
     >>> c = build_config([4], kernel_size=2)
@@ -195,26 +222,42 @@ def convolve(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array, w: Array)
     ...          np.array([[[1.0, 10]]])).tolist()
     [[21.0, 32.0, 43.0]]
     """
-    n, g = config.ndim, config.groups
+    g = config.groups
     cin_g, cout_g = config.in_channels // g, config.out_channels // g
-    spread = x.reshape(g, cin_g, *config.input_size)
-    for d, (axis, taps) in enumerate(zip(config.axes, axes, strict=True)):
-        at = 2 + 2 * d  # [G, C, O1, K1, …, O_d−1, K_d−1, I_d, …]
-        index = np.full((axis.output_size, axis.kernel_size), axis.input_size)  # past the end
-        index[np.repeat(np.arange(axis.output_size), taps.counts), taps.kernel] = taps.input
-        zero = np.zeros((*spread.shape[:at], 1, *spread.shape[at + 1 :]))
-        spread = np.take(np.concatenate([spread, zero], axis=at), index, axis=at)
-    # [G, C, O1, K1, …] → [G, O1…On, C·K1…Kn]
-    order = [0, *range(2, 2 + 2 * n, 2), 1, *range(3, 3 + 2 * n, 2)]
-    cells, taps_per_cell = prod(config.output_size), cin_g * prod(config.kernel_size)
-    spread = spread.transpose(order).reshape(g, cells, taps_per_cell)
+    spread = windows(config, axes, x)
     if config.transposed:  # [in, out/groups, *k] → [G, O, C, *k]
         wg = w.reshape(g, cin_g, cout_g, -1).transpose(0, 2, 1, 3)
     else:
         wg = w.reshape(g, cout_g, cin_g, -1)
     # einsum, not matmul: no BLAS threads to contend with on a busy server
-    y = np.einsum("gok,gpk->gop", wg.reshape(g, cout_g, taps_per_cell), spread)
+    y = np.einsum("gok,gpk->gop", wg.reshape(g, cout_g, spread.shape[2]), spread)
     return np.asarray(y, dtype=np.float64).reshape(config.output_shape)
+
+
+def max_pool(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array) -> Array:
+    """The largest real cell under each window (padding is −∞, as in ``F.max_pool*d``;
+    ``build_config`` refuses a max pool with a window on padding alone).
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([4], kernel_size=2, stride=2, padding=1, op="max_pool")
+    >>> max_pool(c, tuple(axis_taps(a) for a in c.axes), np.array([[-1.0, -5, 3, -2]])).tolist()
+    [[-1.0, 3.0, -2.0]]
+    """
+    largest: Array = windows(config, axes, x, fill=-np.inf).max(axis=2)
+    return largest.reshape(config.output_shape)
+
+
+def pool_weight(config: ConvConfig) -> Array:
+    """The weight a pool amounts to, ``[channels, 1, *k]``: ``1/Πk`` for the average
+    (padding counts, PyTorch's ``count_include_pad=True``), ones for the max (whose taps
+    are compared, not multiplied).
+
+    >>> from app.arithmetic.config import build_config
+    >>> pool_weight(build_config([4], kernel_size=2, op="avg_pool")).tolist()
+    [[[0.5, 0.5]]]
+    """
+    ones: Array = np.ones(config.weight_shape)
+    return ones / prod(config.kernel_size) if config.op == "avg_pool" else ones
 
 
 def trace(config: ConvConfig, x: Array, w: Array, b: Array | None = None) -> Trace:
@@ -231,7 +274,7 @@ def trace(config: ConvConfig, x: Array, w: Array, b: Array | None = None) -> Tra
     [[[0, 0, 1], [0, 0, 0, 0]], [[0, 0, 0], [0, 0, 0, 2]]]
     """
     axes = tuple(axis_taps(a) for a in config.axes)
-    output = convolve(config, axes, x, w)
+    output = max_pool(config, axes, x) if config.op == "max_pool" else convolve(config, axes, x, w)
     if b is not None:
         output = output + b.reshape(-1, *([1] * config.ndim))
     return Trace(
@@ -244,7 +287,7 @@ def trace(config: ConvConfig, x: Array, w: Array, b: Array | None = None) -> Tra
         channel_taps=channel_taps(config),
         overlap=overlap(axes),
         unused_input=[unused_input(a, t) for a, t in zip(config.axes, axes, strict=True)],
-        twin=twin(config),
+        twin=None if config.pooling else twin(config),
     )
 
 

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.errors import ConfigError
+from app.arithmetic.trace import pool_weight
 
 Fill = Literal["random", "ones", "arange"]
 FILLS: tuple[str, ...] = ("random", "ones", "arange")
@@ -100,6 +101,10 @@ def resolve_values(
     """
     if fill not in FILLS:
         raise ConfigError("fill", "fill_unknown", value=fill[:40], fills=", ".join(FILLS))
+    if config.pooling and weight is not None:
+        raise ConfigError("weight", "pool_no_weight", op=config.op)
+    if config.pooling and bias is not None:
+        raise ConfigError("bias", "pool_no_bias", op=config.op)
     in_shape, w_shape = config.input_shape, config.weight_shape
     if input is None:
         x = generate(in_shape, fill, seed, 0, *INPUT_RANGE)
@@ -107,7 +112,9 @@ def resolve_values(
         shapes = [in_shape] + ([in_shape[1:]] if in_shape[0] == 1 else [])
         x = _as_array("input", input, shapes, "[in_channels, *input_size]", max_abs)
         _check_finite("input", x, max_abs)
-    if weight is None:
+    if config.pooling:
+        w = pool_weight(config)
+    elif weight is None:
         w = generate(w_shape, fill, seed, 1, *WEIGHT_RANGE)
     else:
         lead = (

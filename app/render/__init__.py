@@ -1,12 +1,14 @@
-"""Server-side pictures of a trace: SVG, PNG and animated GIF of the classic diagram.
+"""Server-side pictures of a layer: SVG, PNG and animated GIF of each view of the page.
 
-Pure functions from a trace (the JSON of ``app.tracing.run_trace``) to bytes:
-``scene.layout`` decides what is drawn where (one list of rectangles and texts),
-``svg`` writes it as SVG, ``raster`` draws the same list with Pillow (PNG, GIF).
-Same trace, same bytes.
+``views`` reads the engine's typed trace into grids of cells (what each view shows at each
+step), ``scene`` lays them out in pixels (one list of rectangles and texts), ``svg`` writes
+that list as SVG and ``raster`` draws it with Pillow (PNG, GIF). ``look`` reads how each kind
+of cell looks from ``static/look.json``. Same trace, same bytes.
 """
 
+from app.render.filename import filename
 from app.render.raster import render_gif, render_png
 from app.render.svg import render_svg
+from app.render.views import VIEWS, make_view, step_count
 
-__all__ = ["render_gif", "render_png", "render_svg"]
+__all__ = ["VIEWS", "filename", "make_view", "render_gif", "render_png", "render_svg", "step_count"]

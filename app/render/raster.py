@@ -1,36 +1,57 @@
 """The same pictures drawn with Pillow: a PNG of one step, an animated GIF of all of them.
 
-GIF frames use one fixed palette built from the theme (the cell colours and the
-anti-aliasing steps of text on them), so no frame is quantised on its own: colours
-stay exact, the output is deterministic and encoding is fast. Only the kernel
-window, the cell being written and the arithmetic change between frames, so each
-frame is a copy of a running base image with that overlay drawn on it.
+GIF frames use one fixed palette built from the look (the cell colours, shaded and not,
+and the anti-aliasing steps of text on them), so no frame is quantised on its own: colours
+stay exact, the output is deterministic and encoding is fast. Each frame is the previous one
+with only the cells that changed, and the arithmetic, redrawn.
 """
 
 import io
 from functools import lru_cache
-from typing import Any
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from app.arithmetic.errors import ConfigError
 from app.limits import LIMITS, Limits
-from app.render.scene import CELL_INKS, CELL_MIN, Diagram, Item, Rect, Theme, blend, font
+from app.render.look import DASHES, Look, blend, shaded
+from app.render.scene import CELL_MIN, Diagram, Item, Rect, font
+from app.render.views import Cell, Key, View
 
 ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
-DASH, DASH_GAP = 4, 3
+HATCH_PERIOD, HATCH_WIDTH = 6, 2
+DOT_PERIOD = 7
 
 
-def _dashed(draw: ImageDraw.ImageDraw, x0: int, y0: int, x1: int, y1: int, color: str) -> None:
-    """A 1-px dashed rectangle outline, each side dashed from its corner (SVG's ``4 3``)."""
-    for start in range(x0, x1 + 1, DASH + DASH_GAP):
-        end = min(start + DASH - 1, x1)
+def _dashed(
+    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], color: str, dash: str
+) -> None:
+    """A 1-px dashed or dotted rectangle outline, each side from its corner (SVG's
+    ``stroke-dasharray`` of the same lengths)."""
+    x0, y0, x1, y1 = box
+    on, off = DASHES[dash]
+    for start in range(x0, x1 + 1, on + off):
+        end = min(start + on - 1, x1)
         draw.line((start, y0, end, y0), fill=color)
         draw.line((start, y1, end, y1), fill=color)
-    for start in range(y0, y1 + 1, DASH + DASH_GAP):
-        end = min(start + DASH - 1, y1)
+    for start in range(y0, y1 + 1, on + off):
+        end = min(start + on - 1, y1)
         draw.line((x0, start, x0, end), fill=color)
         draw.line((x1, start, x1, end), fill=color)
+
+
+@lru_cache(maxsize=32)
+def pattern_mask(pattern: str, w: int, h: int) -> Image.Image:
+    """Diagonal lines, ``HATCH_WIDTH`` px every ``HATCH_PERIOD`` px, anchored at the rectangle's
+    corner: ``hatch`` rises to the right (45°), ``stripes`` falls (−45°), as the page's CSS."""
+    ys, xs = np.mgrid[0:h, 0:w]
+    if pattern == "dots":  # a dot of radius ~1.2 px every DOT_PERIOD px, as the page's CSS
+        dy, dx = ys % DOT_PERIOD - DOT_PERIOD // 2, xs % DOT_PERIOD - DOT_PERIOD // 2
+        on = dy * dy + dx * dx <= 1
+    else:
+        diagonal = (xs + ys) if pattern == "hatch" else (xs - ys)
+        on = (diagonal % HATCH_PERIOD) < HATCH_WIDTH
+    return Image.fromarray((on * 255).astype(np.uint8), mode="L")
 
 
 def draw_items(image: Image.Image, items: list[Item]) -> None:
@@ -38,11 +59,15 @@ def draw_items(image: Image.Image, items: list[Item]) -> None:
     for item in items:
         if isinstance(item, Rect):
             box = (item.x, item.y, item.x + item.w - 1, item.y + item.h - 1)
-            if item.dashed and item.stroke:
+            if item.fill:
                 draw.rectangle(box, fill=item.fill)
-                _dashed(draw, *box, item.stroke)
-            else:
-                draw.rectangle(box, fill=item.fill, outline=item.stroke, width=item.stroke_width)
+            if item.pattern and item.pattern_color and item.w > 2 and item.h > 2:
+                mask = pattern_mask(item.pattern, item.w - 2, item.h - 2)
+                image.paste(item.pattern_color, (item.x + 1, item.y + 1), mask)
+            if item.stroke and item.dash:
+                _dashed(draw, box, item.stroke, item.dash)
+            elif item.stroke:
+                draw.rectangle(box, outline=item.stroke, width=item.stroke_width)
         else:
             draw.text(
                 (item.x, item.y),
@@ -53,10 +78,10 @@ def draw_items(image: Image.Image, items: list[Item]) -> None:
             )
 
 
-def render_png(trace: dict[str, Any], step: int, theme: str = "light") -> bytes:
-    """The PNG of ``step`` (0-based) of ``trace``: the SVG's picture, rasterised."""
-    diagram = Diagram(trace, theme)
-    image = Image.new("RGB", (diagram.width, diagram.height), diagram.theme.background)
+def render_png(view: View, step: int, theme: str = "light") -> bytes:
+    """The PNG of ``step`` (0-based) of ``view``: the SVG's picture, rasterised."""
+    diagram = Diagram(view, theme)
+    image = Image.new("RGB", (diagram.width, diagram.height), diagram.look.background)
     draw_items(image, diagram.picture(step))
     out = io.BytesIO()
     image.save(out, format="PNG")
@@ -68,24 +93,20 @@ def _rgb(color: str) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=4)
-def palette(theme: Theme) -> Image.Image:
-    """A ``P`` image whose palette holds every colour a picture of ``theme`` uses, plus three
-    anti-aliasing steps of each text colour over each fill."""
-    shaded = [
-        blend(c, theme.shade, theme.shade_alpha) for c in (theme.input, theme.pad, theme.output)
-    ]
-    fills = [theme.background, theme.input, theme.pad, theme.empty, theme.output, *shaded]
-    inks = [theme.ink, theme.muted, *CELL_INKS]
-    strokes = [
-        theme.input_stroke,
-        theme.pad_stroke,
-        theme.empty_stroke,
-        theme.output_stroke,
-        theme.window_stroke,
-    ]
-    colors = fills + inks + strokes
+def palette(look: Look) -> Image.Image:
+    """A ``P`` image whose palette holds every colour a picture of ``look`` uses (exact ones
+    first), then anti-aliasing steps of each text colour over each fill."""
+    styles = look.cells.values()
+    fills = [look.background, *(s.fill for s in styles)]
+    fills += [color for scale in look.scales.values() for color in scale]
+    fills += [shaded(look, f) for f in fills]
+    patterns = [s.pattern_color for s in styles if s.pattern_color]
+    patterns += [shaded(look, p) for p in patterns]
+    inks = [look.ink, look.muted, look.window_text, "#ffffff", *(s.text for s in styles)]
+    strokes = [look.line, look.window_stroke, *look.marks.values(), *(s.stroke for s in styles)]
+    colors = fills + patterns + inks + strokes
     for fill in fills:
-        for ink in inks:
+        for ink in dict.fromkeys(inks):
             colors += [blend(fill, ink, a) for a in (0.25, 0.5, 0.75)]
     unique = list(dict.fromkeys(_rgb(c) for c in colors))[:256]
     flat = [v for rgb in unique for v in rgb]
@@ -94,51 +115,59 @@ def palette(theme: Theme) -> Image.Image:
     return image
 
 
-def gif_diagram(trace: dict[str, Any], fps: int, theme: str, limits: Limits = LIMITS) -> Diagram:
+def gif_diagram(view: View, fps: int, theme: str, limits: Limits = LIMITS) -> Diagram:
     """The layout with the largest cells whose frames fit the GIF limits; refuse (naming the
     limit) when even the smallest cells do not, before anything is drawn."""
-    if not 1 <= fps <= limits.max_gif_fps:
-        raise ConfigError("fps", f"fps must be between 1 and max_gif_fps ({limits.max_gif_fps})")
-    frames = len(trace["steps"])
+    if fps < 1:
+        raise ConfigError("fps", "too_small", minimum=1, value=fps)
+    if fps > limits.max_gif_fps:
+        raise ConfigError(
+            "fps", "above_limit", value=fps, limit=limits.max_gif_fps,
+            limit_name="max_gif_fps",
+        )  # fmt: skip
+    frames = view.count
     if frames > limits.max_gif_frames:
         raise ConfigError(
-            "input_size",
-            f"the GIF would have {frames:,} frames (one per output cell), above max_gif_frames "
-            f"({limits.max_gif_frames:,}); use a smaller input, a larger stride or fewer channels",
+            "input_size", "gif_too_many_frames", frames=frames, max_gif_frames=limits.max_gif_frames
         )
-    diagram = Diagram(trace, theme, limits)
+    diagram = Diagram(view, theme, limits)
     while frames * diagram.width * diagram.height > limits.max_gif_pixels:
         if diagram.cell - 2 < CELL_MIN:
-            pixels = frames * diagram.width * diagram.height
             raise ConfigError(
                 "input_size",
-                f"the GIF would hold {pixels:,} pixels ({frames} frames of {diagram.width}x"
-                f"{diagram.height}), above max_gif_pixels ({limits.max_gif_pixels:,}); use a "
-                "smaller input, a larger stride or fewer channels",
+                "gif_too_many_pixels",
+                pixels=frames * diagram.width * diagram.height,
+                frames=frames,
+                width=diagram.width,
+                height=diagram.height,
+                max_gif_pixels=limits.max_gif_pixels,
             )
-        diagram = Diagram(trace, theme, limits, cell_max=diagram.cell - 2)
+        diagram = Diagram(view, theme, limits, cell_max=diagram.cell - 2)
     return diagram
 
 
-def render_gif(trace: dict[str, Any], fps: int = 2, theme: str = "light") -> bytes:
-    """An animated GIF of ``trace``: one frame per step at ``fps``, looping forever."""
-    diagram = gif_diagram(trace, fps, theme)
-    steps = len(trace["steps"])
-    colors = palette(diagram.theme)
-    size = (diagram.width, diagram.height)
+def render_gif(view: View, fps: int = 2, theme: str = "light") -> bytes:
+    """An animated GIF of ``view``: one frame per step at ``fps``, looping forever."""
+    diagram = gif_diagram(view, fps, theme)
+    colors = palette(diagram.look)
+    image = Image.new("RGB", (diagram.width, diagram.height), diagram.look.background)
     frames: list[Image.Image] = []
-    base = Image.new("RGB", size)
-    channel = -1
-    for step in range(steps):
-        out_channel = trace["steps"][step]["output"][0]
-        if out_channel != channel:
-            channel = out_channel
-            base = Image.new("RGB", size, diagram.theme.background)
-            draw_items(base, diagram.background(channel))
-        frame = base.copy()
-        draw_items(frame, diagram.overlay(step))
-        frames.append(frame.quantize(palette=colors, dither=Image.Dither.NONE))
-        draw_items(base, diagram.written(step))
+    phase: int | None = None
+    shown: dict[Key, Cell] = {}
+    for step in range(view.count):
+        cells = view.cells(step)
+        if view.phase(step) != phase:
+            phase = view.phase(step)
+            draw_items(image, diagram.static(phase))
+            changed = cells
+        else:
+            changed = {k: c for k, c in cells.items() if shown.get(k) != c}
+        items: list[Item] = []
+        for key, cell in changed.items():
+            items += diagram.cell_items(key, cell)
+        draw_items(image, items + diagram.math(step))
+        shown = cells
+        frames.append(image.quantize(palette=colors, dither=Image.Dither.NONE))
     out = io.BytesIO()
     frames[0].save(
         out,

@@ -1,37 +1,43 @@
-"""What the picture of one step holds: rectangles and texts at pixel positions.
+"""Where a view's grids go, in pixels, and the rectangles and texts that draw them.
 
-The look is the classic one of Dumoulin & Visin's convolution-arithmetic
-animations: blue input cells on a canvas of white dashed padding (and, for a
-transposed convolution, inserted zeros), the kernel as a dark window with its
-weights in the corner of each cell, the green output grid filling in step by step.
-
-A picture of step ``s`` is ``background(o) + written(steps of channel o before s) +
-overlay(s)``, drawn in that order, later items over earlier ones; the GIF writer
-keeps the first two as a running base image and draws only the overlay per frame.
-``Diagram.cell_style`` is the one place that decides what a canvas cell looks like.
+``Diagram`` lays out a view (``app.render.views``) once for all its steps, so GIF frames
+align: 2-D grids side by side with the operators between them (``input × kernel → output``),
+1-D grids one row under the other. A picture of a step is ``static(phase)`` (background,
+title, captions, bracket, legend), every cell of the step, then its arithmetic. Every cell
+is opaque inside its own tile, so a GIF frame redraws only the cells that changed.
+How a cell looks comes from ``static/look.json`` (``app.render.look``), nowhere else.
 """
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 from PIL import ImageFont
 
 from app.arithmetic.errors import ConfigError
 from app.limits import LIMITS, Limits
+from app.paths import STATIC_DIR
+from app.render.look import LOOKS, Look, scale_color, shaded
+from app.render.views import Cell, Grid, Key, Sum, View
 
 MARGIN = 16
-GAP = 28  # between grids
+GAP = 18  # between two grids, and between a grid and an operator
+OPERATOR = 26  # the width of "×", "→", "="
 CELL_MAX = 40  # the classic diagrams' cell size
 CELL_MIN = 8
+WRAP_CELL = 16  # the smallest cell of a 1-D row before it wraps onto more lines
+LINE_GAP = 6  # between the wrapped lines of a 1-D row
 MIN_WIDTH = 520
 TITLE_SIZE = 15
 LABEL_SIZE = 12
+LABEL_LINE = 15
 MATH_SIZE = 14
 MATH_LINE = 20
-MAX_MATH_LINES = 3
-MAX_DRAWN_CHANNELS = 4  # input channels drawn side by side; more are summarised in a label
-FONT_FAMILY = "Aileron, Helvetica, Arial, sans-serif"  # Pillow's built-in font is Aileron
+MATH_LINES = 3
+OPERATOR_SIZE = 22
+BRACKET = 30  # room under the grids for the group bracket and its label
+FONT_FILE = STATIC_DIR / "fonts" / "DejaVuSans-2.37-subset.ttf"
+FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,12 @@ class Rect:
     y: int
     w: int
     h: int
-    fill: str
+    fill: str | None
     stroke: str | None = None
     stroke_width: int = 1
-    dashed: bool = False
+    dash: str | None = None  # "dash" or "dot" (look.DASHES); solid when None
+    pattern: str | None = None  # "hatch" or "stripes", in pattern_color over fill
+    pattern_color: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,534 +69,343 @@ class Text:
 Item = Rect | Text
 
 
-@dataclass(frozen=True)
-class Theme:
-    background: str
-    ink: str
-    muted: str
-    input: str
-    input_stroke: str
-    pad: str
-    pad_stroke: str
-    empty: str
-    empty_stroke: str
-    output: str
-    output_stroke: str
-    shade: str  # the kernel window: this colour over the cell at ``shade_alpha``
-    shade_alpha: float
-    window_stroke: str
-
-
-LIGHT = Theme(
-    background="#ffffff",
-    ink="#1b1f24",
-    muted="#5f6b76",
-    input="#5b9bd5",
-    input_stroke="#2f6ea8",
-    pad="#ffffff",
-    pad_stroke="#9aa3ab",
-    empty="#e2f5ef",
-    empty_stroke="#9fd8c7",
-    output="#3dbf9f",
-    output_stroke="#1f8a70",
-    shade="#0b1a2a",
-    shade_alpha=0.45,
-    window_stroke="#0b1a2a",
-)
-DARK = Theme(
-    background="#15191e",
-    ink="#e6e9ec",
-    muted="#9aa5b0",
-    input="#5b9bd5",
-    input_stroke="#8fbde6",
-    pad="#15191e",
-    pad_stroke="#6c7783",
-    empty="#1d3a33",
-    empty_stroke="#2f6b5c",
-    output="#3dbf9f",
-    output_stroke="#8fe0cb",
-    shade="#000000",
-    shade_alpha=0.5,
-    window_stroke="#f2f4f6",
-)
-THEMES = {"light": LIGHT, "dark": DARK}
-CELL_INKS = ("#10202f", "#ffffff")  # text on a light cell, on a dark one
-
-
-def blend(color: str, over: str, alpha: float) -> str:
-    """``over`` laid on ``color`` at ``alpha``, as a solid colour (so SVG and PNG agree).
-
-    >>> blend("#ffffff", "#000000", 0.5)
-    '#808080'
-    """
-    a = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    b = [int(over[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * alpha):02x}" for x, y in zip(a, b, strict=True))
-
-
-def cell_ink(fill: str) -> str:
-    """Dark text on a light cell, white on a dark one.
-
-    >>> cell_ink("#ffffff"), cell_ink("#10202f")
-    ('#10202f', '#ffffff')
-    """
-    r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
-    return CELL_INKS[0] if 0.299 * r + 0.587 * g + 0.114 * b > 150 else CELL_INKS[1]
-
-
-def number(value: float) -> str:
-    """A value as a cell shows it: whole numbers plain, others to 4 significant digits.
-
-    >>> number(7.0), number(-1.0), number(0.5625), number(1/3)
-    ('7', '-1', '0.5625', '0.3333')
-    """
-    if float(value).is_integer() and abs(value) < 1e9:
-        return str(int(value))
-    return f"{value:.4g}"
-
-
 @lru_cache(maxsize=64)
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Pillow's built-in font (Aileron) at ``size`` px: pinned with Pillow, so pictures are
-    the same on every machine."""
-    return ImageFont.load_default(size=size)
+def font(size: int) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans (vendored, with ×, →, −, ᵀ) at ``size`` px, laid out without libraqm so
+    pictures are the same on every machine."""
+    return ImageFont.truetype(str(FONT_FILE), size, layout_engine=ImageFont.Layout.BASIC)
 
 
 def text_width(text: str, size: int) -> float:
     return float(font(size).getlength(text))
 
 
-def _sizes(values: list[int]) -> str:
-    return "x".join(map(str, values))
-
-
-def _per_dim(values: list[int]) -> str:
-    return str(values[0]) if len(set(values)) == 1 else _sizes(values)
-
-
-def describe(trace: dict[str, Any]) -> str:
-    """The title: layer and configuration in the API's words.
-
-    >>> describe({"config": {"transposed": False, "input_size": [5, 5], "kernel_size": [3, 3],
-    ...     "stride": [2, 2], "padding": [[1, 1], [1, 1]], "dilation": [1, 1],
-    ...     "output_padding": [0, 0], "in_channels": 1, "out_channels": 1, "groups": 1},
-    ...     "output_size": [3, 3]})
-    'Conv2d: input 5x5, kernel_size 3, stride 2, padding 1 -> output 3x3'
-    """
-    c = trace["config"]
-    n = len(c["input_size"])
-    parts = [f"input {_sizes(c['input_size'])}", f"kernel_size {_per_dim(c['kernel_size'])}"]
-    if any(s > 1 for s in c["stride"]):
-        parts.append(f"stride {_per_dim(c['stride'])}")
-    pads = c["padding"]
-    if any(b or a for b, a in pads):
-        if all(b == a for b, a in pads):
-            parts.append(f"padding {_per_dim([b for b, _ in pads])}")
-        else:
-            parts.append("padding " + ",".join(f"{b}:{a}" for b, a in pads))
-    if any(d > 1 for d in c["dilation"]):
-        parts.append(f"dilation {_per_dim(c['dilation'])}")
-    if any(c["output_padding"]):
-        parts.append(f"output_padding {_per_dim(c['output_padding'])}")
-    if c["in_channels"] > 1 or c["out_channels"] > 1:
-        parts.append(f"channels {c['in_channels']}->{c['out_channels']}")
-    if c["groups"] > 1:
-        parts.append(f"groups {c['groups']}")
-    layer = f"ConvTranspose{n}d" if c["transposed"] else f"Conv{n}d"
-    return f"{layer}: {', '.join(parts)} -> output {_sizes(trace['output_size'])}"
-
-
-def _lift(values: list[int], fill: int) -> list[int]:
-    """A 1-D per-dimension list as 2-D, one row: ``[7]`` → ``[fill, 7]``."""
-    return values if len(values) == 2 else [fill, *values]
+def fit(text: str, size: int, room: float, smallest: int = 7) -> int:
+    """The largest size up to ``size`` at which ``text`` fits ``room`` px, or 0."""
+    while size >= smallest and text_width(text, size) > room:
+        size -= 1
+    return size if size >= smallest else 0
 
 
 class Diagram:
-    """The layout of a trace's pictures: fixed for all its steps, so GIF frames align."""
+    """The layout of a view's pictures: fixed for all its steps."""
 
     def __init__(
-        self,
-        trace: dict[str, Any],
-        theme: str = "light",
-        limits: Limits = LIMITS,
-        cell_max: int = CELL_MAX,
+        self, view: View, theme: str = "light", limits: Limits = LIMITS, cell_max: int = CELL_MAX
     ):
-        if theme not in THEMES:
-            raise ConfigError("theme", f'theme must be "light" or "dark" (got "{theme}")')
-        self.trace = trace
-        self.theme = THEMES[theme]
-        c = trace["config"]
-        self.one_d = len(c["input_size"]) == 1
-        self.canvas_size = _lift(trace["canvas"]["size"], 1)
-        self.origin = _lift(trace["canvas"]["origin"], 0)
-        self.step_size = _lift(trace["canvas"]["step"], 1)
-        self.input_size = _lift(c["input_size"], 1)
-        self.output_size = _lift(trace["output_size"], 1)
-        self.kernel_size = _lift(c["kernel_size"], 1)
-        self.dilation = _lift(c["dilation"], 1)
-        self.flipped = bool(trace["kernel_flipped"])
-        self.groups: int = c["groups"]
-        self.cin_g: int = c["in_channels"] // self.groups
-        self.cout_g: int = c["out_channels"] // self.groups
-        self.out_cells = self.output_size[0] * self.output_size[1]
-        self.channels_drawn = min(self.cin_g, MAX_DRAWN_CHANNELS)
-        self.title = describe(trace)
+        if theme not in LOOKS:
+            raise ConfigError("theme", "not_a_choice", choices=", ".join(LOOKS), value=theme[:60])
+        self.view = view
+        self.look: Look = LOOKS[theme]
+        self.vertical = view.r.one_d and view.name != "matrix"
+        self.grids = view.grids
+        # 1-D: a grid drawn some columns to the right (the output under its time step), and
+        # rows wrapped every ``wrap`` columns when a signal is too long for one line
+        shifted, by = view.shift
+        self.shifts = [by if g == shifted and self.vertical else 0 for g in range(len(self.grids))]
+        self.wrap = 0
+        self.caption_h = view.caption_lines * LABEL_LINE + 4
         self._layout(limits, cell_max)
 
-    # ------------------------------------------------------------------ geometry
+    # ------------------------------------------------------------------ layout
+
+    def _gaps(self) -> int:
+        """Fixed pixels across (horizontal) between and for the operators."""
+        parts = self.view.parts
+        operators = sum(isinstance(p, str) for p in parts)
+        return (len(parts) - 1) * GAP + operators * OPERATOR
 
     def _layout(self, limits: Limits, cell_max: int) -> None:
-        """Cell size and where each grid goes: 2-D grids side by side (input channels, then
-        the output), 1-D rows one under the other."""
-        ch, cw = self.canvas_size
-        oh, ow = self.output_size
-        n = self.channels_drawn
-        if self.one_d:
-            columns, gaps_x, rows, gaps_y = max(cw, ow), 0, n + 1, n * GAP
-        else:
-            columns, gaps_x, rows, gaps_y = n * cw + ow, n * GAP, max(ch, oh), 0
         side = limits.max_render_side
-        cell = min(cell_max, (side - 2 * MARGIN - gaps_x) // columns, (side - 200 - gaps_y) // rows)
+        top = MARGIN + 30 + self.caption_h
+        bottom = 18 + MATH_LINES * MATH_LINE + 12 + 2 * 22 + MARGIN
+        if self.view.bracket and not self.vertical:
+            bottom += BRACKET
+        matrix = self.view.name == "matrix"
+        if matrix:  # x as a row above C, its columns under x's cells; y beside C's rows
+            row_x, matrix_c, column_y = self.grids
+            columns, rows = matrix_c.cols + column_y.cols, row_x.rows + matrix_c.rows
+            fixed_x, fixed_y = 2 * GAP + OPERATOR, GAP + self.caption_h
+        elif self.vertical:  # 1-D rows, one under the other, wrapped when too long to read
+            spans = [g.cols + self.shifts[i] for i, g in enumerate(self.grids)]
+            columns = max(spans)
+            if (side - 2 * MARGIN) // columns < WRAP_CELL:
+                columns = (side - 2 * MARGIN) // WRAP_CELL
+                self.wrap = columns
+            self.lines = [-(-span // columns) for span in spans]
+            rows = sum(self.lines)
+            fixed_x = 0
+            fixed_y = (len(self.grids) - 1) * (GAP + self.caption_h) + LINE_GAP * (
+                rows - len(self.grids)
+            )
+        else:
+            columns, rows = sum(g.cols for g in self.grids), max(g.rows for g in self.grids)
+            fixed_x, fixed_y = self._gaps(), 0
+        cell = min(
+            cell_max,
+            (side - 2 * MARGIN - fixed_x) // columns,
+            (side - top - bottom - fixed_y) // rows,
+        )
         if cell < CELL_MIN:
             raise ConfigError(
                 "input_size",
-                f"the picture needs {columns} cells across and {rows} down; at the smallest "
-                f"cell ({CELL_MIN} px) that is above max_render_side ({side} px); use a smaller "
-                "input, stride or kernel",
+                "picture_too_large",
+                columns=columns,
+                rows=rows,
+                cell=CELL_MIN,
+                max_render_side=side,
             )
         self.cell = cell
-        grids_width = columns * cell + gaps_x
+        grids_width = columns * cell + fixed_x
         self.width = max(
             MIN_WIDTH,
             grids_width + 2 * MARGIN,
-            int(text_width(self.title, TITLE_SIZE)) + 2 * MARGIN,
+            min(side, int(text_width(self.view.title, TITLE_SIZE)) + 2 * MARGIN),
         )
         left = (self.width - grids_width) // 2
-        grid_top = MARGIN + 52
-        if self.one_d:
-            pitch = cell + GAP
-            self.canvas_left = [left] * n
-            self.canvas_top = [grid_top + i * pitch for i in range(n)]
-            self.output_left, self.output_top = left, grid_top + n * pitch
-            self.label_y = [top - 14 for top in self.canvas_top]
-            self.output_label_y = self.output_top - 14
+        self.positions: list[tuple[int, int]] = []
+        self.operators: list[tuple[int, int, str]] = []
+        if matrix:
+            c_top = top + row_x.rows * cell + GAP + self.caption_h
+            right = left + matrix_c.cols * cell + GAP
+            self.positions = [(left, top), (left, c_top), (right + OPERATOR + GAP, c_top)]
+            self.operators.append((right + OPERATOR // 2, c_top + matrix_c.rows * cell // 2, "="))
+            grids_bottom = c_top + matrix_c.rows * cell
+        elif self.vertical:
+            y = top
+            for lines in self.lines:
+                self.positions.append((left, y))
+                y += lines * (cell + LINE_GAP) - LINE_GAP + GAP + self.caption_h
+            grids_bottom = y - GAP - self.caption_h
         else:
-            self.canvas_left = [left + i * (cw * cell + GAP) for i in range(n)]
-            self.output_left = left + n * (cw * cell + GAP)
-            # grids are centred on the same middle line, labels on the same top line
-            middle = grid_top + rows * cell // 2
-            self.canvas_top = [middle - ch * cell // 2] * n
-            self.output_top = middle - oh * cell // 2
-            self.label_y = [grid_top - 14] * n
-            self.output_label_y = grid_top - 14
-        grids_bottom = grid_top + rows * cell + gaps_y
-        steps = self.trace["steps"]
-        longest = max(range(len(steps)), key=lambda s: len(steps[s]["taps"]))
-        self.math_lines = len(self._math(longest, MAX_MATH_LINES))
+            middle = top + rows * cell // 2
+            x = left
+            for part in self.view.parts:
+                if isinstance(part, str):
+                    self.operators.append((x + OPERATOR // 2, middle, part))
+                    x += OPERATOR + GAP
+                else:
+                    self.positions.append((x, middle - part.rows * cell // 2))
+                    x += part.cols * cell + GAP
+            grids_bottom = top + rows * cell
+        if self.view.bracket and not self.vertical:
+            self.bracket_y = grids_bottom + 8
+            grids_bottom += BRACKET
         self.math_top = grids_bottom + 18
-        self.legend_y = self.math_top + self.math_lines * MATH_LINE + 12
-        self.height = self.legend_y + 8 + MARGIN
+        self.legend_top = self.math_top + MATH_LINES * MATH_LINE + 12
+        self.legend_rows = self._legend_rows()
+        self.height = self.legend_top + len(self.legend_rows) * 22 + MARGIN
         if self.width > side or self.height > side:
             raise ConfigError(
                 "input_size",
-                f"the picture would be {self.width}x{self.height} px, above max_render_side "
-                f"({side} px)",
+                "picture_too_large_pixels",
+                width=self.width,
+                height=self.height,
+                max_render_side=side,
             )
 
-    def group_of(self, out_channel: int) -> int:
-        return out_channel // self.cout_g
+    def tile(self, key: Key) -> tuple[int, int]:
+        """Top-left pixel of cell ``key`` = (grid, row, column)."""
+        g, row, col = key
+        left, top = self.positions[g]
+        line, col = divmod(col + self.shifts[g], self.wrap) if self.wrap else (0, col)
+        return left + col * self.cell, top + row * self.cell + line * (self.cell + LINE_GAP)
 
-    def channels(self, out_channel: int) -> list[int]:
-        first = self.group_of(out_channel) * self.cin_g
-        return list(range(first, first + self.channels_drawn))
+    # ------------------------------------------------------------------ cells
 
-    def input_index(self, cy: int, cx: int) -> tuple[int, int] | None:
-        """Input (row, column) at canvas cell (cy, cx), or None for padding / inserted zeros."""
-        found = []
-        for coord, origin, step, size in zip(
-            (cy, cx), self.origin, self.step_size, self.input_size, strict=True
-        ):
-            index, rest = divmod(coord - origin, step)
-            if rest or not 0 <= index < size:
-                return None
-            found.append(index)
-        return found[0], found[1]
-
-    def input_value(self, c: int, iy: int, ix: int) -> float:
-        row = self.trace["input"][c]
-        return float(row[ix] if self.one_d else row[iy][ix])
-
-    def weight_value(self, out_channel: int, c: int, ky: int, kx: int) -> float:
-        w = self.trace["weight"]
-        g = self.group_of(out_channel)
-        if self.flipped:
-            kernel = w[c][out_channel - g * self.cout_g]
-        else:
-            kernel = w[out_channel][c - g * self.cin_g]
-        return float(kernel[kx] if self.one_d else kernel[ky][kx])
-
-    def output_value(self, o: int, y: int, x: int) -> float:
-        row = self.trace["output"][o]
-        return float(row[x] if self.one_d else row[y][x])
-
-    def window(self, step: int) -> dict[tuple[int, int], tuple[int, int]]:
-        """Canvas cell → kernel cell (ky, kx) under the window of ``step``."""
-        anchor = _lift(self.trace["steps"][step]["anchor"], 0)
-        (kh, kw), (dy, dx) = self.kernel_size, self.dilation
-        cells = {}
-        for ky in range(kh):
-            for kx in range(kw):
-                # a transposed kernel is rotated by 180° on the canvas (SPEC.md, "canvas")
-                fy, fx = (kh - 1 - ky, kw - 1 - kx) if self.flipped else (ky, kx)
-                cells[(anchor[0] + dy * fy, anchor[1] + dx * fx)] = (ky, kx)
-        return cells
-
-    # ------------------------------------------------------------------ the look of a cell
-
-    def cell_style(self, is_input: bool, in_window: bool) -> tuple[str, str, bool]:
-        """``(fill, stroke, dashed)`` of a canvas cell: the one place that decides it."""
-        t = self.theme
-        fill, stroke, dashed = (
-            (t.input, t.input_stroke, False) if is_input else (t.pad, t.pad_stroke, True)
-        )
-        if in_window:
-            return blend(fill, t.shade, t.shade_alpha), t.window_stroke, False
-        return fill, stroke, dashed and self.cell >= 12
-
-    def _value_items(
-        self, x: int, y: int, text: str, fill: str, size: int, corner: bool = False
-    ) -> list[Item]:
-        cell = self.cell
-        room = cell - (cell // 2 if corner else 6)
-        while size >= 7 and text_width(text, size) > room:
-            size -= 1
-        if size < 7:
-            return []
-        if corner:
-            return [Text(x + cell - 4, y + cell - 4 - size // 2, text, size, fill, "end")]
-        return [Text(x + cell // 2, y + cell // 2, text, size, fill)]
-
-    def _cell(
-        self, left: int, top: int, row: int, col: int, fill: str, stroke: str, dashed: bool
-    ) -> tuple[int, int, Rect]:
-        x, y = left + col * self.cell, top + row * self.cell
-        # cells are inset by one pixel, so neighbours read as separate tiles
-        return x, y, Rect(x + 1, y + 1, self.cell - 2, self.cell - 2, fill, stroke, 1, dashed)
-
-    def canvas_cell(
-        self, c: int, slot: int, cy: int, cx: int, weight: float | None = None
-    ) -> list[Item]:
-        index = self.input_index(cy, cx)
-        fill, stroke, dashed = self.cell_style(index is not None, weight is not None)
-        x, y, rect = self._cell(
-            self.canvas_left[slot], self.canvas_top[slot], cy, cx, fill, stroke, dashed
-        )
-        items: list[Item] = [rect]
-        ink = cell_ink(fill)
-        value_size = min(16, self.cell * 2 // 5)
-        if index is not None and self.cell >= 16:
-            text = number(self.input_value(c, *index))
-            if weight is not None and self.cell >= 28:
-                # value up-left, weight in the corner: the guide's Figure 1.1
-                items.append(
-                    Text(x + self.cell * 2 // 5, y + self.cell * 2 // 5, text, value_size, ink)
-                )
-            else:
-                items += self._value_items(x, y, text, ink, value_size)
-        if weight is not None and self.cell >= 28:
-            items += self._value_items(x, y, number(weight), ink, max(8, self.cell * 3 // 11), True)
-        elif weight is not None and index is None and self.cell >= 16:
-            items += self._value_items(x, y, number(weight), ink, value_size)
+    def cell_items(self, key: Key, cell: Cell) -> list[Item]:
+        x, y = self.tile(key)
+        grid = self.grids[key[0]]
+        items: list[Item] = [Rect(x, y, self.cell, self.cell, self.look.background)]
+        items += self.swatch(x + 1, y + 1, self.cell - 2, cell)
+        items += self._texts(x, y, cell, grid)
         return items
 
-    def output_cell(self, o: int, y: int, x: int, state: str) -> list[Item]:
-        t = self.theme
-        fill, stroke = {
-            "empty": (t.empty, t.empty_stroke),
-            "written": (t.output, t.output_stroke),
-            "current": (blend(t.output, t.shade, t.shade_alpha), t.window_stroke),
-        }[state]
-        px, py, rect = self._cell(self.output_left, self.output_top, y, x, fill, stroke, False)
-        items: list[Item] = [rect]
-        if state != "empty" and self.cell >= 16:
-            items += self._value_items(
-                px,
-                py,
-                number(self.output_value(o, y, x)),
-                cell_ink(fill),
-                min(16, self.cell * 2 // 5),
-            )
-        return items
-
-    # ------------------------------------------------------------------ layers
-
-    def background(self, out_channel: int) -> list[Item]:
-        """Title, labels, every canvas cell and the empty output grid of ``out_channel``."""
-        t = self.theme
+    def swatch(self, x: int, y: int, size: int, cell: Cell) -> list[Item]:
+        """The tile of ``cell`` at (x, y), ``size`` px square, without its numbers."""
+        look = self.look
+        style = look.cells[cell.kind]
+        fill = style.fill if cell.scale is None else scale_color(look, *cell.scale)
+        stroke, pattern_color, dash = style.stroke, style.pattern_color, style.dash
+        if cell.shade:
+            fill, stroke, dash = shaded(look, fill), look.window_stroke, None
+            pattern_color = pattern_color and shaded(look, pattern_color)
         items: list[Item] = [
-            Rect(0, 0, self.width, self.height, t.background),
-            Text(MARGIN, MARGIN + 8, self.title, TITLE_SIZE, t.ink, "start"),
+            Rect(x, y, size, size, fill, stroke, 1, dash if size >= 11 else None, style.pattern,
+                 pattern_color)
+        ]  # fmt: skip
+        if cell.mark:
+            items.append(Rect(x, y, size, size, None, look.marks[cell.mark], look.mark_width))
+        return items
+
+    def ink(self, cell: Cell) -> str:
+        if cell.shade:
+            return self.look.window_text
+        if cell.scale is not None:
+            scale, index = cell.scale
+            if index >= self.look.dark_from[scale]:
+                return "#ffffff"
+        return self.look.cells[cell.kind].text
+
+    def _texts(self, x: int, y: int, cell: Cell, grid: Grid) -> list[Item]:
+        size, ink = self.cell, self.ink(cell)
+        items: list[Item] = []
+        if size < 14:
+            return []
+        if cell.corner and size >= 28:
+            # the value up-left, the weight in the corner: the guide's Figure 1.1
+            if cell.text and (s := fit(cell.text, size * 9 // 25, size * 0.55)):
+                items.append(Text(x + 4, y + size * 3 // 10, cell.text, s, ink, "start"))
+            if s := fit(cell.corner, max(9, size * 3 // 10), size - 8):
+                items.append(Text(x + size - 4, y + size - 4 - s // 2, cell.corner, s, ink, "end"))
+            return items
+        text = cell.text or cell.corner
+        biggest = size * 21 // 50 if grid.name == "kernel" else min(18, size * 2 // 5)
+        if text and (s := fit(text, biggest, size - 6)):
+            items.append(Text(x + size // 2, y + size // 2, text, s, ink))
+        return items
+
+    # ------------------------------------------------------------------ the rest
+
+    def static(self, phase: int) -> list[Item]:
+        """Background, title, captions, operators, bracket and legend of ``phase``."""
+        look = self.look
+        items: list[Item] = [
+            Rect(0, 0, self.width, self.height, look.background),
+            Text(MARGIN, MARGIN + 8, self.view.title, TITLE_SIZE, look.ink, "start"),
         ]
-        for slot, c in enumerate(self.channels(out_channel)):
-            items.append(
-                Text(
-                    self.canvas_left[slot],
-                    self.label_y[slot],
-                    self._canvas_label(c),
-                    LABEL_SIZE,
-                    t.muted,
-                    "start",
-                )
-            )
-            for cy in range(self.canvas_size[0]):
-                for cx in range(self.canvas_size[1]):
-                    items += self.canvas_cell(c, slot, cy, cx)
-        out_label = (
-            "output"
-            if self.trace["config"]["out_channels"] == 1
-            else f"output channel {out_channel}"
-        )
-        items.append(
-            Text(self.output_left, self.output_label_y, out_label, LABEL_SIZE, t.muted, "start")
-        )
-        for y in range(self.output_size[0]):
-            for x in range(self.output_size[1]):
-                items += self.output_cell(out_channel, y, x, "empty")
+        captions = self.view.captions(phase)
+        for g, (grid, text) in enumerate(zip(self.grids, captions, strict=True)):
+            items += self._caption(g, grid, text)
+        for x, y, symbol in self.operators:
+            items.append(Text(x, y, symbol, OPERATOR_SIZE, look.muted))
+        if self.view.bracket and not self.vertical:
+            items += self._bracket(phase)
         items += self._legend()
         return items
 
-    def _canvas_label(self, c: int) -> str:
-        cfg = self.trace["config"]
-        what = "input"
-        if cfg["in_channels"] > 1:
-            what += f" channel {c}"
-        if cfg["transposed"] and any(s > 1 for s in cfg["stride"]):
-            what += " with zeros inserted"
-        elif any(b or a for b, a in cfg["padding"]) and not cfg["transposed"]:
-            what += " (padded)"
-        hidden = self.cin_g - self.channels_drawn
-        if hidden and c == self.channels(0)[0] + self.channels_drawn - 1:
-            what += f" (+{hidden} more not drawn)"
-        return what
+    def _caption(self, g: int, grid: Grid, text: str) -> list[Item]:
+        left, top = self.positions[g]
+        room = max(grid.cols * self.cell + GAP - 4, 60)
+        lines = _caption_lines(text, room, self.view.caption_lines)
+        first = top - 6 - (len(lines) - 1) * LABEL_LINE - LABEL_LINE // 2
+        items: list[Item] = []
+        for i, line in enumerate(lines):
+            size = fit(line, LABEL_SIZE, room, 8) or 8
+            items.append(Text(left, first + i * LABEL_LINE, line, size, self.look.muted, "start"))
+        return items
+
+    def _bracket(self, phase: int) -> list[Item]:
+        first, last = self.view.bracket or (0, 0)
+        left = self.positions[first][0]
+        right = self.positions[last][0] + self.grids[last].cols * self.cell
+        y, color = self.bracket_y, self.look.line
+        label = self.view.bracket_label(phase)
+        return [
+            Rect(left, y, 2, 8, color),
+            Rect(left, y + 6, right - left, 2, color),
+            Rect(right - 2, y, 2, 8, color),
+            Text(left, y + 18, label, LABEL_SIZE, self.look.muted, "start"),
+        ]
+
+    def _legend_rows(self) -> list[list[tuple[int, Cell, str]]]:
+        rows: list[list[tuple[int, Cell, str]]] = [[]]
+        x = MARGIN
+        for cell, label in self.view.legend():
+            width = 20 + int(text_width(label, LABEL_SIZE)) + 18
+            if rows[-1] and x + width > self.width - MARGIN:
+                rows.append([])
+                x = MARGIN
+            rows[-1].append((x, cell, label))
+            x += width
+        return rows
 
     def _legend(self) -> list[Item]:
-        t = self.theme
-        entries = [
-            (t.input, t.input_stroke, False, "input"),
-            (t.pad, t.pad_stroke, True, "padding / inserted zero" if self.flipped else "padding"),
-            (blend(t.input, t.shade, t.shade_alpha), t.window_stroke, False, "kernel window"),
-            (t.output, t.output_stroke, False, "output"),
+        items: list[Item] = []
+        for i, row in enumerate(self.legend_rows):
+            y = self.legend_top + i * 22 + 8
+            for x, cell, label in row:
+                items += self.swatch(x, y - 7, 14, cell)
+                items.append(Text(x + 20, y, label, LABEL_SIZE, self.look.muted, "start"))
+        return items
+
+    def math(self, step: int) -> list[Item]:
+        """The arithmetic of ``step`` over a cleared band (so a GIF frame can redraw it)."""
+        width = self.width - 2 * MARGIN
+        items: list[Item] = [
+            Rect(0, self.math_top, self.width, MATH_LINES * MATH_LINE, self.look.background)
         ]
-        items: list[Item] = []
-        x, y = MARGIN, self.legend_y
-        for fill, stroke, dashed, label in entries:
-            items.append(Rect(x, y - 6, 12, 12, fill, stroke, 1, dashed))
-            items.append(Text(x + 18, y, label, LABEL_SIZE, t.muted, "start"))
-            x += 18 + int(text_width(label, LABEL_SIZE)) + 18
+        for i, line in enumerate(wrap(self.view.arithmetic(step), width, MATH_LINES)):
+            y = self.math_top + i * MATH_LINE + MATH_LINE // 2
+            items.append(Text(MARGIN, y, line, MATH_SIZE, self.look.ink, "start"))
         return items
-
-    def written(self, step: int) -> list[Item]:
-        """Output cell of ``step`` as written (green with its value)."""
-        o, y, x = self._out(step)
-        return self.output_cell(o, y, x, "written")
-
-    def overlay(self, step: int) -> list[Item]:
-        """The kernel window on every drawn channel, the cell being written, the arithmetic."""
-        o, y, x = self._out(step)
-        items: list[Item] = []
-        window = self.window(step)
-        for slot, c in enumerate(self.channels(o)):
-            for (cy, cx), (ky, kx) in sorted(window.items()):
-                items += self.canvas_cell(c, slot, cy, cx, self.weight_value(o, c, ky, kx))
-        items += self.output_cell(o, y, x, "current")
-        for i, line in enumerate(self._math(step, self.math_lines)):
-            items.append(
-                Text(
-                    MARGIN,
-                    self.math_top + i * MATH_LINE + MATH_LINE // 2,
-                    line,
-                    MATH_SIZE,
-                    self.theme.ink,
-                    "start",
-                )
-            )
-        return items
-
-    def _out(self, step: int) -> tuple[int, int, int]:
-        out = _lift(self.trace["steps"][step]["output"][1:], 0)
-        return self.trace["steps"][step]["output"][0], out[0], out[1]
-
-    def _math(self, step: int, max_lines: int) -> list[str]:
-        """``step 1/9: output (0, 0) = 3·1 + 0·2 + … = 7``, wrapped to the picture's width."""
-        s = self.trace["steps"][step]
-        o = s["output"][0]
-        where = s["output"] if self.trace["config"]["out_channels"] > 1 else s["output"][1:]
-        terms = [self._term(o, tap) for tap in s["taps"]] or ["0"]
-        bias = self.trace["bias"]
-        if bias is not None:
-            terms.append(f"{number(bias[o])} (bias)")
-        head = (
-            f"step {step + 1}/{len(self.trace['steps'])}: output ({', '.join(map(str, where))}) = "
-        )
-        tail = f" = {number(s['value'])}"
-        return wrap(head, terms, tail, self.width - 2 * MARGIN, max_lines)
-
-    def _term(self, o: int, tap: list[list[int]]) -> str:
-        (c, *position), (*_, kernel_y, kernel_x) = tap[0], tap[1]
-        if self.one_d:
-            iy, ix, ky, kx = 0, position[0], 0, kernel_x
-        else:
-            iy, ix, ky, kx = position[0], position[1], kernel_y, kernel_x
-        w = self.weight_value(o, c, ky, kx)
-        shown = number(w) if w >= 0 else f"({number(w)})"
-        return f"{number(self.input_value(c, iy, ix))}·{shown}"
 
     def picture(self, step: int) -> list[Item]:
         """Everything drawn for ``step``, in drawing order."""
-        o = self._out(step)[0]
-        items = self.background(o)
-        for s in range(o * self.out_cells, step):
-            items += self.written(s)
-        return items + self.overlay(step)
+        items = self.static(self.view.phase(step))
+        for key, cell in self.view.cells(step).items():
+            items += self.cell_items(key, cell)
+        return items + self.math(step)
 
     def step_title(self, step: int) -> str:
-        return f"{self.title}; " + " ".join(self._math(step, MAX_MATH_LINES))
+        lines = wrap(self.view.arithmetic(step), self.width - 2 * MARGIN, MATH_LINES)
+        return f"{self.view.title}; step {step + 1}/{self.view.count}: " + " ".join(lines)
 
 
-def wrap(head: str, terms: list[str], tail: str, width: int, max_lines: int) -> list[str]:
-    """``head`` + terms joined by `` + `` + ``tail``, greedily wrapped at ``width`` px; past
-    ``max_lines`` the rest is summarised as ``+ … (N more)``.
+def _caption_lines(text: str, room: float, most: int) -> list[str]:
+    """A caption split at " · " into at most ``most`` lines that fit ``room`` when possible.
 
-    >>> wrap("y = ", ["1·2", "3·4"], " = 14", 1000, 3)
+    >>> _caption_lines("input · channel 0", 1000, 2)
+    ['input · channel 0']
+    >>> _caption_lines("input · channel 0", 40, 2)
+    ['input', 'channel 0']
+    """
+    if most == 1 or text_width(text, LABEL_SIZE) <= room or " · " not in text:
+        return [text]
+    head, _, tail = text.partition(" · ")
+    return [head, tail]
+
+
+def wrap(total: Sum, width: int, max_lines: int) -> list[str]:
+    """The sum's head, terms and tail, greedily wrapped at ``width`` px; past ``max_lines``
+    the rest is summarised as ``+ … (N more)``.
+
+    >>> wrap(Sum("y = ", ["1·2", "3·4"], " = 14"), 1000, 3)
     ['y = 1·2 + 3·4 = 14']
-    >>> lines = wrap("y = ", ["1·2"] * 40, " = 80", 200, 2)
+    >>> lines = wrap(Sum("y = ", ["1·2"] * 40, " = 80"), 200, 2)
     >>> len(lines), lines[-1].endswith("more) = 80")
     (2, True)
     >>> shown = " ".join(lines).count("1·2")  # every term is shown or counted
     >>> shown + int(lines[-1].split("(")[-1].split()[0])
     40
     """
-    pieces = [head + terms[0]] + [f"+ {t}" for t in terms[1:]]
+    join = total.joiner.strip()
+    pieces = [total.head + total.terms[0]] + [
+        f"{join} {t}" if join == "+" else t for t in total.terms[1:]
+    ]
+    glue = " " if join == "+" else f"{join} "
     lines: list[str] = []
     current = ""
     for i, piece in enumerate(pieces):
-        candidate = f"{current} {piece}" if current else piece
+        candidate = f"{current}{glue}{piece}" if current else piece
         last = i == len(pieces) - 1
-        fits = text_width(candidate + (tail if last else ""), MATH_SIZE) <= width
+        fits = text_width(candidate + (total.tail if last else ""), MATH_SIZE) <= width
         if fits or not current:
             current = candidate
             continue
         if len(lines) == max_lines - 1:
-            return [*lines, _summarise(current, len(pieces) - i, tail, width)]
-        lines.append(current)
+            return [*lines, _summarise(current, len(pieces) - i, total, width)]
+        lines.append(current + ("" if join == "+" else join))
         current = piece
-    return [*lines, current + tail]
+    return [*lines, current + total.tail]
 
 
-def _summarise(line: str, more: int, tail: str, width: int) -> str:
-    words = line.split(" + ")
+def _summarise(line: str, more: int, total: Sum, width: int) -> str:
+    join = total.joiner.strip()
+    separator = " + " if join == "+" else f"{join} "
+    words = line.split(separator)
     while True:
-        text = " + ".join(words) + f" + … ({more} more){tail}"
+        text = separator.join(words) + f"{separator}… ({more} more){total.tail}"
         if text_width(text, MATH_SIZE) <= width or len(words) == 1:
             return text
         words.pop()

@@ -1,9 +1,33 @@
-"""A step of a trace as a standalone SVG: no script, no external file, a ``<title>``."""
+"""A step of a view as a standalone SVG: no script, no external file, a ``<title>``."""
 
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from app.render.look import DASHES
+from app.render.raster import DOT_PERIOD, HATCH_PERIOD, HATCH_WIDTH
 from app.render.scene import FONT_FAMILY, Diagram, Item, Rect
+from app.render.views import View
+
+
+def _pattern_id(pattern: str, color: str) -> str:
+    return f"{pattern}-{color.lstrip('#')}"
+
+
+def _pattern(pattern: str, color: str) -> str:
+    """The page's diagonal lines (``hatch`` rises at 45°, ``stripes`` falls) or dots."""
+    if pattern == "dots":
+        half = DOT_PERIOD / 2
+        return (
+            f'<pattern id="{_pattern_id(pattern, color)}" patternUnits="userSpaceOnUse" '
+            f'width="{DOT_PERIOD}" height="{DOT_PERIOD}"><circle cx="{half}" cy="{half}" '
+            f'r="1.2" fill="{color}"/></pattern>'
+        )
+    angle = -45 if pattern == "hatch" else 45
+    return (
+        f'<pattern id="{_pattern_id(pattern, color)}" patternUnits="userSpaceOnUse" '
+        f'width="{HATCH_PERIOD}" height="{HATCH_PERIOD}" patternTransform="rotate({angle})">'
+        f'<rect width="{HATCH_WIDTH * 0.71:.2f}" height="{HATCH_PERIOD}" fill="{color}"/>'
+        "</pattern>"
+    )
 
 
 def _item(item: Item) -> str:
@@ -13,33 +37,47 @@ def _item(item: Item) -> str:
         stroke = ""
         if item.stroke:
             stroke = f' stroke="{item.stroke}" stroke-width="{item.stroke_width}"'
-            if item.dashed:
-                stroke += ' stroke-dasharray="4 3"'
-        return (
-            f'<rect x="{item.x + half:g}" y="{item.y + half:g}" width="{item.w - 2 * half:g}" '
-            f'height="{item.h - 2 * half:g}" fill="{item.fill}"{stroke}/>'
+            if item.dash:
+                stroke += ' stroke-dasharray="{} {}"'.format(*DASHES[item.dash])
+        box = (
+            f'x="{item.x + half:g}" y="{item.y + half:g}" width="{item.w - 2 * half:g}" '
+            f'height="{item.h - 2 * half:g}"'
         )
+        fill = item.fill or "none"
+        shapes = f'<rect {box} fill="{fill}"{stroke if not item.pattern else ""}/>'
+        if item.pattern and item.pattern_color:
+            url = f"url(#{_pattern_id(item.pattern, item.pattern_color)})"
+            shapes += f'<rect {box} fill="{url}"{stroke}/>'
+        return shapes
     return (
         f'<text x="{item.x}" y="{item.y}" font-size="{item.size}" fill="{item.fill}" '
         f'text-anchor="{item.anchor}" dominant-baseline="central">{escape(item.text)}</text>'
     )
 
 
-def render_svg(trace: dict[str, Any], step: int, theme: str = "light") -> bytes:
-    """The SVG of ``step`` (0-based) of ``trace``.
+def render_svg(view: View, step: int, theme: str = "light") -> bytes:
+    """The SVG of ``step`` (0-based) of ``view``.
 
-    >>> from app.schemas import TraceRequest
-    >>> from app.tracing import run_trace
-    >>> svg = render_svg(run_trace(TraceRequest(input_size=[4, 4])), 0).decode()
-    >>> svg.startswith("<svg") and "<title" in svg
+    >>> from app.arithmetic.config import build_config
+    >>> from app.arithmetic.trace import trace
+    >>> from app.render.views import make_view
+    >>> import numpy as np
+    >>> t = trace(build_config([4, 4]), np.ones((1, 4, 4)), np.ones((1, 1, 3, 3)))
+    >>> svg = render_svg(make_view(t), 0).decode()
+    >>> svg.startswith("<svg") and "<title" in svg and "→" in svg
     True
     """
-    diagram = Diagram(trace, theme)
-    title = diagram.step_title(step)
-    body = "\n".join(_item(item) for item in diagram.picture(step))
+    diagram = Diagram(view, theme)
+    items = diagram.picture(step)
+    patterns = {
+        (i.pattern, i.pattern_color) for i in items if isinstance(i, Rect) and i.pattern_color
+    }
+    defs = "".join(_pattern(p, c) for p, c in sorted(patterns) if p)
+    body = "\n".join(_item(item) for item in items)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{diagram.width}" '
         f'height="{diagram.height}" viewBox="0 0 {diagram.width} {diagram.height}" '
         f'role="img" aria-labelledby="title" font-family={quoteattr(FONT_FAMILY)}>\n'
-        f'<title id="title">{escape(title)}</title>\n{body}\n</svg>\n'
+        f'<title id="title">{escape(diagram.step_title(step))}</title>\n'
+        f"<defs>{defs}</defs>\n{body}\n</svg>\n"
     ).encode()

@@ -1,13 +1,15 @@
 // Fetching traces. Errors come back as the API's own words, per field.
 
-/** GET /api/trace?query → { trace } or { errors: [{ field, msg }] }. */
+import { t } from "./i18n.js";
+
+/** GET /api/trace?query (compact: no per-step list) → { trace } or { errors: [{ field, msg }] }. */
 export async function fetchTrace(query, signal) {
   let response;
   try {
-    response = await fetch(`/api/trace?${query}`, { signal });
+    response = await fetch(`/api/trace?${query}&steps=0`, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
-    return { errors: [{ field: null, msg: "ConvScope's server cannot be reached." }] };
+    return { errors: [{ field: null, msg: t("form.unreachable") }] };
   }
   const body = await response.json().catch(() => null);
   if (response.ok && body) return { trace: body };
@@ -16,5 +18,24 @@ export async function fetchTrace(query, signal) {
       errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg })),
     };
   }
-  return { errors: [{ field: null, msg: `The server answered ${response.status}.` }] };
+  return { errors: [{ field: null, msg: t("form.status", { status: response.status }) }] };
+}
+
+/** GET /api/matrix?query → { matrix: { matrix, rows, columns, … } } or { errors: [{ field, msg }] }. */
+export async function fetchMatrix(query, signal) {
+  let response;
+  try {
+    response = await fetch(`/api/matrix?${query}`, { signal });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    return { errors: [{ field: null, msg: t("form.unreachable") }] };
+  }
+  const body = await response.json().catch(() => null);
+  if (response.ok && body) return { matrix: body };
+  if (response.status === 422 && body && Array.isArray(body.detail)) {
+    return {
+      errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg })),
+    };
+  }
+  return { errors: [{ field: null, msg: t("form.status", { status: response.status }) }] };
 }

@@ -44,18 +44,19 @@ export function showErrors(form, errors) {
   return orphans;
 }
 
-/** Call onChange(values) after typing pauses for a moment. */
-export function watchForm(form, onChange, delay = 250) {
-  let timer = null;
+/** Call onChange(values) on every edit, at most once per frame (onChange cancels the
+ * request of the edit before, so typing never queues traces). */
+export function watchForm(form, onChange) {
+  let frame = 0;
   const fire = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => onChange(readForm(form)), delay);
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => onChange(readForm(form)));
   };
   form.addEventListener("input", fire);
   form.addEventListener("change", fire);
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    clearTimeout(timer);
+    cancelAnimationFrame(frame);
     onChange(readForm(form));
   });
 }

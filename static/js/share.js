@@ -1,6 +1,8 @@
 // Sharing: "Copy link", the Embed dialog (iframe, link, Markdown image) and downloads
 // of the rendered step (SVG, PNG) and the animation (GIF), all built from the share query.
 
+import { t } from "./i18n.js";
+
 const $ = (id) => document.getElementById(id);
 
 const escapeAttr = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
@@ -13,9 +15,9 @@ async function copy(text, button) {
   const label = button.textContent;
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = "Copied";
+    button.textContent = t("copy.done");
   } catch {
-    button.textContent = "Select and copy";
+    button.textContent = t("copy.failed");
   }
   setTimeout(() => { button.textContent = label; }, 1500);
 }
@@ -31,13 +33,13 @@ export function snippets({ query, title, width, height }) {
   return { link, iframe, markdown };
 }
 
-export function wireSharing({ current }) {
+export function wireSharing({ current, diagram }) {
   $("copy-link").addEventListener("click", (e) => copy(shareLink(current().query), e.currentTarget));
   const dialog = $("embed-dialog");
   $("open-embed").addEventListener("click", () => {
-    const diagram = $("diagram").getBoundingClientRect();
-    const width = Math.min(960, Math.max(320, Math.ceil(diagram.width) + 32));
-    const height = Math.ceil(diagram.height) + 170;
+    const box = diagram.getBoundingClientRect();
+    const width = Math.min(960, Math.max(320, Math.ceil(box.width) + 32));
+    const height = Math.ceil(box.height) + 170;
     const s = snippets({ ...current(), width, height });
     $("embed-iframe").value = s.iframe;
     $("embed-link").value = s.link;
@@ -49,9 +51,11 @@ export function wireSharing({ current }) {
     (e) => copy($("embed-markdown").value, e.currentTarget));
 }
 
-/** Point the download buttons at the rendering of this query and step. */
-export function updateDownloads(traceQuery, step) {
-  $("dl-svg").href = `/api/render.svg?${traceQuery}&step=${step}`;
-  $("dl-png").href = `/api/render.png?${traceQuery}&step=${step}`;
-  $("dl-gif").href = `/api/render.gif?${traceQuery}`;
+/** Point the download buttons at what is on screen: this query, view and step (the
+ * server names the file, e.g. conv2d-5x5-k3-s2-p1-step4.png: `download` has no value). */
+export function updateDownloads(traceQuery, view, step) {
+  const shown = view && view !== "canvas" ? `&view=${view}` : "";
+  $("dl-svg").href = `/api/render.svg?${traceQuery}${shown}&step=${step}`;
+  $("dl-png").href = `/api/render.png?${traceQuery}${shown}&step=${step}`;
+  $("dl-gif").href = `/api/render.gif?${traceQuery}${shown}`;
 }

@@ -27,9 +27,30 @@ function fitCell(root, rows, cols) {
   root.style.setProperty("--rows", String(rows));
 }
 
-/** The chosen layer's output: click a cell to probe it. */
-export function renderOutput(root, size, chosen, onPick) {
+/** Arrow keys move the probed cell (Home: the centre), so the grid works without a mouse. */
+function keyboard(node, size, chosen, onPick, label) {
+  node.tabIndex = 0;
+  node.setAttribute("role", "group");
+  node.setAttribute("aria-label", label);
+  node.addEventListener("keydown", (event) => {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const [rows, cols] = as2d(size);
+    let [y, x] = chosen ? index2d(chosen) : [Math.floor(rows / 2), Math.floor(cols / 2)];
+    if (event.key in moves) {
+      y = Math.min(rows - 1, Math.max(0, y + moves[event.key][0]));
+      x = Math.min(cols - 1, Math.max(0, x + moves[event.key][1]));
+    } else if (event.key === "Home") {
+      [y, x] = [Math.floor(rows / 2), Math.floor(cols / 2)];
+    } else return;
+    event.preventDefault();
+    onPick(size.length === 1 ? [x] : [y, x]);
+  });
+}
+
+/** The chosen layer's output: click a cell (or use the arrow keys) to probe it. */
+export function renderOutput(root, size, chosen, onPick, label = "") {
   const [rows, cols] = as2d(size);
+  const hadFocus = root.contains(document.activeElement);
   root.replaceChildren();
   root.classList.toggle("scaled", rows > CELLWISE || cols > CELLWISE);
   const [cy, cx] = chosen ? index2d(chosen) : [-1, -1];
@@ -48,7 +69,9 @@ export function renderOutput(root, size, chosen, onPick) {
       const index = event.target.dataset?.index;
       if (index !== undefined) onPick(index.split(",").map(Number));
     });
+    keyboard(grid, size, chosen, onPick, label);
     root.append(grid);
+    if (hadFocus) grid.focus();
     return;
   }
   fitCell(root, Math.min(rows, 240), Math.min(cols, 240));
@@ -66,7 +89,9 @@ export function renderOutput(root, size, chosen, onPick) {
     const x = Math.min(cols - 1, Math.floor(((event.clientX - rect.left) / rect.width) * cols));
     onPick(size.length === 1 ? [x] : [y, x]);
   });
+  keyboard(box, size, chosen, onPick, label);
   root.append(box);
+  if (hadFocus) box.focus();
 }
 
 function place(node, [y0, y1], [x0, x1], rows, cols) {
@@ -110,12 +135,16 @@ export function renderInput(root, inputSize, probe, layer) {
       const rect = el("span", "field-rect");
       rect.dataset.bounds = JSON.stringify(probe.bounds);
       place(rect, by, bx, rows, cols);
+      root.append(box);
       box.append(rect);
+      // Dots only where they stay apart (at least 5 px between neighbouring centres).
+      const scale = box.getBoundingClientRect().width / cols;
       // Centres of the neighbouring output cells of this layer: start + n·jump.
       const [iy, ix] = index2d(probe.index);
       const start = layer.start.length === 1 ? [(rows - 1) / 2, layer.start[0]] : layer.start;
       const jump = layer.jump.length === 1 ? [0, layer.jump[0]] : layer.jump;
-      for (let dy = -3; dy <= 3; dy += 1) {
+      const spaced = Math.min(...jump.filter((j) => j > 0)) * scale >= 5;
+      for (let dy = -3; spaced && dy <= 3; dy += 1) {
         for (let dx = -3; dx <= 3; dx += 1) {
           if (inputSize.length === 1 && dy !== 0) continue;
           const cy = inputSize.length === 1 ? start[0] : start[0] + (iy + dy) * jump[0];

@@ -156,7 +156,7 @@ function drawField() {
   renderOutput($("probe-output"), layer.output_size, state.probe.index, (index) => {
     state.probe = { layer: state.probe.layer, index };
     update({ redrawEditor: false });
-  });
+  }, t("stack_page.output_keys", { layer: state.probe.layer + 1 }));
   $("probe-output-caption").textContent = t("stack_page.output_caption", {
     layer: state.probe.layer + 1, size: layer.output_size.join("×"),
   });

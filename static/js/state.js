@@ -4,7 +4,7 @@
 
 export const TRACE_FIELDS = [
   "transposed", "input_size", "kernel_size", "stride", "padding", "dilation", "output_padding",
-  "in_channels", "out_channels", "groups", "input", "weight", "bias", "seed", "fill",
+  "in_channels", "out_channels", "groups", "input", "weight", "bias", "seed", "fill", "op",
 ];
 export const PAGE_PARAMS = [
   "step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare",
@@ -37,7 +37,7 @@ export function toQuery(values, names) {
 
 /** The share query: the API's canonical trace query plus the page parameters worth sharing. */
 export function shareQuery(traceQuery, page = {}) {
-  const extra = toQuery(page, ["view"]);
+  const extra = toQuery(page.view === "canvas" ? {} : page, ["view"]);
   return [traceQuery, extra].filter(Boolean).join("&");
 }
 
@@ -47,8 +47,10 @@ export function writeUrl(query) {
   if (url !== location.pathname + location.search) history.replaceState(null, "", url);
 }
 
-/** What the server embedded for the first paint: { fields, page, messages, trace }. */
+let initial = null;
+
+/** What the server embedded for the first paint: { fields, page, messages, trace, catalogue }. */
 export function initialState() {
-  const element = document.getElementById("initial-state");
-  return JSON.parse(element.textContent);
+  initial ??= JSON.parse(document.getElementById("initial-state")?.textContent || "{}");
+  return initial;
 }

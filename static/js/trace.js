@@ -1,48 +1,160 @@
-// A trace from /api/trace, read for drawing. No convolution maths here: positions
-// follow the API contract (SPEC.md, "API contract"): input index i sits at canvas
-// coordinate origin + i·step; kernel cell k covers anchor + dilation·k, or
-// anchor + dilation·(K − 1 − k) when kernel_flipped. A 1-D trace is seen as one row.
+// A trace from /api/trace, read for drawing. No convolution maths here: everything
+// is a reading of SPEC.md's "API contract".
+// - Input index i sits at canvas coordinate origin + i·step (per dimension).
+// - Kernel cell k covers anchor + dilation·k, or anchor + dilation·(K − 1 − k) when
+//   kernel_flipped.
+// - The taps of step (o, y, x) are [[c, iy, ix], [w0, w1, ky, kx]] for [c, w0, w1] in
+//   channel_taps[o], [ky, iy] in axes[0].taps[y], [kx, ix] in axes[1].taps[x], in that
+//   nesting order; steps run by output channel, then row-major.
+// A 1-D trace is seen as one row: y is always 0.
 
-const pad2 = (values, fill, nd) => (nd === 1 ? [fill, values[0]] : values);
-
-/** Normalise a trace so every spatial thing has two coordinates [y, x]. */
-export function normalize(raw) {
+/** Read a raw trace (the API's JSON) into what the views draw from. */
+export function readTrace(raw) {
   const config = raw.config;
   const nd = config.input_size.length;
-  const two = (values, fill) => pad2(values, fill, nd);
+  const two = (values, fill) => (nd === 1 ? [fill, values[0]] : values);
   const row = (planes) => (nd === 1 ? planes.map((p) => [p]) : planes);
-  return {
+  const ONE_ROW = { anchor: [0], taps: [[[0, 0]]] };
+  const axes = nd === 1 ? [ONE_ROW, raw.axes[0]] : raw.axes;
+  const channelTaps = raw.channel_taps;
+  const outputSize = two(raw.output_size, 1);
+  const [oh, ow] = outputSize;
+  const outChannels = raw.output.length;
+  const perChannel = oh * ow;
+  const weight = raw.weight ? (nd === 1 ? raw.weight.map(row) : raw.weight) : null;
+  const input = row(raw.input);
+  const output = row(raw.output);
+
+  const inverse = (axis, size) => {
+    const map = Array.from({ length: size }, () => []);
+    axis.taps.forEach((pairs, o) => { for (const [k, i] of pairs) map[i]?.push([o, k]); });
+    return map;
+  };
+  const inputSize = two(config.input_size, 1);
+  let feedsY = null;
+  let feedsX = null;
+  let fedBy = null;
+
+  const t = {
     raw,
     nd,
+    op: config.op || raw.op || new URLSearchParams(raw.query).get("op") || "conv",
     inChannels: config.in_channels,
-    outChannels: config.out_channels,
+    outChannels,
     groups: config.groups,
     transposed: config.transposed,
-    inputSize: two(config.input_size, 1),
+    flipped: Boolean(raw.kernel_flipped),
+    inputSize,
     kernelSize: two(config.kernel_size, 1),
+    stride: two(config.stride, 1),
     dilation: two(config.dilation, 1),
-    outputSize: two(raw.output_size, 1),
+    outputSize,
     canvas: {
       size: two(raw.canvas.size, 1),
       origin: two(raw.canvas.origin, 0),
       step: two(raw.canvas.step, 1),
     },
-    flipped: raw.kernel_flipped,
-    input: row(raw.input),
-    weight: nd === 1 ? raw.weight.map(row) : raw.weight,
-    output: row(raw.output),
+    input,
+    weight,
+    output,
     bias: raw.bias,
-    steps: nd === 1 ? raw.steps.map(steps1d) : raw.steps,
+    overlap: raw.overlap ? overlapOf(raw.overlap, nd, outChannels) : null,
+    unused: [new Set(nd === 1 ? [] : raw.unused_input?.[0] || []),
+      new Set(raw.unused_input?.[nd === 1 ? 0 : 1] || [])],
+    stepCount: outChannels * perChannel,
+
+    /** Step n: { output: [o, y, x], anchor: [ay, ax], taps, value }. */
+    step(n) {
+      const o = Math.floor(n / perChannel);
+      const y = Math.floor((n % perChannel) / ow);
+      const x = n % ow;
+      const taps = [];
+      for (const [c, w0, w1] of channelTaps[o]) {
+        for (const [ky, iy] of axes[0].taps[y]) {
+          for (const [kx, ix] of axes[1].taps[x]) taps.push([[c, iy, ix], [w0, w1, ky, kx]]);
+        }
+      }
+      return {
+        output: [o, y, x],
+        anchor: [axes[0].anchor[y], axes[1].anchor[x]],
+        taps,
+        value: output[o][y][x],
+      };
+    },
+
+    /** The step that writes output cell (o, y, x). */
+    stepOf(o, y, x) {
+      return (o * oh + y) * ow + x;
+    },
+
+    /** The input channels output channel o reads: [[c, w0, w1], …] (channel_taps[o]). */
+    readChannels(o) {
+      return channelTaps[o];
+    },
+
+    /** The output channels input channel c feeds: [[o, w0, w1], …]. */
+    fedChannels(c) {
+      if (!fedBy) {
+        fedBy = Array.from({ length: input.length }, () => []);
+        channelTaps.forEach((list, o) => { for (const [ci, w0, w1] of list) fedBy[ci].push([o, w0, w1]); });
+      }
+      return fedBy[c];
+    },
+
+    /** Every step input cell (c, iy, ix) takes part in, with the weight it meets there. */
+    feeds(c, iy, ix) {
+      feedsY ??= inverse(axes[0], inputSize[0]);
+      feedsX ??= inverse(axes[1], inputSize[1]);
+      const found = [];
+      for (const [o, w0, w1] of t.fedChannels(c)) {
+        for (const [y, ky] of feedsY[iy] || []) {
+          for (const [x, kx] of feedsX[ix] || []) {
+            found.push({ step: t.stepOf(o, y, x), output: [o, y, x], weight: [w0, w1, ky, kx] });
+          }
+        }
+      }
+      return found;
+    },
+
+    /** What canvas cell (cy, cx) holds: an input index, an inserted zero, or padding. */
+    canvasCell(cy, cx) {
+      const { origin, step } = t.canvas;
+      const iy = (cy - origin[0]) / step[0];
+      const ix = (cx - origin[1]) / step[1];
+      const insideY = iy >= 0 && iy <= inputSize[0] - 1;
+      const insideX = ix >= 0 && ix <= inputSize[1] - 1;
+      if (insideY && insideX && Number.isInteger(iy) && Number.isInteger(ix)) {
+        return { kind: "input", iy, ix };
+      }
+      return { kind: insideY && insideX ? "zero" : "padding" };
+    },
+
+    /** Canvas offset of kernel cell (ky, kx) from the window's anchor. */
+    kernelAt(ky, kx) {
+      const [kh, kw] = t.kernelSize;
+      const [dy, dx] = t.dilation;
+      return t.flipped ? [dy * (kh - 1 - ky), dx * (kw - 1 - kx)] : [dy * ky, dx * kx];
+    },
+
+    /** The weight a tap meets ([w0, w1, ky, kx]), or null for pooling. */
+    weightAt(w) {
+      return weight ? weight[w[0]][w[1]][w[2]][w[3]] : null;
+    },
+
+    /** Is input cell (iy, ix) read by no window? */
+    isUnused(iy, ix) {
+      return t.unused[0].has(iy) || t.unused[1].has(ix);
+    },
   };
+  return t;
 }
 
-function steps1d(step) {
-  return {
-    output: [step.output[0], 0, step.output[1]],
-    anchor: [0, step.anchor[0]],
-    taps: step.taps.map(([i, w]) => [[i[0], 0, i[1]], [w[0], w[1], 0, w[2]]]),
-    value: step.value,
-  };
+function overlapOf(overlap, nd, outChannels) {
+  // SPEC: nested list of output_size; a view may also get one per output channel.
+  const depth = (v) => (Array.isArray(v) ? 1 + depth(v[0]) : 0);
+  let planes = depth(overlap) === nd ? [overlap] : overlap;
+  if (nd === 1) planes = planes.map((p) => [p]);
+  return planes.length === outChannels ? planes : Array.from({ length: outChannels }, () => planes[0]);
 }
 
 /** The data-index of a cell: "y,x", "c,y,x", and for 1-D "x", "c,x". */
@@ -51,75 +163,10 @@ export function cellKey(t, multi, c, y, x) {
   return (multi ? [c, ...position] : position).join(",");
 }
 
-/** What a canvas cell holds: an input index, an inserted zero, or padding. */
-export function canvasCell(t, cy, cx) {
-  const { origin, step } = t.canvas;
-  const iy = (cy - origin[0]) / step[0];
-  const ix = (cx - origin[1]) / step[1];
-  const insideY = iy >= 0 && iy <= t.inputSize[0] - 1;
-  const insideX = ix >= 0 && ix <= t.inputSize[1] - 1;
-  if (insideY && insideX && Number.isInteger(iy) && Number.isInteger(ix)) {
-    return { kind: "input", iy, ix };
-  }
-  return { kind: insideY && insideX ? "zero" : "padding" };
-}
-
-/** Canvas offset of kernel cell (ky, kx) from the window's anchor. */
-export function kernelOffset(t, ky, kx) {
-  const [kh, kw] = t.kernelSize;
-  const [dy, dx] = t.dilation;
-  return t.flipped ? [dy * (kh - 1 - ky), dx * (kw - 1 - kx)] : [dy * ky, dx * kx];
-}
-
-// The weight layouts of SPEC.md ("Words"): direct [out, in/groups, …], transposed
-// [in, out/groups, …]. Output channel o belongs to group floor(o / (out/groups)).
-
-/** The input channels that output channel o reads. */
-export function inputChannelsOf(t, o) {
-  const perGroupIn = t.inChannels / t.groups;
-  const group = Math.floor(o / (t.outChannels / t.groups));
-  return Array.from({ length: perGroupIn }, (_, i) => group * perGroupIn + i);
-}
-
-/** The output channels that input channel c feeds. */
-export function outputChannelsOf(t, c) {
-  const perGroupOut = t.outChannels / t.groups;
-  const group = Math.floor(c / (t.inChannels / t.groups));
-  return Array.from({ length: perGroupOut }, (_, i) => group * perGroupOut + i);
-}
-
-/** The 2-D kernel slice that links input channel c to output channel o. */
-export function kernelSlice(t, o, c) {
-  if (t.transposed) return t.weight[c][o % (t.outChannels / t.groups)];
-  return t.weight[o][c % (t.inChannels / t.groups)];
-}
-
-/** Every input cell's consumers: "c,y,x" → [{ step, weight }] (the taps, inverted). */
-export function feeds(t) {
-  if (t._feeds) return t._feeds;
-  const map = new Map();
-  t.steps.forEach((step, index) => {
-    for (const [i, w] of step.taps) {
-      const k = i.join(",");
-      if (!map.has(k)) map.set(k, []);
-      map.get(k).push({ step: index, weight: w });
-    }
-  });
-  t._feeds = map;
-  return map;
-}
-
-/** Step index of every output cell, by "o,y,x". */
-export function stepOfOutput(t) {
-  if (t._stepOf) return t._stepOf;
-  t._stepOf = new Map(t.steps.map((s, index) => [s.output.join(","), index]));
-  return t._stepOf;
-}
-
 /** A number as a person writes it: 3, −1, 0.5625. */
 export function fmt(value) {
   if (value === null || value === undefined) return "";
+  if (value === Infinity || value === -Infinity) return value > 0 ? "∞" : "−∞";
   const rounded = Math.round(value * 10000) / 10000;
-  const text = Number.isInteger(rounded) ? String(rounded) : String(rounded);
-  return text.replace("-", "−");
+  return String(rounded).replace("-", "−");
 }

@@ -1,94 +1,168 @@
-// The diagram and its player together: what both the full page and /embed show.
-// Loads a trace, draws the chosen picture, moves it step by step, and lets a
-// person explore by hovering and pinning cells, or by keyboard: each input and
-// output grid is one tab stop (roving tabindex), the arrow keys move within it,
-// focusing a cell shows what hovering shows, Enter or Space pins, Escape unpins.
-// All by event delegation on the diagram: no per-cell listeners.
+// A diagram with its player: what the full page, /embed, compare mode and tours show.
+// A component: `new Viewer(root, options)` finds its parts inside root only
+// (.diagram, .arithmetic, .status, [data-part=play|back|forward|reset|step|speed]), so
+// several can live on one page. It loads a trace into a view (static/js/views/), moves
+// it step by step, and lets a person explore by pointer or keyboard (explore.js).
+// Player keys (Space, ←, →, Home) go to the viewer that holds focus or was used last.
 
-import { CanvasDiagram, ScatterDiagram, fitCells } from "./grid.js";
+import { fitCells } from "./cells.js";
+import { wireExploring } from "./explore.js";
+import { t as translate } from "./i18n.js";
 import { Player } from "./player.js";
-import { normalize } from "./trace.js";
+import { readTrace } from "./trace.js";
+import { loadView } from "./views/index.js";
 
-const $ = (id) => document.getElementById(id);
+const viewers = new Set();
+let lastUsed = null;
+
+function onDocumentKey(e) {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
+  const holder = [...viewers].find((v) => v.root.contains(e.target));
+  const viewer = holder || (e.target === document.body || e.target === document.documentElement
+    ? lastUsed || [...viewers][0] : null);
+  if (!viewer) return;
+  if (e.key === "Escape" && viewer.pinned) {
+    viewer.unpin();
+    return;
+  }
+  if (e.target.closest("input, textarea, select, button, a, dialog, [role=grid]")) return;
+  const p = viewer.player;
+  if (e.key === " ") p.toggle();
+  else if (e.key === "ArrowRight") p.forward();
+  else if (e.key === "ArrowLeft") p.back();
+  else if (e.key === "Home") p.reset();
+  else return;
+  e.preventDefault();
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
 
 export class Viewer {
-  constructor({ loop = false, maxCell = 48, height = () => window.innerHeight * 0.7, onStep = () => {} } = {}) {
-    this.root = $("diagram");
-    this.arithmeticEl = $("arithmetic");
-    this.statusEl = $("status");
+  constructor(root, { loop = false, maxCell = 48, height = () => window.innerHeight * 0.7,
+    onStep = () => {}, t = translate } = {}) {
+    this.root = root;
+    const part = (name) => root.querySelector(`[data-part=${name}]`);
+    this.diagramEl = root.querySelector(".diagram");
+    this.arithmeticEl = root.querySelector(".arithmetic");
+    this.statusEl = root.querySelector(".status");
+    this.keysId = root.querySelector(".explore-keys")?.id;
+    this.parts = {
+      play: part("play"), back: part("back"), forward: part("forward"), reset: part("reset"),
+      step: part("step"), speed: part("speed"),
+    };
+    this.t = t;
     this.maxCell = maxCell;
     this.height = height;
     this.onStep = onStep;
     this.pinned = null;
+    this.cur = 0;
     this.player = new Player({
       count: 1,
       loop,
       onStep: (n) => this.show(n),
       onPlaying: (playing) => this.showPlaying(playing),
     });
-    this.wirePlayer();
-    this.wireExploring();
-    this.wireKeys();
+    this.offs = [this.wirePlayer(), wireExploring(this.diagramEl, this)];
+    const used = () => { lastUsed = this; };
+    root.addEventListener("pointerdown", used);
+    root.addEventListener("focusin", used);
     let width = 0;
-    new ResizeObserver(([entry]) => {
+    this.resize = new ResizeObserver(([entry]) => {
       if (Math.round(entry.contentRect.width) === width) return; // height follows the cells
       width = Math.round(entry.contentRect.width);
       this.fit();
-    }).observe(this.root);
-    window.addEventListener("resize", () => this.fit());
+    });
+    this.resize.observe(this.diagramEl);
+    if (!viewers.size) document.addEventListener("keydown", onDocumentKey);
+    viewers.add(this);
   }
 
-  /** Draw a trace (raw /api/trace JSON) in a view ("canvas" or "scatter"), at a step. */
+  /** Draw a raw /api/trace JSON in a view, at a step; resolves to the view name shown.
+   * A view that is already loaded is drawn before this returns (no blank frame). */
   load(raw, { view = "canvas", step = 0 } = {}) {
     this.player.pause();
-    this.raw = raw;
-    this.trace = normalize(raw);
-    this.view = this.trace.transposed && view === "scatter" ? "scatter" : "canvas";
+    const trace = readTrace(raw);
+    const found = loadView(view, trace);
+    const token = (this.loading = {});
+    if (found instanceof Promise) {
+      return found.then((f) => (this.loading === token ? this.mount(raw, trace, f, step) : f.name));
+    }
+    return Promise.resolve(this.mount(raw, trace, found, step));
+  }
+
+  mount(raw, trace, { name, View }, step) {
+    this.view?.destroy();
     this.pinned = null;
-    const Kind = this.view === "scatter" ? ScatterDiagram : CanvasDiagram;
-    this.diagram = new Kind(this.root, this.trace);
-    this.root.dataset.view = this.view;
-    this.fit();
-    this.player.setCount(this.diagram.count);
-    $("step").max = String(this.diagram.count - 1);
-    this.player.seek(Number.isFinite(step) ? step : 0);
+    this.raw = raw;
+    this.trace = trace;
+    this.viewName = name;
+    this.diagramEl.dataset.view = name;
+    this.view = new View(this.diagramEl, trace, {
+      t: this.t, query: raw.query, fetchJson, keysId: this.keysId,
+    });
+    const start = () => {
+      this.fit();
+      this.player.setCount(this.view.count);
+      this.parts.step.max = String(this.view.count - 1);
+      this.player.seek(Number.isFinite(step) ? step : 0);
+      return name;
+    };
+    return this.view.ready ? this.view.ready.then(start) : start();
   }
 
   fit() {
-    if (this.diagram) fitCells(this.root, this.diagram, { maxCell: this.maxCell, height: this.height() });
+    if (!this.view) return;
+    const cell = fitCells(this.diagramEl, this.view.stages(), { maxCell: this.maxCell, height: this.height() });
+    this.diagramEl.style.setProperty("--kcell", `${Math.min(64, Math.max(cell, 40))}px`);
   }
 
   show(n) {
-    this.diagram.showStep(n);
-    this.arithmeticEl.textContent = this.diagram.arithmetic(n);
-    this.statusEl.textContent = this.diagram.status(n);
-    $("step").value = String(n);
-    $("step").setAttribute("aria-valuetext", this.diagram.status(n));
+    this.cur = n;
+    this.view.showStep(n);
+    if (!this.exploring) this.arithmeticEl.textContent = this.view.arithmetic(n);
+    const status = this.view.status(n);
+    // While playing, the live region is left alone (a flood of announcements helps no one);
+    // pausing announces where it stopped.
+    if (!this.player.playing && !this.exploring) this.say(status);
+    this.parts.step.value = String(n);
+    this.parts.step.setAttribute("aria-valuetext", status);
     this.onStep(n);
   }
 
+  say(text) {
+    this.statusEl.textContent = text;
+  }
+
   showPlaying(playing) {
-    const button = $("play");
-    button.setAttribute("aria-label", playing ? "Pause" : "Play");
+    const button = this.parts.play;
+    button.setAttribute("aria-label", this.t(playing ? "player.pause" : "player.play"));
     button.classList.toggle("playing", playing);
-    this.root.classList.toggle("playing", playing);
+    this.view?.setPlaying?.(playing);
+    this.diagramEl.classList.toggle("playing", playing);
+    if (!playing && this.view) this.say(this.view.status(this.cur));
   }
 
   wirePlayer() {
     const p = this.player;
-    $("play").addEventListener("click", () => p.toggle());
-    $("forward").addEventListener("click", () => p.forward());
-    $("back").addEventListener("click", () => p.back());
-    $("reset").addEventListener("click", () => p.reset());
-    $("step").addEventListener("input", (e) => {
-      p.pause();
-      p.seek(Number(e.target.value));
-    });
-    $("speed").addEventListener("change", (e) => p.setSpeed(Number(e.target.value)));
+    const { play, forward, back, reset, step, speed } = this.parts;
+    const handlers = [
+      [play, "click", () => p.toggle()],
+      [forward, "click", () => p.forward()],
+      [back, "click", () => p.back()],
+      [reset, "click", () => p.reset()],
+      [step, "input", (e) => { p.pause(); p.seek(Number(e.target.value)); }],
+      [speed, "change", (e) => p.setSpeed(Number(e.target.value))],
+    ].filter(([el]) => el);
+    for (const [el, type, handler] of handlers) el.addEventListener(type, handler);
+    return () => handlers.forEach(([el, type, handler]) => el.removeEventListener(type, handler));
   }
 
   setSpeed(speed) {
-    const select = $("speed");
+    const select = this.parts.speed;
     if (![...select.options].some((o) => Number(o.value) === speed)) {
       select.add(new Option(`${speed}×`, String(speed)));
     }
@@ -96,108 +170,59 @@ export class Viewer {
     this.player.setSpeed(speed);
   }
 
-  wireKeys() {
-    document.addEventListener("keydown", (e) => {
-      if (e.key === "Escape" && this.pinned) {
-        this.unpin();
-        return;
-      }
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.target.closest("input, textarea, select, button, a, dialog, [role=grid]")) return;
-      const p = this.player;
-      if (e.key === " ") p.toggle();
-      else if (e.key === "ArrowRight") p.forward();
-      else if (e.key === "ArrowLeft") p.back();
-      else if (e.key === "Home") p.reset();
-      else return;
-      e.preventDefault();
-    });
+  /** Hover or focus: light what the cell touches, say it, and show its arithmetic. */
+  explore(cell) {
+    this.view.highlight(cell);
+    this.exploring = cell;
+    const text = this.view.explain?.(cell);
+    this.arithmeticEl.textContent = text ?? this.view.arithmetic(this.cur);
+    this.say(this.view.describe(cell));
   }
 
-  wireExploring() {
-    const cellOf = (target) => target?.closest?.("[data-grid=input], [data-grid=output]");
-    this.root.addEventListener("mouseover", (e) => {
-      if (this.pinned) return;
-      const cell = cellOf(e.target);
-      if (cell) this.diagram.highlight(cell);
-      else this.diagram.clearHighlight();
-    });
-    this.root.addEventListener("mouseleave", () => {
-      if (!this.pinned) this.diagram.clearHighlight();
-    });
-    this.root.addEventListener("click", (e) => {
-      const cell = cellOf(e.target);
-      if (!cell) return;
-      this.focusCell(cell, { preventScroll: true });
-      this.togglePin(cell);
-    });
-    this.root.addEventListener("focusin", (e) => {
-      const cell = cellOf(e.target);
-      if (!cell) return;
-      this.makeTabStop(cell);
-      if (!this.pinned) this.diagram.highlight(cell);
-      const pinned = this.pinned && this.pinned !== cell
-        ? ` Pinned: ${this.pinned.dataset.grid}[${this.pinned.dataset.index}].` : "";
-      this.statusEl.textContent = this.diagram.describe(cell) + pinned;
-    });
-    this.root.addEventListener("focusout", (e) => {
-      if (this.pinned || !cellOf(e.target) || cellOf(e.relatedTarget)) return;
-      this.diagram.clearHighlight();
-    });
-    // The grid's keys win over the player's while focus is on a cell (the document
-    // listener in wireKeys never sees them).
-    this.root.addEventListener("keydown", (e) => {
-      const cell = cellOf(e.target);
-      if (!cell || e.altKey || e.metaKey) return;
-      if (e.key === "Enter" || e.key === " ") {
-        this.togglePin(cell);
-      } else if (e.key === "Escape") {
-        if (!this.pinned) return;
-        this.unpin();
-      } else {
-        const next = this.diagram.neighbour(cell, e.key, e.ctrlKey);
-        if (next === undefined) return;
-        if (next !== cell) this.focusCell(next);
-      }
-      e.preventDefault();
-      e.stopPropagation();
-    });
+  stopExploring() {
+    if (!this.view) return;
+    this.view.clearHighlight();
+    this.exploring = null;
+    this.arithmeticEl.textContent = this.view.arithmetic(this.cur);
   }
 
-  /** Roving tabindex: `cell` becomes its grid's one tab stop. */
-  makeTabStop(cell) {
-    for (const old of cell.closest("[role=grid]")?.querySelectorAll("[tabindex]") || []) {
-      if (old !== cell) old.removeAttribute("tabindex");
-    }
-    cell.tabIndex = 0;
-  }
-
-  /** Focus a cell (focusin then makes it the tab stop and shows what it touches). */
-  focusCell(cell, options = {}) {
-    cell.tabIndex = 0;
-    cell.focus(options);
+  describeWithPin(cell) {
+    return `${this.view.describe(cell)} ${this.t("explore.pinned.other", {
+      grid: this.pinned.dataset.grid, index: this.pinned.dataset.index,
+    })}`;
   }
 
   togglePin(cell) {
     if (this.pinned === cell) {
       this.unpin();
-      this.statusEl.textContent = `Unpinned ${cell.dataset.grid}[${cell.dataset.index}].`;
       return;
     }
-    if (this.pinned) this.unpin();
+    if (this.pinned) this.unpin({ quiet: true });
     this.pinned = cell;
     cell.classList.add("pinned");
     cell.setAttribute("aria-selected", "true");
-    this.diagram.highlight(cell);
-    this.statusEl.textContent = `Pinned ${cell.dataset.grid}[${cell.dataset.index}]: `
-      + `${this.diagram.describe(cell)} Click it again, press Enter or Space on it, `
-      + "or press Escape to unpin.";
+    this.explore(cell);
+    this.say(this.t("explore.pinned", {
+      grid: cell.dataset.grid, index: cell.dataset.index, what: this.view.describe(cell),
+    }));
   }
 
-  unpin() {
-    this.pinned.classList.remove("pinned");
-    this.pinned.removeAttribute("aria-selected");
+  unpin({ quiet = false } = {}) {
+    const cell = this.pinned;
+    cell.classList.remove("pinned");
+    cell.removeAttribute("aria-selected");
     this.pinned = null;
-    this.diagram.clearHighlight();
+    this.stopExploring();
+    if (!quiet) this.say(this.t("explore.unpinned", { grid: cell.dataset.grid, index: cell.dataset.index }));
+  }
+
+  destroy() {
+    this.player.pause();
+    this.view?.destroy();
+    this.offs.forEach((off) => off());
+    this.resize.disconnect();
+    viewers.delete(this);
+    if (lastUsed === this) lastUsed = null;
+    if (!viewers.size) document.removeEventListener("keydown", onDocumentKey);
   }
 }

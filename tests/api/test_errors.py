@@ -4,6 +4,7 @@ security headers, a type from the catalogue and a message rendered from it (issu
 import asyncio
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -251,3 +252,56 @@ def test_an_exception_in_an_outer_middleware_is_still_json_with_the_headers() ->
 
     response = TestClient(app, raise_server_exceptions=False).get("/api/limits")
     assert_refusal(response, 500, [], "internal_error")
+
+
+REPEATS = [
+    (path, repeated)
+    for path in ("/api/render.svg?input_size=5,5&", "/api/render.png?input_size=5,5&",
+                 "/api/render.gif?input_size=3&")
+    for repeated in ("stride=1&stride=1", "step=0&step=0", "theme=dark&theme=dark")
+] + [
+    ("/api/trace?input_size=5,5&", "stride=1&stride=1"),
+    ("/api/matrix?input_size=4&", "stride=1&stride=1"),
+    ("/api/trace?input_size=5,5&", "input_size=5,5"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "repeated"), REPEATS)
+def test_a_repeated_parameter_is_refused_on_every_route(
+    client: TestClient, path: str, repeated: str
+) -> None:
+    response = client.get(path + repeated)
+    error = assert_refusal(response, 422, ["query", repeated.split("=")[0]], "given_twice")
+    assert error["ctx"]["count"] == 2
+
+
+def test_a_long_unknown_name_is_cut_too(client: TestClient) -> None:
+    name = "n" * 5000
+    for response in (
+        client.get(f"/api/trace?input_size=5&{name}=1"),
+        client.post("/api/trace", json={"input_size": [5], name: 1}),
+    ):
+        assert response.status_code == 422
+        [error] = response.json()["detail"]
+        assert error["loc"][1] == "n" * 57 + "..." and error["type"] == "not_a_field"
+        assert error["msg"].endswith("steps"), "the list of valid fields is ours: never cut"
+        assert len(response.content) < 1500
+
+
+def test_every_error_type_raised_in_the_code_is_in_the_catalogue() -> None:
+    """A ``ConfigError(field, "type", …)`` or ``item(loc, "type", …)`` whose type has no
+    sentence would reach a student as a bare code."""
+    root = Path(__file__).resolve().parents[2] / "app"
+    first = r'(?:"[^"]*"|\[[^\]]*\]|[\w.]+(?:\([^()]*\))?)'  # a name, a list, a call
+    raised = re.compile(
+        rf'(?:ConfigError|item|Refused)\(\s*(?:\d+\s*,\s*)?{first}\s*,\s*"([a-z_]+)"', re.S
+    )
+    found = {
+        (path.name, type)
+        for path in root.rglob("*.py")
+        if "render" not in path.parts
+        for type in raised.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(found) > 40, "the pattern still finds the raises"
+    missing = {(name, type) for name, type in found if type not in catalogue()}
+    assert missing == set()

@@ -25,7 +25,8 @@ def test_share_link_is_rendered_server_side(client: TestClient) -> None:
     api = client.get(f"/api/trace?{SHARE}").json()
     assert state["trace"]["query"] == api["query"]
     assert state["trace"]["output_size"] == [3, 3]
-    assert len(state["trace"]["steps"]) == 9
+    assert "steps" not in state["trace"]  # compact: the page reads axes × channel_taps
+    assert state["trace"]["channel_taps"] == api["channel_taps"]
     assert state["messages"] == []
     assert 'name="stride" value="2"' in response.text
     assert "3×3 output" in response.text
@@ -61,7 +62,7 @@ def test_impossible_configuration_still_renders(client: TestClient) -> None:
     state = initial_state(response.text)
     named = {m["param"] for m in state["messages"]}
     assert {"groups", "input_size"} <= named
-    assert state["trace"]["steps"], "a default configuration is drawn instead"
+    assert state["trace"]["output"], "a default configuration is drawn instead"
 
 
 def test_page_parameters_are_not_trace_fields(client: TestClient) -> None:
@@ -78,7 +79,7 @@ def test_page_parameters_are_not_trace_fields(client: TestClient) -> None:
 def test_unknown_parameter_is_reported_and_ignored(client: TestClient) -> None:
     state = initial_state(client.get(f"/?{SHARE}&colour=red").text)
     assert [m["param"] for m in state["messages"]] == ["colour"]
-    assert len(state["trace"]["steps"]) == 9
+    assert state["trace"]["output_size"] == [3, 3]
 
 
 def test_bare_page_shows_a_classic_figure(client: TestClient) -> None:
@@ -110,8 +111,8 @@ def test_embed_shows_diagram_and_player_and_links_back(client: TestClient) -> No
     assert response.status_code == 200
     html = response.text
     query = initial_state(html)["trace"]["query"].replace("&", "&amp;")
-    assert 'id="diagram"' in html
-    assert 'id="player" hidden' in html
+    assert 'class="diagram"' in html
+    assert '<div class="player" hidden>' in html
     assert 'id="controls"' not in html
     assert re.search(rf'<a id="full-page" href="http://testserver/\?{re.escape(query)}"', html)
 

@@ -1,4 +1,5 @@
-"""GET /api/render.{svg,png,gif}: content types, sizes, determinism, 422s that name the field."""
+"""GET /api/render.{svg,png,gif}: every view, named files, sizes, determinism, 422s that name
+the field."""
 
 import io
 import xml.etree.ElementTree as ET
@@ -8,6 +9,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
+SEED = "input_size=2,2&kernel_size=3&stride=2&padding=same&transposed=1&input=1,2;3,4&fill=ones"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -19,7 +21,7 @@ def test_svg_is_standalone_xml_with_a_title(client: TestClient) -> None:
     assert root.tag == f"{SVG}svg"
     title = root.find(f"{SVG}title")
     assert title is not None and title.text is not None
-    assert "Conv2d" in title.text and "step 3/9" in title.text
+    assert "Conv2d: 5×5 → 3×3" in title.text and "step 3/9" in title.text
     assert root.find(f".//{SVG}script") is None
     assert b"http" not in response.content.replace(b"http://www.w3.org/2000/svg", b"")
 
@@ -34,17 +36,52 @@ def test_png_has_the_svg_size(client: TestClient) -> None:
     assert image.size == (int(svg.attrib["width"]), int(svg.attrib["height"]))
 
 
-def test_gif_of_padding_strides_has_nine_frames(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        (f"{QUERY}&step=4", "conv2d-5x5-k3-s2-p1-step4.png"),
+        (f"{SEED}&view=scatter&step=3", "conv-transpose2d-2x2-k3-s2-psame-scatter-step3.png"),
+        (f"{QUERY}&view=matrix&step=8", "conv2d-5x5-k3-s2-p1-matrix-step8.png"),
+        (
+            "input_size=3,3&stride=2&transposed=1&view=overlap&step=48",
+            "conv-transpose2d-3x3-k3-s2-overlap-step48.png",
+        ),
+        (
+            "input_size=4,4&in_channels=2&out_channels=4&groups=2",
+            "conv2d-2x4x4-k3-c2to4-g2-step0.png",
+        ),
+    ],
+)
+def test_every_view_is_a_picture_named_after_its_configuration(
+    client: TestClient, query: str, name: str
+) -> None:
+    response = client.get(f"/api/render.png?{query}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == f'inline; filename="{name}"'
+    assert Image.open(io.BytesIO(response.content)).format == "PNG"
+
+
+def test_gif_steps_through_the_view_and_is_named_without_a_step(client: TestClient) -> None:
     response = client.get(f"/api/render.gif?{QUERY}&fps=5")
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/gif"
+    assert response.headers["content-disposition"] == 'inline; filename="conv2d-5x5-k3-s2-p1.gif"'
     gif = Image.open(io.BytesIO(response.content))
     assert gif.n_frames == 9
     assert gif.info["duration"] == 200
+    scatter = client.get(f"/api/render.gif?{SEED}&view=scatter")
+    assert Image.open(io.BytesIO(scatter.content)).n_frames == 4  # one frame per input cell
+
+
+def test_svg_uses_typography_and_the_page_patterns(client: TestClient) -> None:
+    text = client.get(f"/api/render.svg?{SEED}&step=0").content.decode()
+    assert "rotated 180°" in text and "2×2 → 4×4" in text and "→" in text
+    assert "<pattern" in text and 'stroke-dasharray="4 3"' in text
+    assert "->" not in text and "2x2" not in text
 
 
 @pytest.mark.parametrize(
-    "path", ["render.svg?step=4&theme=dark&", "render.png?step=4&", "render.gif?"]
+    "path", ["render.svg?step=4&theme=dark&", "render.png?step=4&view=matrix&", "render.gif?"]
 )
 def test_same_query_same_bytes(client: TestClient, path: str) -> None:
     first = client.get(f"/api/{path}{QUERY}")
@@ -54,32 +91,47 @@ def test_same_query_same_bytes(client: TestClient, path: str) -> None:
 
 
 def test_render_params_are_not_trace_fields(client: TestClient) -> None:
-    # step, fps and theme may sit anywhere in the query, among the share link's fields
-    assert client.get(f"/api/render.png?theme=dark&{QUERY}&step=8").status_code == 200
+    # step, fps, theme and view may sit anywhere in the query, among the share link's fields
+    assert client.get(f"/api/render.png?theme=dark&view=overlap&{QUERY}&step=8").status_code == 200
     assert client.get(f"/api/render.gif?fps=1&{QUERY}").status_code == 200
 
 
 @pytest.mark.parametrize(
-    ("path", "field", "words"),
+    ("path", "field", "type", "words"),
     [
-        (f"render.svg?{QUERY}&step=9", "step", "between 0 and 8"),
-        (f"render.png?{QUERY}&step=-1", "step", "between 0 and 8"),
-        (f"render.png?{QUERY}&step=two", "step", "whole number"),
-        (f"render.gif?{QUERY}&fps=0", "fps", "at least 1"),
-        (f"render.gif?{QUERY}&fps=999", "fps", "max_gif_fps"),
-        (f"render.png?{QUERY}&theme=pink", "theme", "light"),
-        ("render.png?input_size=5,5&stride=x", "stride", "whole number"),
-        ("render.png?stride=2", "input_size", "required"),
-        ("render.gif?input_size=64,64&padding=1", "input_size", "max_gif_frames"),
-        ("render.png?input_size=512", "input_size", "max_render_side"),
-        (f"render.png?{QUERY}&bogus=1", "bogus", "not a parameter"),
+        (f"render.svg?{QUERY}&step=9", "step", "step_out_of_range", "between 0 and 8"),
+        (f"render.png?{QUERY}&step=-1", "step", "step_out_of_range", "between 0 and 8"),
+        (f"render.png?{SEED}&view=scatter&step=4", "step", "step_out_of_range", "between 0 and 3"),
+        (f"render.png?{QUERY}&step=two", "step", "not_a_whole_number", "whole number"),
+        (f"render.png?{QUERY}&view=grid", "view", "not_a_choice", "overlap"),
+        (f"render.gif?{QUERY}&fps=0", "fps", "too_small", "at least 1"),
+        (f"render.gif?{QUERY}&fps=999", "fps", "above_limit", "max_gif_fps"),
+        (f"render.png?{QUERY}&theme=pink", "theme", "not_a_choice", "light"),
+        (f"render.png?{QUERY}&op=max_pool&view=scatter", "view", "view_needs_weights", "canvas"),
+        ("render.png?input_size=5,5&stride=x", "stride", "not_a_whole_number", "whole number"),
+        ("render.png?stride=2", "input_size", "required", "required"),
+        ("render.gif?input_size=64,64&padding=1", "input_size", "above_limit", "max_gif_frames"),
+        (
+            "render.png?input_size=64,64&in_channels=4&padding=1",
+            "input_size",
+            "picture_too_large",
+            "max_render_side",
+        ),
+        (f"render.png?{QUERY}&bogus=1", "bogus", "not_a_parameter", "not a parameter"),
+        (
+            "render.png?input_size=20,20&view=matrix",
+            "input_size",
+            "too_many_matrix_entries",
+            "matrix",
+        ),
     ],
 )
-def test_bad_input_is_a_422_naming_the_field(
-    client: TestClient, path: str, field: str, words: str
+def test_bad_picture_parameters_are_a_422_naming_the_field(
+    client: TestClient, path: str, field: str, type: str, words: str
 ) -> None:
     response = client.get(f"/api/{path}")
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"] == ["query", field]
+    assert error["type"] == type
     assert words in error["msg"]

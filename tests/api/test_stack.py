@@ -249,3 +249,15 @@ def test_stack_pages(client: TestClient) -> None:
     assert embed.status_code == 200
     assert "frame-ancestors *" in embed.headers["content-security-policy"]
     assert 'id="layers"' not in embed.text
+
+
+def test_each_layer_link_opens_the_same_layer_on_the_one_layer_page(client: TestClient) -> None:
+    for preset in PRESETS:
+        for layer in run_preset(client, preset)["layers"]:
+            if layer["trace_refusal"] is not None:
+                assert layer["trace_refusal"].startswith("too big for the one-layer page: ")
+                continue
+            trace = client.get(f"/api/trace?{layer['query']}&steps=0").json()
+            assert trace["output_size"] == layer["output_size"], layer["query"]
+            assert trace["config"]["out_channels"] == layer["out_channels"]
+            assert trace["padding"] == layer["padding"]

@@ -61,10 +61,12 @@ def test_embed_plays_on_another_origin_and_the_full_page_is_refused(
 
     embed = frame_at(page, f"{live_server}/embed")
     embed.wait_for_function(
-        "() => Number(document.getElementById('step').value) > 0", timeout=10_000
+        "() => Number(document.querySelector('[data-part=step]').value) > 0", timeout=10_000
     )
-    first = int(embed.eval_on_selector("#step", "e => e.value"))
-    embed.wait_for_function(f"() => Number(document.getElementById('step').value) !== {first}")
+    first = int(embed.eval_on_selector("[data-part=step]", "e => e.value"))
+    embed.wait_for_function(
+        f"() => Number(document.querySelector('[data-part=step]').value) !== {first}"
+    )
     assert embed.locator("[data-grid=canvas]").count() == 49  # 7x7 padded canvas
 
     # The full page never loads inside the lesson: Chromium shows its error page instead

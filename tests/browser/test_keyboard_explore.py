@@ -40,9 +40,9 @@ def test_keyboard_explores_pins_and_unpins(page: Page, live_server: str) -> None
     page.locator("body").press("ArrowRight")  # the player's keys, outside the grids
     page.keyboard.press("ArrowRight")
     assert step(page) == "2"
-    # each grid is one tab stop: Embed → input grid → output grid → the player
+    # each grid is one tab stop: the view choice → input grid → output grid → the player
     assert page.get_by_role("grid").count() == 2
-    page.get_by_role("button", name="Embed").focus()
+    page.get_by_role("radio", name="padded canvas").focus()
     page.keyboard.press("Tab")
     assert focused(page) == ("input", "0,0")
     page.keyboard.press("Tab")
@@ -61,13 +61,14 @@ def test_keyboard_explores_pins_and_unpins(page: Page, live_server: str) -> None
     centre = next(s for s in trace["steps"] if s["output"] == [0, 1, 1])
     cell = page.locator('[data-grid=output][data-index="1,1"]')
     expect(cell).to_be_focused()
-    expect(cell).to_have_attribute("aria-label", f"output row 1, column 1, value {centre['value']}")
+    # step 3 of 9: output (1, 1) is written at step 5, so its value is not told yet
+    expect(cell).to_have_attribute("aria-label", "output row 1, column 1, not computed yet")
     expect(cell).to_have_attribute("tabindex", "0")
-    assert page.locator("#diagram [tabindex]").count() == 2  # still one tab stop per grid
+    assert page.locator(".diagram [tabindex]").count() == 2  # still one tab stop per grid
     taps = {key(t[0]) for t in centre["taps"]}
     assert indices(page, "[data-grid=input].hl") == taps  # focus shows what hover shows
     assert indices(page, "[data-grid=output].hl") == {"1,1"}
-    expect(page.locator("#status")).to_contain_text(f"reads {len(taps)} input cells")
+    expect(page.locator(".status")).to_contain_text(f"reads {len(taps)} input cells")
     assert step(page) == "2"
 
     page.keyboard.press("Enter")  # pin
@@ -89,6 +90,7 @@ def test_keyboard_explores_pins_and_unpins(page: Page, live_server: str) -> None
     page.keyboard.press("Escape")  # unpins
     assert page.locator(".pinned").count() == 0
     assert page.locator(".hl").count() == 0
+    expect(page.locator(".status")).not_to_contain_text("Pinned")
     assert step(page) == "2"
 
     # an input cell lights every output cell it feeds; Space pins and unpins it
@@ -102,7 +104,7 @@ def test_keyboard_explores_pins_and_unpins(page: Page, live_server: str) -> None
     assert len(fed) == 4
     assert indices(page, "[data-grid=output].hl") == fed
     assert indices(page, "[data-grid=input].hl") == {"1,1"}
-    expect(page.locator("#status")).to_contain_text("feeds 4 output cells")
+    expect(page.locator(".status")).to_contain_text("feeds 4 output cells")
     value = trace["input"][0][1][1]
     expect(page.locator('[data-grid=input][data-index="1,1"]')).to_have_attribute(
         "aria-label", f"input row 1, column 1, value {value}"

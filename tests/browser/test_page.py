@@ -37,7 +37,7 @@ def assert_step_drawn(page: Page, trace: dict[str, Any], n: int) -> None:
     expect(page.get_by_label("Step", exact=True)).to_have_value(str(n))
     assert indices(page, "[data-grid=input].tap") == {key(t[0]) for t in step["taps"]}
     assert indices(page, "[data-grid=output].current") == {key(step["output"])}
-    assert page.locator(".kernel:not([hidden])").get_attribute("data-anchor") == ",".join(
+    assert page.locator(".window:not([hidden])").get_attribute("data-anchor") == ",".join(
         map(str, step["anchor"])
     )
     # kernel cell (0, 0) covers canvas cell anchor + dilation·(0, 0), or the far corner if flipped
@@ -47,10 +47,10 @@ def assert_step_drawn(page: Page, trace: dict[str, Any], n: int) -> None:
     at = [step["anchor"][i] + corner[i] for i in range(2)]
     target = box(page, f'[data-grid=canvas][data-index="{at[0]},{at[1]}"]')
     for _ in range(20):  # the window glides for a moment
-        if box(page, '.kernel:not([hidden]) [data-index="0,0"]') == target:
+        if box(page, '.window:not([hidden]) [data-index="0,0"]') == target:
             break
         page.wait_for_timeout(25)
-    assert box(page, '.kernel:not([hidden]) [data-index="0,0"]') == target
+    assert box(page, '.window:not([hidden]) [data-index="0,0"]') == target
 
 
 def test_page_loads_without_console_errors(page: Page, live_server: str) -> None:
@@ -107,7 +107,7 @@ def test_player_moves_the_highlights_where_the_api_says(page: Page, live_server:
     n = int(page.get_by_label("Step", exact=True).input_value())
     assert n > 0
     assert_step_drawn(page, trace, n)
-    expect(page.locator("#status")).to_contain_text(f"Step {n + 1} of 9")
+    expect(page.locator(".status")).to_contain_text(f"Step {n + 1} of 9")
 
 
 def test_hover_and_pin(page: Page, live_server: str) -> None:
@@ -209,7 +209,7 @@ def test_keyboard_alone(page: Page, live_server: str) -> None:
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
     page.keyboard.press(" ")
     expect(page.get_by_role("button", name="Play")).to_be_visible()
-    expect(page.locator("#status")).to_have_attribute("aria-live", "polite")
+    expect(page.locator(".status")).to_have_attribute("aria-live", "polite")
     # the player's buttons are reachable with Tab and work with Enter
     page.get_by_role("button", name="Reset").focus()
     page.keyboard.press("Tab")
@@ -237,9 +237,9 @@ def test_large_input_updates_only_what_changes(page: Page, live_server: str) -> 
         """() => new Promise(resolve => {
             let count = 0;
             const seen = new MutationObserver(records => { count += records.length; });
-            seen.observe(document.getElementById('diagram'),
+            seen.observe(document.querySelector('.diagram'),
                          {subtree: true, childList: true, attributes: true, characterData: true});
-            document.getElementById('forward').click();
+            document.querySelector('[data-part=forward]').click();
             setTimeout(() => { seen.disconnect(); resolve(count); }, 50);
         })"""
     )
@@ -258,7 +258,7 @@ def test_embed_renders_and_autoplays(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/embed?{SHARE}&autoplay=1&speed=10")
     assert page.locator("[data-grid=canvas]").count() == 49
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
-    page.wait_for_function("() => Number(document.getElementById('step').value) > 0")
+    page.wait_for_function("() => Number(document.querySelector('[data-part=step]').value) > 0")
     trace = api(page, live_server, SHARE)
     link = page.get_by_role("link", name=re.compile("open in ConvScope"))
     expect(link).to_have_attribute("href", f"{live_server}/?{trace['query']}")

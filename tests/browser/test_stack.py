@@ -69,6 +69,15 @@ def test_receptive_field_grows_and_the_link_reopens_the_stack(page: Page, live_s
     slider.fill("2")
     expect(page.locator("[data-grid=input].rf")).to_have_count(49)
 
+    # Without a mouse: the arrow keys move the probed cell.
+    page.get_by_label("Output of layer 4: arrow keys move the probed cell").press("ArrowDown")
+    expect(page).to_have_url(re.compile(r"probe=4:11,12"))
+    expect(page.locator('[data-grid=output][data-index="11,12"]')).to_have_class(
+        re.compile("chosen")
+    )
+    page.keyboard.press("ArrowUp")
+    expect(page).to_have_url(re.compile(r"probe=4:10,12"))
+
     link = page.url
     page.goto("about:blank")
     page.goto(link)

@@ -1,0 +1,172 @@
+// Cells and grids: what a cell looks like (one look()), captioned grids, stages,
+// accessible names, the sums' text, and fitting the cell size to the room. Shared by
+// every view (static/js/views/).
+
+import { t } from "./i18n.js";
+import { fmt } from "./trace.js";
+
+/**
+ * The one function that decides how a cell is drawn: its classes, text and tooltip.
+ * roles: input, unused (input no window reads), padding, zero (inserted), real (the
+ * canvas slot an input cell sits in), output, kernel (a weight in the kernel grid),
+ * window (a weight on the sliding window).
+ */
+export function look({ role, value, why }) {
+  switch (role) {
+    case "input": return { cls: "cell in", text: fmt(value), title: t("cell.input", { value: fmt(value) }) };
+    case "unused": return {
+      cls: "cell in unused", text: fmt(value),
+      title: `${t("cell.input", { value: fmt(value) })} · ${t(`unused.why.${why}`)}`,
+    };
+    case "padding": return { cls: "cell pad", text: "", title: t("cell.padding") };
+    case "zero": return { cls: "cell zero", text: "", title: t("cell.zero") };
+    case "real": return { cls: "cell real", text: "", title: "" };
+    case "output": return { cls: "cell out", text: "", title: t("cell.output") };
+    case "kernel": return { cls: "cell kcell", text: fmt(value), title: t("cell.weight", { value: fmt(value) }) };
+    case "window": return { cls: "wcell", text: fmt(value), title: "" };
+    default: throw new Error(`no look for ${role}`);
+  }
+}
+
+/** Text-size class for a number's length. */
+export function sizeClass(text) {
+  return text.length > 5 ? "longer" : text.length > 3 ? "long" : "";
+}
+
+export function makeCell(role, grid, index, value, why) {
+  const l = look({ role, value, why });
+  const el = document.createElement("div");
+  el.className = `${l.cls} ${sizeClass(l.text)}`.trim();
+  if (grid) el.dataset.grid = grid;
+  if (index !== undefined) el.dataset.index = index;
+  if (l.title) el.title = index === undefined ? l.title : `${l.title} · [${index}]`;
+  if (l.text) el.textContent = l.text;
+  return el;
+}
+
+/** The accessible name of an explorable cell: "input row 2, column 3, value 2". */
+export function cellName(kind, nd, multi, c, y, x, value) {
+  const where = nd === 1 ? t("where.1d", { x }) : t("where.2d", { y, x });
+  const channel = multi ? t("where.channel", { c }) : "";
+  const what = value === undefined ? t("value.pending") : t("value.is", { value: fmt(value) });
+  return t("cell.name", { kind: t(`grid.${kind}`), channel, where, what });
+}
+
+export function named(el, name) {
+  el.setAttribute("role", "gridcell");
+  el.setAttribute("aria-label", name);
+  return el;
+}
+
+let captions = 0;
+
+/** A captioned grid; explorable ones are ARIA grids whose cells go into `row(y)`. */
+export function figure(caption, rows, cols, className, { explore = false, describedBy } = {}) {
+  const fig = document.createElement("figure");
+  fig.className = `grid-figure ${className}`;
+  const cap = document.createElement("figcaption");
+  cap.textContent = caption;
+  cap.id = `grid-caption-${++captions}`;
+  const grid = document.createElement("div");
+  grid.className = "grid";
+  fig.style.setProperty("--rows", rows);
+  fig.style.setProperty("--cols", cols);
+  fig.append(cap, grid);
+  let row = () => grid;
+  if (explore) {
+    grid.setAttribute("role", "grid");
+    grid.setAttribute("aria-labelledby", cap.id);
+    if (describedBy) grid.setAttribute("aria-describedby", describedBy);
+    const made = [];
+    row = (y) => {
+      if (!made[y]) {
+        made[y] = document.createElement("div");
+        made[y].className = "grid-row";
+        made[y].setAttribute("role", "row");
+        grid.append(made[y]);
+      }
+      return made[y];
+    };
+  }
+  return { fig, grid, cap, rows, cols, row };
+}
+
+/** Make a grid's first explorable cell its one tab stop. */
+export function tabStop(grid) {
+  const first = grid.querySelector("[role=gridcell][data-index]");
+  if (first) first.tabIndex = 0;
+}
+
+/** A labelled group of figures: one row of the diagram. */
+export function stage(className, label) {
+  const el = document.createElement("div");
+  el.className = `stage ${className}`;
+  el.setAttribute("role", "group");
+  el.setAttribute("aria-label", label);
+  return el;
+}
+
+/** A bracket around the channels of one group, in the group's colour. */
+export function groupBox(g, groups, label) {
+  const el = document.createElement("div");
+  el.className = `group-box group-${g % 4}`;
+  if (groups > 1) {
+    el.classList.add("bracketed");
+    const tag = document.createElement("span");
+    tag.className = "group-tag";
+    tag.textContent = label;
+    el.append(tag);
+  }
+  return el;
+}
+
+export function arrow(text) {
+  const el = document.createElement("div");
+  el.className = "arrow";
+  el.setAttribute("aria-hidden", "true");
+  el.textContent = text;
+  return el;
+}
+
+/** "a·b", negative numbers in brackets. */
+export function term(a, b) {
+  const paren = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
+  return `${paren(a)}·${paren(b)}`;
+}
+
+const MAX_TERMS = 12;
+
+/** Up to MAX_TERMS terms joined by `joiner`, then "… (n more)". */
+export function listed(items, joiner = ", ", most = MAX_TERMS) {
+  const shown = items.length > most
+    ? [...items.slice(0, most - 1), t("list.more", { count: items.length - most + 1 })]
+    : items;
+  return shown.join(joiner);
+}
+
+export function sumText(terms, total) {
+  return `${listed(terms, " + ") || "0"} = ${fmt(total)}`;
+}
+
+/** The size of the grids a view draws: one array per stage. Fit the cell size to the room:
+ * all grids in a row, one stage per row, or one grid per row. */
+export function fitCells(root, stages, { maxCell = 48, height = window.innerHeight * 0.7 } = {}) {
+  const width = Math.max(root.clientWidth, 200);
+  const grids = stages.flat();
+  if (!grids.length) return 0;
+  const GAP = 30;
+  const across = (gs) => Math.floor((width - GAP * gs.length) / gs.reduce((s, g) => s + g.cols, 0));
+  const tall = (gs) => Math.max(...gs.map((g) => g.rows));
+  const CAPTION = 40; // a grid's caption and the gap below it
+  const high = (rows, count) => (height - CAPTION * count) / rows;
+  const options = [
+    Math.min(across(grids), high(tall(grids), 1)),
+    Math.min(...stages.map(across), high(stages.reduce((s, gs) => s + tall(gs), 0), stages.length)),
+    Math.min(...grids.map((g) => across([g])), high(grids.reduce((s, g) => s + g.rows, 0), grids.length)),
+  ].map((c) => Math.floor(Math.min(c, maxCell)));
+  const cell = Math.max(4, options.find((c) => c >= 20) ?? Math.max(...options));
+  root.style.setProperty("--cell", `${cell}px`);
+  root.classList.toggle("no-text", cell < 18);
+  root.classList.toggle("no-weights", cell < 30);
+  return cell;
+}

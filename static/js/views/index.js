@@ -1,0 +1,66 @@
+// The view registry: `view=` names → view components, all with one interface
+// (static/js/views/README.md). A view is loaded on first use; a view that does not
+// apply to a trace (scatter of a direct convolution) falls back to the canvas view.
+
+/**
+ * @typedef {Object} ViewContext
+ * @property {(key: string, vars?: Object) => string} t  the page's translation function
+ * @property {string} query  the trace's canonical share query
+ * @property {(url: string) => Promise<any>} fetchJson  GET JSON, rejecting on non-2xx
+ */
+
+/**
+ * @typedef {Object} View
+ * @property {number} count  number of steps (≥ 1)
+ * @property {(n: number) => void} showStep  draw step n; cheap, called up to 60 times a second
+ * @property {(n: number) => string} arithmetic  the numbers of step n, one line
+ * @property {(n: number) => string} status  "Step 5 of 9: output[1,1] = 7"
+ * @property {(cell: HTMLElement) => void} highlight  light what a cell touches
+ * @property {() => void} clearHighlight
+ * @property {(cell: HTMLElement) => string} describe  a sentence about a cell
+ * @property {() => Array<Array<{rows: number, cols: number}>>} stages  grid sizes, per stage
+ * @property {() => void} destroy
+ * @property {Promise<void>} [ready]  when the view must fetch before it can show a step
+ */
+
+/**
+ * A view class: `new View(root, trace, ctx)`, root an empty element the view owns,
+ * trace from readTrace() (static/js/trace.js).
+ * @typedef {new (root: HTMLElement, trace: Object, ctx: ViewContext) => View} ViewClass
+ */
+
+import CanvasView from "./canvas.js";
+import ScatterView from "./scatter.js";
+
+/** name → { View (when loaded) or load: () => Promise<module, default export ViewClass>,
+ * applies(trace) }. canvas and scatter come with the page; the others load on first use. */
+export const VIEWS = {
+  canvas: { View: CanvasView, applies: () => true },
+  scatter: { View: ScatterView, applies: (t) => t.transposed },
+  matrix: { load: () => import("./matrix.js"), applies: () => true },
+  overlap: { load: () => import("./overlap.js"), applies: () => true },
+};
+
+/** The view name actually shown for a requested name and a trace. */
+export function viewName(name, trace) {
+  const entry = VIEWS[name];
+  return entry && entry.applies(trace) ? name : "canvas";
+}
+
+/** The view class for a name and a trace: { name, View } at once when the view is loaded,
+ * else a Promise of it; falls back to canvas when the view cannot be loaded. */
+export function loadView(name, trace) {
+  const shown = viewName(name, trace);
+  const entry = VIEWS[shown];
+  if (entry.View) return { name: shown, View: entry.View };
+  return entry.load().then(
+    (module) => {
+      entry.View = module.default;
+      return { name: shown, View: entry.View };
+    },
+    (error) => {
+      console.warn(`view ${shown} could not be loaded`, error);
+      return { name: "canvas", View: CanvasView };
+    },
+  );
+}

@@ -1,0 +1,312 @@
+// The matrix view (view=matrix): the layer as the matrix of /api/matrix, with
+// output.flatten() = C @ input.flatten() (+ bias). Row r is output cell rows[r] and its
+// window; column j is input cell columns[j] and every output cell it feeds. For a
+// transposed layer the API's matrix is Cᵀ, the transpose of its direct twin's C
+// (Dumoulin & Visin 2016, §4: the "transposed" convolution is named after exactly this).
+//
+// Drawn: the matrix as a heat grid (zeros blank, weights coloured by sign and size),
+// times the input as a column vector, equals the output as a column vector; below, the
+// input and output grids. Linked both ways by hover, focus and the player (one row per
+// step). Values come from /api/matrix, windows from the trace; nothing is derived here.
+
+import { fetchMatrix } from "../api.js";
+import { arrow, figure, listed, stage, tabStop, term } from "../cells.js";
+import { cellKey, fmt } from "../trace.js";
+import { ValueGrids } from "./common.js";
+
+export default class MatrixView extends ValueGrids {
+  constructor(root, trace, ctx) {
+    super(root, trace, ctx);
+    const t = trace;
+    const tr = ctx.t;
+    this.count = t.stepCount; // step n writes row n: /api/matrix orders rows as the steps
+    this.name = tr(t.transposed ? "view.matrix.name.transposed" : "view.matrix.name.direct");
+    const note = document.createElement("p");
+    note.className = "view-note";
+    note.textContent = tr(t.transposed ? "view.matrix.note.transposed" : "view.matrix.note.direct");
+    if (t.raw.twin) {
+      // The same kernel's other matrix, one click away: C ↔ Cᵀ (the twin's share link).
+      const flip = document.createElement("a");
+      flip.className = "matrix-flip";
+      flip.href = `${location.pathname}?${t.raw.twin}&view=matrix`; // / or /embed, as here
+      flip.textContent = tr(t.transposed ? "view.matrix.flip.transposed" : "view.matrix.flip.direct");
+      note.append(" ", flip);
+    }
+    this.equation = document.createElement("div");
+    this.equation.className = "matrix-equation";
+    this.equation.setAttribute("aria-busy", "true");
+    this.equation.append(this.paragraph("view-wait", tr("view.matrix.loading")));
+    const inStage = stage("in-stage", tr("stage.input"));
+    this.inputEls = this.valueGrids("input", t.input, this.multiIn, t.inputSize, inStage).els;
+    const outStage = stage("out-stage", tr("stage.output"));
+    this.outputGrids(outStage);
+    const grids = document.createElement("div");
+    grids.className = "matrix-grids";
+    grids.append(inStage, arrow("→"), outStage);
+    this.view = document.createElement("div");
+    this.view.className = "matrix-view";
+    this.view.append(note, this.equation, grids);
+    root.append(this.view);
+    this.abort = new AbortController();
+    this.ready = fetchMatrix(ctx.query, this.abort.signal).then((r) => this.loaded(r), () => {});
+  }
+
+  paragraph(className, text) {
+    const p = document.createElement("p");
+    p.className = className;
+    p.textContent = text;
+    return p;
+  }
+
+  loaded(result) {
+    this.equation.removeAttribute("aria-busy");
+    if (result.errors) {
+      this.refused = true;
+      const message = this.paragraph("view-refused", result.errors.map((e) => e.msg).join(" "));
+      message.setAttribute("role", "alert");
+      this.equation.classList.add("refused");
+      this.equation.replaceChildren(message,
+        this.paragraph("view-wait", this.ctx.t("view.matrix.refused")));
+      return;
+    }
+    this.matrix = result.matrix;
+    this.x = this.matrix.input.flat(Infinity);
+    this.y = this.matrix.output.flat(Infinity);
+    this.drawEquation();
+  }
+
+  /** The column of input cell [c, iy, ix] (the input flattened: channel, then row-major). */
+  columnOf([c, iy, ix]) {
+    const [h, w] = this.t.inputSize;
+    return (c * h + iy) * w + ix;
+  }
+
+  /** A captioned ARIA grid of rows × cols cells made by make(r, c). */
+  board(caption, rows, cols, className, make) {
+    const f = figure(caption, rows, cols, className,
+      { explore: true, describedBy: this.ctx.keysId });
+    const cells = [];
+    for (let r = 0; r < rows; r++) {
+      cells.push([]);
+      for (let c = 0; c < cols; c++) {
+        const el = make(r, c);
+        el.setAttribute("role", "gridcell");
+        cells[r].push(el);
+        f.row(r).append(el);
+      }
+    }
+    tabStop(f.grid);
+    return { ...f, cells };
+  }
+
+  /** The matrix · x = y, each a grid; x and y as column vectors ("r,0" indices). */
+  drawEquation() {
+    const tr = this.ctx.t;
+    const { matrix, rows, columns } = this.matrix;
+    const biggest = matrix.reduce((m, row) => row.reduce((a, w) => Math.max(a, Math.abs(w)), m), 0) || 1;
+    const index = (position, multi) => (multi ? position : position.slice(1)).join(",");
+    const m = this.board(tr("view.matrix.caption", { name: this.name, rows: rows.length,
+      columns: columns.length }), rows.length, columns.length, "matrix-figure", (r, j) => {
+      const w = matrix[r][j];
+      const el = document.createElement("div");
+      el.className = `mcell ${w === 0 ? "zero" : w > 0 ? "pos" : "neg"}`;
+      el.dataset.grid = "matrix";
+      el.dataset.index = `${r},${j}`;
+      if (w !== 0) {
+        el.textContent = fmt(w);
+        if (el.textContent.length > 3) el.classList.add("long");
+        el.style.setProperty("--a", (Math.abs(w) / biggest).toFixed(3));
+        if (Math.abs(w) / biggest > 0.55) el.classList.add("strong");
+      }
+      // Short names (up to 65,536 cells): focus says the rest (describe(): its row and column).
+      el.setAttribute("aria-label", fmt(w));
+      return el;
+    });
+    const vector = (kind, values, names) => this.board(tr(`view.matrix.${kind}`), values.length, 1,
+      `matrix-vector ${kind}-figure`, (r) => {
+        const el = document.createElement("div");
+        el.className = kind === "x" ? "cell in" : "cell out";
+        el.dataset.grid = kind === "x" ? "input-vector" : "output-vector";
+        el.dataset.index = `${r},0`;
+        if (kind === "x") el.textContent = fmt(values[r]);
+        el.setAttribute("aria-label", tr(`view.matrix.${kind}.cell`,
+          { entry: r, index: index(names[r], kind === "x" ? this.multiIn : this.multiOut) }));
+        return el;
+      });
+    const x = vector("x", this.x, columns);
+    const y = vector("y", this.y, rows);
+    for (const [v, kind] of [[x, "x"], [y, "y"]]) {
+      v.fig.title = tr(`view.matrix.${kind}.about`);
+      v.grid.setAttribute("aria-description", v.fig.title);
+    }
+    this.matrixCells = m.cells;
+    this.xCells = x.cells.map(([el]) => el);
+    this.yCells = y.cells.map(([el]) => el);
+    this.equationFigures = [m, x, y];
+    this.equation.replaceChildren(m.fig, arrow("×"), x.fig, arrow(this.t.bias ? "+ b =" : "="), y.fig);
+    this.equation.setAttribute("role", "group");
+    this.equation.setAttribute("aria-label", tr("view.matrix.equation", { name: this.name }));
+  }
+
+  /** Row r's output cells (grid and y) and its window's input cells (grid and x). */
+  rowCells(r) {
+    const taps = this.t.step(r).taps.map(([i]) => i);
+    const outputs = [this.outputList[r]];
+    const inputs = taps.map((i) => this.inputEls.get(i.join(",")));
+    if (this.matrixCells) {
+      outputs.push(this.yCells[r]);
+      inputs.push(...taps.map((i) => this.xCells[this.columnOf(i)]));
+    }
+    return { outputs, inputs };
+  }
+
+  /** Column j's input cells (grid and x) and the output cells it feeds (grid and y). */
+  columnCells(j) {
+    const [h, w] = this.t.inputSize;
+    const c = Math.floor(j / (h * w));
+    const [iy, ix] = [Math.floor((j % (h * w)) / w), j % w];
+    const steps = this.t.feeds(c, iy, ix).map(({ step }) => step);
+    const inputs = [this.inputEls.get(`${c},${iy},${ix}`)];
+    const outputs = steps.map((n) => this.outputList[n]);
+    if (this.matrixCells) {
+      inputs.push(this.xCells[j]);
+      outputs.push(...steps.map((n) => this.yCells[n]));
+    }
+    return { inputs, outputs, steps, where: [c, iy, ix] };
+  }
+
+  showStep(n) {
+    for (const el of this.stepLit || []) el.classList.remove("tap", "now");
+    const before = this.cur;
+    this.writeUpTo(n);
+    if (this.yCells) {
+      const write = (i, on) => {
+        this.yCells[i].classList.toggle("written", on);
+        this.yCells[i].textContent = on ? fmt(this.y[i]) : "";
+      };
+      if (n > before) for (let i = Math.max(before + 1, 0); i <= n; i++) write(i, true);
+      else for (let i = n + 1; i <= before; i++) write(i, false);
+      if (before >= 0) this.yCells[before]?.classList.remove("current");
+      this.yCells[n].classList.add("current");
+    }
+    const { inputs } = this.rowCells(n);
+    const row = this.matrixCells ? this.matrixCells[n] : [];
+    for (const el of inputs) el?.classList.add("tap");
+    for (const el of row) el.classList.add("now");
+    this.stepLit = [...inputs, ...row].filter(Boolean);
+    this.markOutputChannel(this.t.step(n).output[0]);
+    this.cur = n;
+  }
+
+  /** Step n as row n times x: the row's non-zero entries only, in column order. */
+  arithmetic(n) {
+    const tr = this.ctx.t;
+    const output = cellKey(this.t, this.multiOut, ...this.t.step(n).output);
+    if (!this.matrix) {
+      const key = this.refused ? "view.matrix.arithmetic.refused" : "view.matrix.arithmetic.waiting";
+      return tr(key, { output, row: n, count: this.t.step(n).taps.length });
+    }
+    const row = this.matrix.matrix[n];
+    const terms = [];
+    row.forEach((w, j) => {
+      if (w !== 0) terms.push(term(w, this.x[j]));
+    });
+    if (this.t.bias) terms.push(fmt(this.t.bias[this.t.step(n).output[0]]));
+    const zeros = row.length - row.filter((w) => w !== 0).length;
+    const sum = tr("view.matrix.arithmetic", {
+      output, row: n, name: this.name, sum: `${listed(terms, " + ") || "0"} = ${fmt(this.y[n])}`,
+    });
+    return zeros ? `${sum} ${tr("view.matrix.zeros", { count: zeros })}` : sum;
+  }
+
+  status(n) {
+    return this.ctx.t("view.matrix.status", {
+      step: n + 1, count: this.count, row: n,
+      output: cellKey(this.t, this.multiOut, ...this.t.step(n).output),
+    });
+  }
+
+  /** The row (an output cell) and/or column (an input cell) a cell stands for. */
+  meaning(el) {
+    const [a, b] = el.dataset.index.split(",").map(Number);
+    switch (el.dataset.grid) {
+      case "matrix": return { row: a, column: b };
+      case "output-vector": return { row: a };
+      case "input-vector": return { column: a };
+      case "output": return { row: this.t.stepOf(...this.position(el)) };
+      case "input": return { column: this.columnOf(this.position(el)) };
+      default: return {};
+    }
+  }
+
+  /** A row lights its output cell and window; a column its input cell and all it feeds. A
+   * matrix cell stands for its row, and marks its column. */
+  highlight(el) {
+    this.clearHighlight();
+    const { row, column } = this.meaning(el);
+    const lit = [el];
+    if (row !== undefined) {
+      const { outputs, inputs } = this.rowCells(row);
+      lit.push(...outputs, ...inputs);
+      if (this.matrixCells) this.bands.push(...this.matrixCells[row].map((c) => [c, "band-row"]));
+    } else if (column !== undefined) {
+      const { outputs, inputs } = this.columnCells(column);
+      lit.push(...outputs, ...inputs);
+    }
+    if (column !== undefined && this.matrixCells) {
+      this.bands.push(...this.matrixCells.map((cells) => [cells[column], "band-column"]));
+    }
+    this.lit = lit.filter(Boolean);
+    for (const e of this.lit) e.classList.add("hl");
+    for (const [e, cls] of this.bands) e.classList.add(cls);
+    this.root.classList.add("exploring");
+  }
+
+  clearHighlight() {
+    super.clearHighlight();
+    for (const [e, cls] of this.bands || []) e.classList.remove(cls);
+    this.bands = [];
+  }
+
+  describe(el) {
+    const tr = this.ctx.t;
+    const { row, column } = this.meaning(el);
+    const parts = [];
+    if (row !== undefined) {
+      const reads = this.t.step(row).taps.map(([i]) => `[${cellKey(this.t, this.multiIn, ...i)}]`);
+      parts.push(tr("view.matrix.row", {
+        row, output: cellKey(this.t, this.multiOut, ...this.t.step(row).output),
+        count: reads.length, inputs: listed(reads),
+      }));
+    }
+    if (column !== undefined) {
+      const { steps, where } = this.columnCells(column);
+      const outs = steps.map((n) => `[${cellKey(this.t, this.multiOut, ...this.t.step(n).output)}]`);
+      parts.push(tr("view.matrix.column", {
+        column, input: cellKey(this.t, this.multiIn, ...where), count: outs.length,
+        outputs: listed(outs),
+      }));
+    }
+    return parts.join(" ");
+  }
+
+  explain(el) {
+    const { row } = this.meaning(el);
+    return row === undefined ? null : this.arithmetic(row);
+  }
+
+  /** Grid sizes for fitting: the equation (matrix, x, y), then the input and output grids. */
+  stages() {
+    const rows = this.count;
+    const cols = this.t.inChannels * this.t.inputSize[0] * this.t.inputSize[1];
+    // Two more columns' room for the × and = signs and the vectors' brackets.
+    const equation = this.refused ? []
+      : [[{ rows, cols: cols + 2 }, { rows: cols, cols: 1 }, { rows, cols: 1 }]];
+    return [...equation, this.figures.map((f) => ({ rows: f.rows, cols: f.cols }))];
+  }
+
+  destroy() {
+    this.abort.abort();
+    super.destroy();
+  }
+}

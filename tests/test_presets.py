@@ -1,0 +1,59 @@
+"""The one-layer page's presets (static/presets/layer.json, read by the page too)."""
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.paths import STATIC_DIR
+
+PRESETS: dict[str, Any] = json.loads((STATIC_DIR / "presets" / "layer.json").read_text("utf-8"))
+ITEMS = [item for group in PRESETS["groups"] for item in group["items"]]
+VIEWS = {"canvas", "scatter", "matrix", "overlap"}
+
+
+def test_presets_are_well_formed() -> None:
+    ids = [item["id"] for item in ITEMS]
+    assert len(ids) == len(set(ids))
+    for item in ITEMS:
+        assert item.get("view", "canvas") in VIEWS
+        assert item.get("next") is None or item["next"] in ids
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[item["id"] for item in ITEMS])
+def test_every_preset_traces(client: TestClient, item: dict[str, Any]) -> None:
+    response = client.get(f"/api/trace?{item['query']}&steps=0")
+    if response.status_code == 422 and response.json()["detail"][0]["type"] == "op_not_available":
+        pytest.skip("the API does not trace this op yet")
+    assert response.status_code == 200, response.text
+
+
+def test_presets_show_what_they_are_named_for(client: TestClient) -> None:
+    """SPEC.md's worked examples, as the presets configure them."""
+    by_id = {item["id"]: item["query"] for item in ITEMS}
+
+    def trace(preset: str) -> dict[str, Any]:
+        body: dict[str, Any] = client.get(f"/api/trace?{by_id[preset]}").json()
+        return body
+
+    assert trace("seed-dilated-9")["output_size"] == [1, 1]
+    assert trace("seed-strided-9")["output_size"] == [4, 4]
+    assert trace("seed-transposed-9")["output_size"] == [11, 11]
+    assert trace("transposed-back-to-6")["output_size"] == [6, 6]
+    assert trace("seed-tf-same")["output"] == [
+        [[1, 1, 3, 2], [1, 1, 3, 2], [4, 4, 10, 6], [3, 3, 7, 4]]
+    ]
+    assert trace("seed-bilinear")["output_size"] == [8, 8]
+    assert {0.5625, 0.1875, 0.0625} <= {
+        w for row in trace("seed-bilinear")["weight"][0][0] for w in row
+    }
+    # nearest-neighbour upsampling: each input value copied into a 2×2 block
+    nearest = trace("nearest-upsample")
+    x, y = nearest["input"][0], nearest["output"][0]
+    assert all(y[i][j] == x[i // 2][j // 2] for i in range(6) for j in range(6))
+    # WaveNet: causal, kernel 2, dilations 1, 2, 4, 8, each keeping the length
+    for d in (1, 2, 4, 8):
+        layer = trace(f"wavenet-d{d}")
+        assert layer["output_size"] == [16]
+        assert layer["padding"] == [[d, 0]]
