@@ -274,22 +274,31 @@ def http_part(report: Report, seconds: float, connections: int, behind_nginx: bo
             proxy = stack.enter_context(nginx([server.port]))
             targets.append(("nginx", proxy.port, proxy))
         for where, port, proxy in targets:
-            ceiling = 0.0
-            for name, path, seeded in HTTP_CASES:
+            measured: list[tuple[str, Load, str]] = []
+            for name, path, seeded in [
+                *HTTP_CASES,
+                ("/healthz again (the ceiling)", "/healthz", False),
+            ]:
                 get(port, path)  # warm up
                 seen = proxy.statuses() if proxy else Counter()
                 load = wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, seeded)
-                if path == "/healthz":
-                    ceiling = load.rps
-                share = load.rps / ceiling if ceiling else 0
+                hits = ""
+                if proxy:
+                    statuses = proxy.statuses() - seen
+                    hits = f", proxy cache hits {statuses['HIT'] / max(statuses.total(), 1):.1%}"
+                measured.append((name, load, hits))
+            # Other processes share the cores: the ceiling is the better of two runs.
+            ceiling = max(load.rps for name, load, _ in measured if name.startswith("/healthz"))
+            for name, load, hits in measured:
+                share = load.rps / ceiling
                 value = f"{load.rps:,.0f} req/s, p99 {load.p99_ms:.1f} ms ({share:.0%} of /healthz)"
                 if load.non_2xx or load.errors:
                     value += f", {load.non_2xx} non-2xx, {load.errors} socket errors"
-                if proxy:
-                    statuses = proxy.statuses() - seen
-                    value += f", proxy cache hits {statuses['HIT'] / max(statuses.total(), 1):.1%}"
+                value += hits
                 target, verdict = "", ""
-                if name.startswith("typical trace, cached"):
+                if where == "nginx":
+                    pass  # the targets are the app's own; behind nginx, hits never reach it
+                elif name.startswith("typical trace, cached"):
                     target, verdict = "≥ 80 % of /healthz", at_least(share * 100, 80, "points")
                 elif name.startswith("typical trace, uncached"):
                     target, verdict = "≥ 30 % of /healthz", at_least(share * 100, 30, "points")
@@ -366,7 +375,7 @@ def sizes_part(report: Report, repeat: int) -> None:
                 answer = get(server.port, f"/api/trace?{query}&seed={1000 + seed}", gzip_ok=True)
                 assert answer.status == 200, answer.status
                 times.append(answer.seconds * 1000)
-                timing = re.search(r"dur=([\d.]+)", answer.headers.get("server-timing", ""))
+                timing = re.search(r"app;dur=([\d.]+)", answer.headers.get("server-timing", ""))
                 server_times.append(float(timing.group(1)) if timing else float("nan"))
                 zipped = len(answer.body)
                 raw = (
@@ -378,10 +387,10 @@ def sizes_part(report: Report, repeat: int) -> None:
             inside = statistics.median(server_times)
             report.add(
                 "sizes",
-                f"{name}: time",
-                f"{wall:,.0f} ms over HTTP (route {inside:,.0f} ms)",
+                f"{name}: server time",
+                f"{inside:,.0f} ms in the server ({wall:,.0f} ms over HTTP, new connection)",
                 f"≤ {time_target:.0f} ms",
-                at_most(wall, time_target, "ms"),
+                at_most(inside, time_target, "ms"),
             )
             report.add(
                 "sizes",
@@ -390,7 +399,7 @@ def sizes_part(report: Report, repeat: int) -> None:
                 f"≤ {bytes_target:,.0f} kB on the wire",
                 at_most(zipped / 1000, bytes_target, "kB"),
             )
-            cached = get(server.port, f"/api/trace?{query}&seed=1000", gzip_ok=True)
+            cached = get(server.port, f"/api/trace?{query}&seed={999 + repeat}", gzip_ok=True)
             report.add("sizes", f"{name}: repeat (cache hit)", f"{cached.seconds * 1000:,.1f} ms")
 
 
