@@ -442,7 +442,7 @@ def engine_part(report: Report, repeat: int) -> None:
 
 FIRST_DIAGRAM = """
 new MutationObserver((_, observer) => {
-  if (document.querySelector("#diagram [data-grid], #diagram canvas")) {
+  if (document.querySelector(".diagram [data-grid], .diagram canvas")) {
     window.__firstDiagram = performance.now();
     observer.disconnect();
   }
@@ -468,7 +468,7 @@ async ([field, value, outputs]) => {
 """
 PLAYING = """
 async (seconds) => {
-  const step = document.getElementById("step");
+  const step = document.querySelector("[data-part=step]");
   const long = [];
   const observer = new PerformanceObserver(
     list => long.push(...list.getEntries().map(e => e.duration)));
@@ -530,7 +530,7 @@ def browser_part(report: Report, repeat: int) -> None:
             at_most(change, 100, "ms"),
         )
         page.goto(f"{server.base}/?{PAGE_64}&speed=30")  # 30× = 60 steps per second
-        page.wait_for_selector("#diagram [data-grid], #diagram canvas", timeout=30_000)
+        page.wait_for_selector(".diagram [data-grid], .diagram canvas", timeout=30_000)
         page.get_by_role("button", name="Play").click()
         played = page.evaluate(PLAYING, 3)
         report.add(
