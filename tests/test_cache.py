@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from app.cache import LRU, CachingMiddleware, Entry, canonical_key
 from app.main import create_app
 from app.settings import Settings
+from tests import aio
 
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 CACHEABLE = [
@@ -127,7 +128,7 @@ def test_one_computation_for_a_crowd_asking_at_once() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             return await asyncio.gather(*(http.get("/api/trace?input_size=5") for _ in range(30)))
 
-    responses = asyncio.run(crowd())
+    responses = aio.run(crowd())
     assert calls == 1
     assert {r.status_code for r in responses} == {200}
     assert len({r.headers["etag"] for r in responses}) == 1

@@ -10,6 +10,7 @@ from app.arithmetic.errors import ConfigError
 from app.capacity import HEAVY_COST, Busy, HeavyLane, cost_of_query
 from app.main import create_app
 from app.settings import Settings
+from tests import aio
 
 SMALL = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 LARGE = "input_size=64,64&kernel_size=11&padding=5"  # 454,276 taps
@@ -39,7 +40,7 @@ def test_beyond_the_slots_and_the_queue_the_answer_is_busy() -> None:
         results = await asyncio.gather(*tasks, return_exceptions=True)
         return [light, *results], lane.running
 
-    results, running = asyncio.run(scenario())
+    results, running = aio.run(scenario())
     assert results[0] == "LIGHT WORK NEVER WAITS FOR THE LANE"
     assert results[1:].count(None) == 2  # one ran, one waited its turn
     assert sum(isinstance(r, Busy) for r in results) == 1
@@ -52,7 +53,7 @@ def test_a_refusal_in_a_worker_process_reaches_the_route() -> None:
         return await lane.run(HEAVY_COST, cost_of_request_or_refuse, 0)
 
     with pytest.raises(ConfigError) as refused:
-        asyncio.run(scenario())
+        aio.run(scenario())
     expected = ConfigError("stride", "too_small", minimum=1, value=0)
     got = refused.value
     assert (got.field, got.type, got.ctx) == (expected.field, expected.type, expected.ctx)

@@ -1,7 +1,6 @@
 """One error path: every refusal is ``{"detail": [{"loc", "msg", "type", "ctx"}]}`` with the
 security headers, a type from the catalogue and a message rendered from it (issue 8)."""
 
-import asyncio
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from app.api.errors import Intake
 from app.limits import LIMITS
 from app.main import create_app
 from app.messages import catalogue
+from tests import aio
 
 HUGE = "1" + "0" * 400  # a 400-digit integer
 
@@ -177,7 +177,7 @@ def test_a_declared_body_over_the_limit_is_refused_before_it_is_read() -> None:
     length = str(50 * 1024 * 1024).encode()
     scope = {"type": "http", "method": "POST", "path": "/api/trace", "query_string": b"",
              "headers": [(b"content-length", length)]}  # fmt: skip
-    asyncio.run(Intake(app)(scope, receive, send))
+    aio.run(Intake(app)(scope, receive, send))
     assert reads == 0
     assert sent[0]["status"] == 413
 
