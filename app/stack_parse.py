@@ -269,8 +269,10 @@ def _keras(layer: _Layer) -> dict[str, Any]:
             if output_padding is not None:
                 fields["output_padding"] = output_padding
     else:
-        default = 2
-        pool = layer.ints("pool_size", default)
+        # Keras 3: MaxPooling's pool_size defaults to 2; AveragePooling's has no default.
+        if kind.op == "avg_pool" and "pool_size" not in layer.args:
+            raise layer.error("parse_missing_argument", argument="pool_size")
+        pool = layer.ints("pool_size", 2)
         fields["kernel_size"] = pool
         fields["stride"] = layer.ints("strides", pool)
         fields["padding"] = layer.padding_name("padding", "valid", ("valid", "same"))

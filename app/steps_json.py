@@ -11,16 +11,18 @@ result is the same JSON as ``json.dumps(steps(trace))`` without spaces
 
 import sys
 from collections.abc import Sequence
+from math import prod
 
 import numpy as np
 import orjson
 from numpy.typing import NDArray
 
-from app.arithmetic.trace import Trace, json_numbers, tap_table
+from app.arithmetic.trace import Trace, json_numbers, steps, tap_table
 
 Bytes = NDArray[np.uint8]
 IntArray = NDArray[np.int64]
 FILLER = 0  # a byte that never occurs in JSON text: marks unused positions
+SMALL = 256  # taps below which plain lists are quicker
 WORD = 8  # bytes of text per table entry (a number with the literals around it)
 Words = NDArray[np.uint64]
 
@@ -92,15 +94,24 @@ def rows(parts: Sequence[bytes | IntArray], count: int) -> tuple[Bytes, IntArray
     return text, lengths
 
 
-def steps_json(result: Trace) -> bytes:
+def steps_json(result: Trace, small: int = SMALL) -> bytes:
     """The JSON array of SPEC.md's steps: ``{"output","anchor","taps","value"}`` per output cell.
+
+    A trace of fewer than ``small`` taps goes through plain lists (numpy's per-call cost
+    is more than their work there); both ways give the same bytes.
 
     >>> from app.arithmetic.config import build_config
     >>> from app.arithmetic.trace import trace
     >>> c = build_config([3], kernel_size=2)
-    >>> steps_json(trace(c, np.array([[1.0, 2, 3]]), np.array([[[1.0, 1]]]))).split(b"},")[0]
+    >>> t = trace(c, np.array([[1.0, 2, 3]]), np.array([[[1.0, 1]]]))
+    >>> steps_json(t, small=0).split(b"},")[0]
     b'[{"output":[0,0],"anchor":[0],"taps":[[[0,0],[0,0,0]],[[0,1],[0,0,1]]],"value":3'
+    >>> steps_json(t, small=0) == steps_json(t)
+    True
     """
+    spatial = prod(len(a.kernel) for a in result.axes)
+    if result.channel_taps[:, :, 0].size * spatial < small:
+        return orjson.dumps(steps(result))
     config = result.config
     table = tap_table(result)
     n_steps = table.start.size - 1

@@ -14,10 +14,13 @@ import keras
 import pytest
 import torch
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from torch import nn
 
+from app.schemas_stack import StackRequest
 from app.stack_parse import parse_layers
-from app.stacking import StackRefusal
+from app.stacking import StackRefusal, run_stack
 
 RESNET_STEM = """\
 # torchvision.models.resnet.ResNet.__init__, with self.inplanes = 64
@@ -299,3 +302,106 @@ def test_padding_layers_fold_into_the_next_layer(client: TestClient) -> None:
         "parse_unsupported_option"
     )
     assert refusal("nn.Conv2d(1, 1, 3)\nnn.ZeroPad2d(1)")["type"] == "parse_padding_last"
+
+
+TORCH_SIGNATURES = {
+    "Conv": ["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
+             "groups", "bias"],
+    "ConvTranspose": ["in_channels", "out_channels", "kernel_size", "stride", "padding",
+                      "output_padding", "groups", "bias", "dilation"],
+    "MaxPool": ["kernel_size", "stride", "padding", "dilation"],
+    "AvgPool": ["kernel_size", "stride", "padding"],
+}  # fmt: skip
+
+
+@st.composite
+def torch_layer_calls(draw: st.DrawFn) -> tuple[str, int, list[int]]:
+    """One PyTorch layer written as code: some arguments positional, the rest keywords."""
+    kind = draw(st.sampled_from(sorted(TORCH_SIGNATURES)))
+    ndim = draw(st.sampled_from([1, 2]))
+    per_dim = st.one_of(st.integers(1, 3), st.tuples(*[st.integers(1, 3)] * ndim))
+    groups = draw(st.sampled_from([1, 2]))
+    values = {
+        "in_channels": 2 * groups, "out_channels": 2 * groups, "groups": groups,
+        "kernel_size": draw(per_dim), "stride": draw(per_dim), "dilation": draw(per_dim),
+        "padding": draw(st.integers(0, 1)), "output_padding": draw(st.integers(0, 1)),
+        "bias": draw(st.booleans()),
+    }  # fmt: skip
+    params = TORCH_SIGNATURES[kind]
+    given = [p for p in params if p in ("in_channels", "out_channels", "kernel_size")
+             or draw(st.booleans())]  # fmt: skip
+    positional = draw(st.integers(0, len(given)))
+    args = []
+    for i, name in enumerate(params):
+        if name not in given:
+            if i < positional:
+                positional = i  # a gap ends the positional part
+            continue
+        text = repr(values[name])
+        args.append(text if i < positional and len(args) == i else f"{name}={text}")
+    channels = values["in_channels"] if kind.startswith("Conv") else 2
+    size = [draw(st.integers(6, 12)) for _ in range(ndim)]
+    return f"nn.{kind}{ndim}d({', '.join(args)})", channels, size
+
+
+@settings(max_examples=200, suppress_health_check=list(HealthCheck), deadline=None)
+@given(torch_layer_calls())
+def test_pytorch_arguments_bind_as_pytorch_binds_them(case: tuple[str, int, list[int]]) -> None:
+    code, channels, size = case
+    try:
+        module = eval(code, {"nn": nn})
+        expected = tuple(module(torch.zeros(1, channels, *size)).shape[1:])
+    except (RuntimeError, ValueError):
+        assume(False)
+        raise
+    parsed = parse_layers(code)
+    request = StackRequest.model_validate(
+        {"input_size": size, "in_channels": channels, "layers": parsed["layers"]}
+    )
+    [layer] = run_stack(request)["layers"]
+    assert (layer["out_channels"], *layer["output_size"]) == expected, code
+
+
+@st.composite
+def keras_layer_calls(draw: st.DrawFn) -> tuple[str, list[int]]:
+    """One Keras layer as code, positional or keyword arguments, on a channels-last input."""
+    ndim = draw(st.sampled_from([1, 2]))
+    per_dim = st.one_of(st.integers(1, 3), st.tuples(*[st.integers(1, 3)] * ndim))
+    kind = draw(st.sampled_from(["Conv", "ConvTranspose", "MaxPooling", "AveragePooling"]))
+    padding = draw(st.sampled_from(["valid", "same"]))
+    if kind.startswith("Conv"):
+        name = f"Conv{ndim}D" + ("Transpose" if kind == "ConvTranspose" else "")
+        strides = draw(per_dim)
+        dilation = 1 if strides != 1 and strides != (1,) * ndim else draw(per_dim)
+        args = [repr(draw(st.integers(1, 3))), repr(draw(per_dim))]
+        named = {"strides": strides, "padding": padding, "dilation_rate": dilation}
+    else:
+        name = f"{kind}{ndim}D"
+        args = [repr(draw(per_dim))] if draw(st.booleans()) else []
+        named = {"strides": draw(st.one_of(st.none(), per_dim)), "padding": padding}
+    keywords = [f"{k}={v!r}" for k, v in named.items() if draw(st.booleans())]
+    size = [draw(st.integers(6, 12)) for _ in range(ndim)]
+    return f"layers.{name}({', '.join(args + keywords)})", size
+
+
+@settings(max_examples=60, suppress_health_check=list(HealthCheck), deadline=None)
+@given(keras_layer_calls())
+def test_keras_arguments_bind_as_keras_binds_them(case: tuple[str, list[int]]) -> None:
+    code, size = case
+    try:
+        layer = eval(code, {"layers": keras.layers})
+    except TypeError:  # Keras refuses the call itself (a missing argument): so does the parser
+        with pytest.raises(StackRefusal):
+            parse_layers(code)
+        return
+    try:
+        *shape, channels = layer(keras.ops.zeros((1, *size, 2))).shape[1:]
+    except (RuntimeError, ValueError):
+        assume(False)
+        raise
+    parsed = parse_layers(code)
+    request = StackRequest.model_validate(
+        {"input_size": size, "in_channels": 2, "layers": parsed["layers"]}
+    )
+    [result] = run_stack(request)["layers"]
+    assert (result["out_channels"], *result["output_size"]) == (channels, *shape), code

@@ -60,3 +60,29 @@ def window(axis: Axis, out_index: int) -> list[tuple[int, int]]:
     anchor = out_index * axis.window_stride
     k = axis.kernel_size
     return [(i, anchor + axis.dilation * (k - 1 - i if axis.transposed else i)) for i in range(k)]
+
+
+UnusedReason = Literal["floor", "dilation", "stride"]
+
+
+def unused_reason(axis: Axis, index: int) -> UnusedReason:
+    """Why no window reads input ``index`` along ``axis``: ``floor``, it lies past the last
+    window (the output size was rounded down); ``dilation``, a window spans it but its dilated
+    taps land around it; ``stride``, it lies between two windows.
+
+    >>> unused_reason(Axis(input_size=6, kernel_size=3, stride=2), 5)  # SPEC: o = 2
+    'floor'
+    >>> unused_reason(Axis(input_size=9, kernel_size=3, dilation=4), 1)
+    'dilation'
+    >>> a = Axis(input_size=7, kernel_size=2, stride=3)  # windows over 0–1 and 3–4
+    >>> [(i, unused_reason(a, i)) for i in (2, 5, 6)]
+    [(2, 'stride'), (5, 'floor'), (6, 'floor')]
+    """
+    coord = axis.canvas_origin + index * axis.canvas_step
+    span = axis.dilation * (axis.kernel_size - 1)
+    anchors = [o * axis.window_stride for o in range(axis.output_size)]
+    if coord > anchors[-1] + span:
+        return "floor"
+    if any(a <= coord <= a + span for a in anchors):
+        return "dilation"
+    return "stride"

@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
-from app.arithmetic.twin import twin
+from app.arithmetic.twin import twin_or_none
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -287,7 +287,7 @@ def trace(config: ConvConfig, x: Array, w: Array, b: Array | None = None) -> Tra
         channel_taps=channel_taps(config),
         overlap=overlap(axes),
         unused_input=[unused_input(a, t) for a, t in zip(config.axes, axes, strict=True)],
-        twin=None if config.pooling else twin(config),
+        twin=twin_or_none(config),
     )
 
 

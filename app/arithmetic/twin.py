@@ -10,6 +10,7 @@ direct convolution.
 """
 
 from app.arithmetic.config import ConvConfig, build_config
+from app.arithmetic.errors import ConfigError
 
 
 def dropped_rows(config: ConvConfig) -> tuple[int, ...]:
@@ -45,3 +46,18 @@ def twin(config: ConvConfig) -> ConvConfig:
         out_channels=config.in_channels,
         groups=config.groups,
     )
+
+
+def twin_or_none(config: ConvConfig) -> ConvConfig | None:
+    """The twin, or None for a pool (no weights to share) or, defensively, a twin the maths
+    would refuse: a valid layer is never refused because of its twin.
+
+    >>> twin_or_none(build_config([4], kernel_size=2, op="max_pool")) is None
+    True
+    """
+    if config.pooling:
+        return None
+    try:
+        return twin(config)
+    except ConfigError:
+        return None

@@ -57,9 +57,9 @@ def filename(
         extra.append(f"d{_dims(config.dilation)}")
     if any(config.output_padding) and padding_name is None:
         extra.append(f"op{_dims(config.output_padding)}")
-    if config.in_channels > 1 or config.out_channels > 1:
+    if (config.in_channels > 1 or config.out_channels > 1) and not config.pooling:
         extra.append(f"c{config.in_channels}to{config.out_channels}")
-    if config.groups > 1:
+    if config.groups > 1 and not config.pooling:
         extra.append(f"g{config.groups}")
     if view != "canvas":
         extra.append(view)

@@ -308,15 +308,18 @@ class Diagram:
             Text(left, y + 18, label, LABEL_SIZE, self.look.muted, "start"),
         ]
 
-    def _legend_rows(self) -> list[list[tuple[int, Cell, str]]]:
-        rows: list[list[tuple[int, Cell, str]]] = [[]]
-        x = MARGIN
+    def _legend_rows(self) -> list[list[tuple[int, Cell, str, int]]]:
+        """Legend entries ``(x, cell, label, size)`` in rows that fit the picture's width; a
+        label wider than a whole row is set smaller."""
+        rows: list[list[tuple[int, Cell, str, int]]] = [[]]
+        x, room = MARGIN, self.width - 2 * MARGIN - 20
         for cell, label in self.view.legend():
-            width = 20 + int(text_width(label, LABEL_SIZE)) + 18
+            size = fit(label, LABEL_SIZE, room, 8) or 8
+            width = 20 + int(text_width(label, size)) + 18
             if rows[-1] and x + width > self.width - MARGIN:
                 rows.append([])
                 x = MARGIN
-            rows[-1].append((x, cell, label))
+            rows[-1].append((x, cell, label, size))
             x += width
         return rows
 
@@ -324,9 +327,9 @@ class Diagram:
         items: list[Item] = []
         for i, row in enumerate(self.legend_rows):
             y = self.legend_top + i * 22 + 8
-            for x, cell, label in row:
+            for x, cell, label, size in row:
                 items += self.swatch(x, y - 7, 14, cell)
-                items.append(Text(x + 20, y, label, LABEL_SIZE, self.look.muted, "start"))
+                items.append(Text(x + 20, y, label, size, self.look.muted, "start"))
         return items
 
     def math(self, step: int) -> list[Item]:

@@ -25,11 +25,12 @@ from typing import Literal
 
 import numpy as np
 
-from app.arithmetic.canvas import CellKind, canvas_cell, combine, window
+from app.arithmetic.canvas import CellKind, canvas_cell, combine, unused_reason, window
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import TapTable, Trace, tap_table
+from app.messages import t
 from app.render.look import scale_class
 
 ViewName = Literal["canvas", "scatter", "matrix", "overlap"]
@@ -137,7 +138,7 @@ def title(config: ConvConfig, padding_name: str | None = None) -> str:
         parts.append(f"dilation {_per_dim(config.dilation)}")
     if any(config.output_padding):
         parts.append(f"output_padding {_per_dim(config.output_padding)}")
-    if config.groups > 1:
+    if config.groups > 1 and not config.pooling:  # a pool is depthwise: no groups to name
         parts.append(f"groups {config.groups}")
     return f"{layer_name(config)}: {sizes(shape_in)} → {sizes(shape_out)}, {', '.join(parts)}"
 
@@ -295,13 +296,18 @@ class View(ABC):
     def kind_legend(self) -> list[tuple[Cell, str]]:
         """Legend entries for the canvas kinds this layer has."""
         kinds = {self.r.canvas(cy, cx)[0] for cy, cx in product(*map(range, self._canvas_size))}
-        entries = [(Cell("input"), "input")]
-        if any(self.r.unused):
-            entries.append((Cell("unused"), "input no window reads"))
+        entries = [(Cell("input"), t("legend.input"))]
+        reasons = {
+            unused_reason(axis, i)
+            for axis, unused in zip(self.r.axes, self.r.unused, strict=True)
+            for i in unused
+        }
+        # the page's own sentences: why no window reads them
+        entries += [(Cell("unused"), t(f"unused.why.{why}")) for why in sorted(reasons)]
         if "padding" in kinds:
-            entries.append((Cell("padding"), "padding"))
+            entries.append((Cell("padding"), t("legend.padding")))
         if "zero" in kinds:
-            entries.append((Cell("zero"), "inserted zero"))
+            entries.append((Cell("zero"), t("legend.zero")))
         return entries
 
     @property
@@ -450,11 +456,11 @@ class CanvasView(View):
         return Sum(head, terms or ["0"], f" = {number(value)}")
 
     def legend(self) -> list[tuple[Cell, str]]:
-        window = "pooling window" if self.pool else "kernel window"
+        window = "pooling window" if self.pool else t("legend.kernel")
         entries = [*self.kind_legend(), (Cell("input", shade=True), window)]
         if self.r.op == "max_pool":
             entries.append((Cell("input", shade=True, mark="max"), "max of the window"))
-        return [*entries, (Cell("output"), "output")]
+        return [*entries, (Cell("output"), t("legend.output"))]
 
 
 class ScatterView(View):

@@ -150,8 +150,9 @@ export function sumText(terms, total) {
 
 /** The size of the grids a view draws: one array per stage. Fit the cell size to the room:
  * all grids in a row, one stage per row, or one grid per row. */
-export function fitCells(root, stages, { maxCell = 48, height = window.innerHeight * 0.7 } = {}) {
-  const width = Math.max(root.clientWidth, 200);
+export function fitCells(root, stages, { maxCell = 48, height = window.innerHeight * 0.7, width: known } = {}) {
+  // a known width saves a forced layout of thousands of fresh cells
+  const width = Math.max(known ?? root.clientWidth, 200);
   const grids = stages.flat();
   if (!grids.length) return 0;
   const GAP = 30;

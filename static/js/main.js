@@ -92,6 +92,7 @@ async function show(trace, { step = 0 } = {}) {
 const form = $("controls");
 let pending = null;
 async function update(values) {
+  performance.mark("convscope:edit");
   pending?.abort();
   pending = new AbortController();
   const query = toQuery({ ...extra, ...values }, TRACE_FIELDS);
@@ -111,6 +112,7 @@ async function update(values) {
   $("form-status").textContent = "";
   $("messages").replaceChildren();
   await show(result.trace);
+  performance.measure("convscope:config-change", "convscope:edit"); // edit → new diagram
 }
 watchForm(form, update);
 

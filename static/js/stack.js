@@ -250,7 +250,7 @@ function wireEditor() {
     }
     out.classList.remove("error");
     const parsed = answer.body;
-    const skipped = parsed.skipped.map((s) => `${s.name} (line ${s.line})`).join(", ");
+    const skipped = parsed.skipped.map((s) => t("stack_page.skipped_item", s)).join(", ");
     out.textContent = skipped
       ? t("stack_page.pasted", { count: parsed.layers.length, framework: parsed.framework, skipped })
       : t("stack_page.pasted_none_skipped", { count: parsed.layers.length, framework: parsed.framework });

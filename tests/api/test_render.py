@@ -50,6 +50,14 @@ def test_png_has_the_svg_size(client: TestClient) -> None:
             "input_size=4,4&in_channels=2&out_channels=4&groups=2",
             "conv2d-2x4x4-k3-c2to4-g2-step0.png",
         ),
+        (
+            "input_size=4,4&kernel_size=2&stride=2&op=max_pool&in_channels=3&step=3",
+            "max-pool2d-3x4x4-k2-s2-step3.png",
+        ),
+        (
+            "input_size=5,5&padding=1&stride=2&op=avg_pool&view=overlap",
+            "avg-pool2d-5x5-k3-s2-p1-overlap-step0.png",
+        ),
     ],
 )
 def test_every_view_is_a_picture_named_after_its_configuration(

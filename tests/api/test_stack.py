@@ -252,8 +252,15 @@ def test_stack_pages(client: TestClient) -> None:
 
 
 def test_each_layer_link_opens_the_same_layer_on_the_one_layer_page(client: TestClient) -> None:
-    for preset in PRESETS:
+    pools = {
+        "input_size": [9, 8], "in_channels": 2,
+        "layers": [{"op": "max_pool", "kernel_size": 2, "stride": 2},
+                   {"op": "avg_pool", "kernel_size": 3, "padding": 1},
+                   {"kernel_size": 2, "stride": 2, "transposed": True, "out_channels": 3}],
+    }  # fmt: skip
+    for preset in [*PRESETS, pools]:
         for layer in run_preset(client, preset)["layers"]:
+            assert preset is not pools or layer["trace_refusal"] is None  # pooling traces too
             if layer["trace_refusal"] is not None:
                 assert layer["trace_refusal"].startswith("too big for the one-layer page: ")
                 continue

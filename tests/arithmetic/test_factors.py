@@ -14,7 +14,7 @@ from app.arithmetic.values import resolve_values
 from tests.reference import CONV, CONV_T, torch_output
 from tests.strategies import configs
 
-SOME = settings(max_examples=120, suppress_health_check=[HealthCheck.filter_too_much])
+SOME = settings(max_examples=80, suppress_health_check=[HealthCheck.filter_too_much])
 
 
 def _one_channel(config: ConvConfig) -> ConvConfig:

@@ -167,3 +167,18 @@ def test_transposed_macs_count_only_real_work() -> None:
     wide = build_config([4], kernel_size=3, stride=2, transposed=True, in_channels=4,
                         out_channels=6, groups=2)  # fmt: skip
     assert wide.macs == 4 * (6 // 2) * 3 * 4
+
+
+def test_formulas_show_keras_rule_and_transposed_cost() -> None:
+    """SPEC.md's i=4, k=2, s=3, "same", output_padding=1 → 10, written out."""
+    from app.arithmetic.formulas import formulas
+
+    config = build_config([4], kernel_size=2, stride=3, padding="same", output_padding=1,
+                          transposed=True)  # fmt: skip
+    rows = {f["name"]: f for f in formulas(config)}
+    keras_row = rows['"same" padding (length, Keras)']
+    assert keras_row["substituted"] == "2·floor(2 / 2) − 1 = 1"
+    assert keras_row["result"] == "before 0, after 1"
+    assert rows["output size (length)"]["result"] == "10"
+    assert rows["multiply-adds"]["general"] == "in·(out/groups)·Πk·Πi"
+    assert rows["multiply-adds"]["result"] == str(1 * 1 * 2 * 4)

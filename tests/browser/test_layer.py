@@ -187,3 +187,17 @@ def test_max_pooling_picks_the_max_and_average_divides_by_k_squared(
     )
     page.goto(f"{live_server}/?input_size=5,5&kernel_size=3&padding=1&op=avg_pool")
     expect(page.locator(".arithmetic")).to_contain_text(") / 9 = ")
+
+
+def test_wavenet_presets_are_linked_layer_to_layer(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/")
+    page.get_by_label("Example").select_option(
+        label="WaveNet layer 1: causal, kernel 2, dilation 1"
+    )
+    expect(page.get_by_label("dilation", exact=True)).to_have_value("1")
+    for d in (2, 4, 8):
+        page.get_by_role("button", name=re.compile("Next layer")).click()
+        expect(page.get_by_label("dilation", exact=True)).to_have_value(str(d))
+        expect(page).to_have_url(re.compile(f"dilation={d}"))
+    expect(page.get_by_role("button", name=re.compile("Next layer"))).to_be_hidden()
+    expect(page.locator("[data-grid=canvas].pad")).to_have_count(8)  # d·(k−1) on the left

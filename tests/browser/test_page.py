@@ -1,6 +1,7 @@
 """The visualizer page in Chromium: what a person sees and does, checked against the API."""
 
 import re
+import time
 from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -46,7 +47,8 @@ def assert_step_drawn(page: Page, trace: dict[str, Any], n: int) -> None:
     corner = [(k[i] - 1) * d[i] if trace["kernel_flipped"] else 0 for i in range(2)]
     at = [step["anchor"][i] + corner[i] for i in range(2)]
     target = box(page, f'[data-grid=canvas][data-index="{at[0]},{at[1]}"]')
-    for _ in range(20):  # the window glides for a moment
+    deadline = time.monotonic() + 5  # the window glides for a moment: poll, do not sleep
+    while time.monotonic() < deadline:
         if box(page, '.window:not([hidden]) [data-index="0,0"]') == target:
             break
         page.wait_for_timeout(25)
@@ -59,7 +61,7 @@ def test_page_loads_without_console_errors(page: Page, live_server: str) -> None
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(f"{live_server}/")
     page.get_by_role("button", name="Play").click()
-    page.wait_for_timeout(600)
+    expect(page.get_by_label("Step", exact=True)).not_to_have_value("0")
     page.get_by_role("button", name="Pause").click()
     page.get_by_label("Example").select_option(label="Padding, strides, transposed")
     expect(page).to_have_url(re.compile("transposed=1"))
@@ -100,12 +102,12 @@ def test_player_moves_the_highlights_where_the_api_says(page: Page, live_server:
     assert page.locator("[data-grid=output].written").count() == 5
     page.get_by_role("button", name="Reset").click()
     assert_step_drawn(page, trace, 0)
-    page.get_by_label("Speed").select_option("10")
+    page.get_by_label("Speed").select_option("2")  # 4 steps a second: 9 steps take 2 s
     page.get_by_role("button", name="Play").click()
-    page.wait_for_timeout(300)
+    # Wait for the player to move (not for a fixed time: a loaded machine may be slow).
+    expect(page.get_by_label("Step", exact=True)).not_to_have_value("0")
     page.get_by_role("button", name="Pause").click()
     n = int(page.get_by_label("Step", exact=True).input_value())
-    assert n > 0
     assert_step_drawn(page, trace, n)
     expect(page.locator(".status")).to_contain_text(f"Step {n + 1} of 9")
 

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from app.arithmetic.trace import Trace
+from app.messages import t
 from app.render.views import CanvasView, Cell, MatrixView, OverlapView, ScatterView, make_view
 from app.schemas import TraceRequest
 from app.tracing import compute, config_of
@@ -196,3 +197,18 @@ def test_one_d_outputs_sit_under_the_time_step_they_belong_to() -> None:
     view = make_view(trace, padding_name="causal")
     assert view.shift == (2, 2)  # the output grid (canvas, kernel, output) moves 2 columns
     assert view.title == "Conv1d: 8 → 8, kernel_size 2, padding causal, dilation 2"
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        (dict(input_size=[6, 6], stride=2), "floor"),  # SPEC: index 5 is never reached
+        (dict(input_size=[9, 9], dilation=4), "dilation"),  # the seed: taps at 0, 4, 8
+        (dict(input_size=[7], kernel_size=2, stride=3), "stride"),  # windows over 0–1, 3–4
+    ],
+)
+def test_the_legend_says_why_input_is_never_read(fields: dict[str, Any], why: str) -> None:
+    labels = [
+        label for cell, label in make_view(traced(**fields)).legend() if cell.kind == "unused"
+    ]
+    assert t(f"unused.why.{why}") in labels

@@ -299,9 +299,10 @@ export default class MatrixView extends ValueGrids {
   stages() {
     const rows = this.count;
     const cols = this.t.inChannels * this.t.inputSize[0] * this.t.inputSize[1];
-    // Two more columns' room for the × and = signs and the vectors' brackets.
-    const equation = this.refused ? []
-      : [[{ rows, cols: cols + 2 }, { rows: cols, cols: 1 }, { rows, cols: 1 }]];
+    // The equation is one line that never wraps (row r of the matrix beside y_r): one
+    // "grid" for fitting, as wide as the matrix, x, y and two columns for × and =, as tall
+    // as the taller of the matrix and x (two more columns: the brackets and gaps).
+    const equation = this.refused ? [] : [[{ rows: Math.max(rows, cols), cols: cols + 6 }]];
     return [...equation, this.figures.map((f) => ({ rows: f.rows, cols: f.cols }))];
   }
 

@@ -1,0 +1,80 @@
+"""Server time of /api/stack and /api/stack/parse, measured, never asserted.
+
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stack.py``.
+
+Times ``run_stack`` and ``parse_layers`` in-process (checking, resolving, describing,
+exporting code: everything but HTTP): the first (cold: window tables not cached) and the
+median CPU time of repeated runs, for a ResNet-50-like chain of 50 layers on 224×224 and
+the stack limits all at once (128 layers, 4096 channels, a 4096×4096 input), each without
+and with a probed cell (its field after every layer).
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from app.arithmetic.stack import windows
+from app.limits import LIMITS
+from app.schemas_stack import StackRequest
+from app.stack_parse import parse_layers
+from app.stacking import run_stack
+
+
+def resnet50_chain() -> list[dict[str, Any]]:
+    """ResNet-50's main path: the stem, then 16 bottlenecks (1×1, 3×3, 1×1)."""
+    layers: list[dict[str, Any]] = [
+        {"kernel_size": 7, "stride": 2, "padding": 3, "out_channels": 64},
+        {"op": "max_pool", "kernel_size": 3, "stride": 2, "padding": 1},
+    ]
+    for stage, (blocks, width) in enumerate([(3, 64), (4, 128), (6, 256), (3, 512)]):
+        for block in range(blocks):
+            stride = 2 if block == 0 and stage > 0 else 1
+            layers += [
+                {"kernel_size": 1, "out_channels": width},
+                {"kernel_size": 3, "stride": stride, "padding": 1, "out_channels": width},
+                {"kernel_size": 1, "out_channels": width * 4},
+            ]
+    return layers
+
+
+def cpu_ms(run: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
+    """(first run, median of the next ``repeat``) in CPU milliseconds."""
+    times = []
+    for _ in range(repeat + 1):
+        start = time.process_time()
+        run()
+        times.append((time.process_time() - start) * 1000)
+    return times[0], statistics.median(times[1:])
+
+
+def main() -> None:
+    chain = resnet50_chain()
+    biggest = [{"kernel_size": 3, "padding": 1, "out_channels": 4096}] * LIMITS.max_stack_layers
+    cases = {
+        f"ResNet-50 chain ({len(chain)} layers, 224×224)": ([224, 224], 3, chain, [3, 3]),
+        "limits (128 layers, 4096 ch, 4096×4096)": ([4096, 4096], 4096, biggest, [2048, 2048]),
+    }
+    print("| case | probe | first ms | median ms |")
+    print("|---|---|---|---|")
+    for name, (size, channels, layers, cell) in cases.items():
+        for probed in (False, True):
+            body: dict[str, Any] = {"input_size": size, "in_channels": channels, "layers": layers}
+            if probed:
+                body["probe"] = {"layer": len(layers) - 1, "index": cell}
+            request = StackRequest.model_validate(body)
+            windows.cache_clear()
+            first, median = cpu_ms(lambda request=request: run_stack(request))
+            print(f"| {name} | {'yes' if probed else 'no'} | {first:.1f} | {median:.1f} |")
+    code = (
+        "nn.Sequential(\n" + "    nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(inplace=True),\n" * 128
+    )
+    code += ")\n"
+    first, median = cpu_ms(lambda: parse_layers(code))
+    print(
+        f"| parse: 128 layers + 128 ReLU ({len(code):,} chars) | — | {first:.1f} | {median:.1f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
