@@ -29,6 +29,7 @@ SPEC.md's step dicts.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import prod
 from typing import Any
 
@@ -68,11 +69,13 @@ class AxisTaps:
         return list(zip(self.kernel[a:b].tolist(), self.input[a:b].tolist(), strict=True))
 
 
+@lru_cache(maxsize=1024)
 def axis_taps(axis: Axis) -> AxisTaps:
-    """The windows of one dimension: kernel cell ``k`` covers canvas cell
-    ``anchor + d·k`` (``anchor + d·(K − 1 − k)`` when transposed: the kernel rotated by 180°
-    in the zero-insertion view); it is a tap when an input index ``i`` sits there, at
-    ``origin + i·step``.
+    """The windows of one dimension: kernel cell ``k`` covers canvas cell ``anchor + d·k``
+    (``anchor + d·(K − 1 − k)`` when transposed: the kernel rotated by 180° in the
+    zero-insertion view); it is a tap when an input index ``i`` sits there, at
+    ``origin + i·step``. Remembered per axis: one request asks for them several times, and a
+    lecture hall asks for the same few axes again and again.
 
     >>> t = axis_taps(Axis(input_size=2, kernel_size=3, stride=2, transposed=True))
     >>> [t.taps(o) for o in range(5)]
@@ -87,7 +90,10 @@ def axis_taps(axis: Axis) -> AxisTaps:
     rows, kernel = np.nonzero(real)  # row-major: by output position, then kernel index
     start = np.zeros(axis.output_size + 1, dtype=np.int64)
     np.cumsum(real.sum(axis=1), out=start[1:])
-    return AxisTaps(anchor, kernel.astype(np.int64), index[rows, kernel], start)
+    arrays = (anchor, kernel.astype(np.int64), index[rows, kernel], start)
+    for array in arrays:
+        array.flags.writeable = False  # shared between callers by the cache
+    return AxisTaps(*arrays)
 
 
 def channel_taps(config: ConvConfig) -> IntArray:
