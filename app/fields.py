@@ -106,6 +106,22 @@ FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
 LINK_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name != "steps")
 
 
+def query_parameters() -> list[dict[str, Any]]:
+    """The trace fields as OpenAPI query parameters, for the docs of the GET routes (the
+    routes themselves read the query once, with ``app.query``, not parameter by parameter).
+    """
+    return [
+        {
+            "name": p.name,
+            "in": "query",
+            "required": p.name == "input_size",
+            "schema": {"type": "string"},
+            "description": p.valid,
+        }
+        for p in TRACE_FIELDS
+    ]
+
+
 def form_fields() -> list[dict[str, Any]]:
     """The page form's rows: name, control, hint, choices (the template's context)."""
     return [
