@@ -1,25 +1,11 @@
 """Exploring by keyboard alone: each grid is one tab stop (roving tabindex), arrows move,
 focus shows what hover shows, Enter/Space pin, Escape unpins; checked against the API."""
 
-from typing import Any
-
 from playwright.sync_api import Page, expect
 
+from tests.browser.reading import api, indices, key
+
 SHARE = "input_size=5,5&kernel_size=3&stride=2&padding=1"
-
-
-def api(page: Page, base: str, query: str) -> dict[str, Any]:
-    body: dict[str, Any] = page.request.get(f"{base}/api/trace?{query}").json()
-    return body
-
-
-def indices(page: Page, selector: str) -> set[str]:
-    found: list[str] = page.eval_on_selector_all(selector, "els => els.map(e => e.dataset.index)")
-    return set(found)
-
-
-def key(index: list[int]) -> str:
-    return ",".join(map(str, index[1:]))
 
 
 def focused(page: Page) -> tuple[str, str]:

@@ -2,23 +2,14 @@
 channels and groups, 1×1 convolutions, never-read cells; checked against the API."""
 
 import re
-from typing import Any
 
 from playwright.sync_api import Page, expect
+
+from tests.browser.reading import api, texts
 
 SHARE = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 GROUPED = "input_size=4,4&kernel_size=3&padding=1&in_channels=4&out_channels=4&groups=2"
 POINTWISE = "input_size=4,4&kernel_size=1&in_channels=4&out_channels=2"
-
-
-def api(page: Page, base: str, query: str) -> dict[str, Any]:
-    body: dict[str, Any] = page.request.get(f"{base}/api/trace?{query}").json()
-    return body
-
-
-def texts(page: Page, selector: str) -> list[str]:
-    found: list[str] = page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)")
-    return found
 
 
 def fmt(value: float) -> str:

@@ -6,24 +6,11 @@ from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from tests.browser.reading import api, indices, key
+
 SHARE = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 SEED = "input_size=2,2&kernel_size=3&stride=2&padding=same&transposed=1&input=1,2;3,4&fill=ones"
 SEED_OUTPUT = [[1, 1, 3, 2], [1, 1, 3, 2], [4, 4, 10, 6], [3, 3, 7, 4]]  # SPEC.md
-
-
-def api(page: Page, base: str, query: str) -> dict[str, Any]:
-    response = page.request.get(f"{base}/api/trace?{query}")
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def indices(page: Page, selector: str) -> set[str]:
-    found: list[str] = page.eval_on_selector_all(selector, "els => els.map(e => e.dataset.index)")
-    return set(found)
-
-
-def key(index: list[int], multi: bool = False) -> str:
-    return ",".join(map(str, index if multi else index[1:]))
 
 
 def box(page: Page, selector: str) -> tuple[float, float]:

@@ -6,6 +6,8 @@ from typing import Any
 import torch
 from playwright.sync_api import Page, expect
 
+from tests.browser.reading import indices
+
 # The guide's "padding, strides" figure with a kernel of non-zero weights, so that the
 # non-zero entries of a row of C are exactly its window's input cells.
 MATRIX = "input_size=5,5&kernel_size=3&stride=2&padding=1&weight=1,2,3;4,-5,6;7,8,9"
@@ -16,11 +18,6 @@ EVEN = "input_size=3,3&kernel_size=4&stride=2&transposed=1"
 def get(page: Page, base: str, route: str, query: str) -> dict[str, Any]:
     body: dict[str, Any] = page.request.get(f"{base}/api/{route}?{query}").json()
     return body
-
-
-def indices(page: Page, selector: str) -> set[str]:
-    found: list[str] = page.eval_on_selector_all(selector, "els => els.map(e => e.dataset.index)")
-    return set(found)
 
 
 def shown(value: float) -> str:
