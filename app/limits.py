@@ -6,20 +6,25 @@ seconds to draw. Every check here runs before any trace work, in microseconds;
 exceeding a limit is a 422 (a 413 for the body) whose ``ctx`` names the limit
 (``limit_name``, a key of ``GET /api/limits``), never a silent clamp.
 
+>>> from app.layer.schemas import TraceRequest
 >>> check_request(TraceRequest(input_size=[1, 1], padding=127))  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 app.arithmetic.errors.ConfigError: padding: above_limit {'value': 127, 'limit': 64, ...}
 """
 
+from __future__ import annotations
+
 from dataclasses import asdict, dataclass
 from math import prod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
-from app.schemas import TraceRequest
+
+if TYPE_CHECKING:  # the schema reads LIMITS for /docs; import it only for types
+    from app.layer.schemas import TraceRequest
 
 
 @dataclass(frozen=True)

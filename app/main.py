@@ -5,12 +5,13 @@ import os
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import __version__, capacity
+from app import __version__
 from app.api import docs, errors, headers, health, oembed, pages, render, trace
 from app.api import stack as stack_api
-from app.assets import HashedStaticFiles
-from app.cache import CachingMiddleware
-from app.settings import Settings
+from app.web import capacity
+from app.web.assets import HashedStaticFiles
+from app.web.cache import CachingMiddleware
+from app.web.settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

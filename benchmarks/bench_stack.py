@@ -16,9 +16,9 @@ from typing import Any
 
 from app.arithmetic.stack import windows
 from app.limits import LIMITS
-from app.schemas_stack import StackRequest
-from app.stack_parse import parse_layers
-from app.stacking import run_stack
+from app.stack.build import run_stack
+from app.stack.parse import parse_layers
+from app.stack.schemas import StackRequest
 
 
 def resnet50_chain() -> list[dict[str, Any]]:

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 
 from app.arithmetic.trace import count_taps
-from app.query import parse_query
-from app.schemas import TraceRequest
-from app.tracing import config_of, trace_json
+from app.layer.query import parse_query
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import config_of, trace_json
 
 CASES = [
     "input_size=5,5&kernel_size=3&stride=2&padding=1",

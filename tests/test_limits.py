@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app import tracing
 from app.arithmetic.config import build_config
 from app.arithmetic.errors import ConfigError
+from app.layer import tracing
+from app.layer.schemas import TraceRequest
 from app.limits import LIMITS, Limits, check_config, check_request
-from app.schemas import TraceRequest
 
 
 def test_every_limit_is_reported(client: TestClient) -> None:

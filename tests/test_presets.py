@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.paths import STATIC_DIR
+from app.web.paths import STATIC_DIR
 
 PRESETS: dict[str, Any] = json.loads((STATIC_DIR / "presets" / "layer.json").read_text("utf-8"))
 ITEMS = [item for group in PRESETS["groups"] for item in group["items"]]

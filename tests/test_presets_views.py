@@ -12,7 +12,7 @@ import pytest
 import torch
 from fastapi.testclient import TestClient
 
-from app.paths import STATIC_DIR
+from app.web.paths import STATIC_DIR
 
 PRESETS = {
     item["id"]: item

@@ -5,7 +5,7 @@ reader, the router (404, 405 with ``Allow``), a limit (413 for the body, 422 for
 the query) or, as a last resort, an unexpected exception (500), the answer has the
 same shape and goes through the security-header middleware. ``type`` is a stable
 code, ``ctx`` its numbers and words, and ``msg`` the English sentence rendered from
-the message catalogue (``app.messages.t``): another language renders ``type`` with
+the message catalogue (``app.i18n.messages.t``): another language renders ``type`` with
 ``ctx`` from its own catalogue. A value echoed in a message is cut to ``SHOWN``
 characters. Pydantic's kinds of error are mapped to our own types and words.
 """
@@ -25,9 +25,9 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.arithmetic.errors import ConfigError
-from app.fields import FIELD_NAMES, FIELDS
+from app.i18n.messages import catalogue, t
+from app.layer.fields import FIELD_NAMES, FIELDS
 from app.limits import LIMITS, Limits
-from app.messages import catalogue, t
 
 SHOWN = 60
 # ctx entries we write ourselves (lists of valid names): never cut, unlike anything echoed.

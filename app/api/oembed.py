@@ -17,11 +17,11 @@ from app.api.errors import Refused
 from app.api.pages import describe, page_state, public_url
 from app.api.render import picture_size
 from app.arithmetic.errors import ConfigError
-from app.capacity import cost_of_query, offload
-from app.fields import LINK_FIELDS
+from app.layer.fields import LINK_FIELDS
+from app.layer.query import parse_int, single
+from app.layer.schemas import ErrorResponse
 from app.limits import above
-from app.query import parse_int, single
-from app.schemas import ErrorResponse
+from app.web.capacity import cost_of_query, offload
 
 router = APIRouter(prefix="/api", tags=["share"])
 PATHS = ("", "/", "/embed")

@@ -25,15 +25,15 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.errors import friendly, item
 from app.arithmetic.errors import ConfigError
-from app.assets import module_imports, static_url
-from app.capacity import cost_of_query, offload
-from app.fields import LINK_FIELDS, PAGE, form_fields
+from app.i18n.messages import catalogue, t
+from app.layer.fields import LINK_FIELDS, PAGE, form_fields
+from app.layer.query import SPACES, Pairs, parse_param, request_from_query
+from app.layer.tracing import run_trace
 from app.limits import LIMITS
-from app.messages import catalogue, t
-from app.paths import TEMPLATES_DIR
-from app.query import SPACES, Pairs, parse_param, request_from_query
-from app.settings import Settings
-from app.tracing import run_trace
+from app.web.assets import module_imports, static_url
+from app.web.capacity import cost_of_query, offload
+from app.web.paths import TEMPLATES_DIR
+from app.web.settings import Settings
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))

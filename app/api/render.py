@@ -16,15 +16,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.arithmetic.errors import ConfigError
-from app.capacity import GIF_FRAME_COST, cost_of_query, offload
-from app.fields import LINK_FIELDS, PICTURE
+from app.layer.fields import LINK_FIELDS, PICTURE
+from app.layer.query import Pairs, parse_param, request_from_query, single
+from app.layer.schemas import ErrorResponse
+from app.layer.tracing import compute, config_of
 from app.limits import check_matrix, check_picture
-from app.query import Pairs, parse_param, request_from_query, single
 from app.render import filename, make_view, render_gif, render_png, render_svg, step_count
 from app.render.scene import Diagram
 from app.render.views import View
-from app.schemas import ErrorResponse
-from app.tracing import compute, config_of
+from app.web.capacity import GIF_FRAME_COST, cost_of_query, offload
 
 router = APIRouter(prefix="/api", tags=["render"])
 CACHE = "public, max-age=86400"

@@ -17,13 +17,13 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.pages import _script_json, public_url
 from app.api.trace import TraceJSONResponse
-from app.assets import module_imports, static_url
-from app.messages import catalogue, t
-from app.paths import STATIC_DIR, TEMPLATES_DIR
-from app.schemas import ErrorResponse
-from app.schemas_stack import ParseRequest, ParseResponse, StackRequest, StackResponse
-from app.stack_parse import parse_layers
-from app.stacking import StackRefusal, run_stack
+from app.i18n.messages import catalogue, t
+from app.layer.schemas import ErrorResponse
+from app.stack.build import StackRefusal, run_stack
+from app.stack.parse import parse_layers
+from app.stack.schemas import ParseRequest, ParseResponse, StackRequest, StackResponse
+from app.web.assets import module_imports, static_url
+from app.web.paths import STATIC_DIR, TEMPLATES_DIR
 
 router = APIRouter(tags=["stack"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))

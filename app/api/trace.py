@@ -8,17 +8,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from app.api.body import StrictJSONRoute
-from app.capacity import cost_of_request, offload
-from app.fields import query_parameters
-from app.limits import LIMITS, Limits
-from app.query import FlatValues, request_from_query
-from app.schemas import (
+from app.layer.fields import query_parameters
+from app.layer.query import FlatValues, request_from_query
+from app.layer.schemas import (
     ErrorResponse,
     MatrixResponse,
     TraceRequest,
     TraceResponse,
 )
-from app.tracing import encode, run_matrix, trace_json
+from app.layer.tracing import encode, run_matrix, trace_json
+from app.limits import LIMITS, Limits
+from app.web.capacity import cost_of_request, offload
 
 router = APIRouter(prefix="/api", tags=["trace"], route_class=StrictJSONRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
@@ -50,7 +50,7 @@ async def _traced(
     ] = trace_json,
 ) -> TraceJSONResponse:
     """Compute and encode off the event loop (large traces through the heavy lane, see
-    app/capacity.py), and report the server time (``Server-Timing``)."""
+    app/web/capacity.py), and report the server time (``Server-Timing``)."""
     start = time.perf_counter()
     cost = cost_of_request(trace_request)
     body = await offload(http, cost, encoded, run, trace_request, flat)
@@ -65,7 +65,7 @@ async def post_trace(http: Request, request: TraceRequest) -> TraceJSONResponse:
 
 
 def trace_query(request: Request) -> tuple[TraceRequest, dict[str, FlatValues]]:
-    """The trace fields of the query string, read once by ``app.query`` (FastAPI's
+    """The trace fields of the query string, read once by ``app.layer.query`` (FastAPI's
     parameter-by-parameter validation of seventeen fields cost more than the trace)."""
     return request_from_query(request.query_params.multi_items())
 

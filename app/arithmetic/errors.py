@@ -1,7 +1,7 @@
 """The one error the arithmetic raises: a configuration that cannot be computed.
 
 It carries no English: ``type`` is a stable code (a key of the message catalogue,
-``app/messages.py``) and ``ctx`` the numbers the message needs, so the same refusal
+``app/i18n/messages.py``) and ``ctx`` the numbers the message needs, so the same refusal
 can be worded in any language at the boundary.
 """
 

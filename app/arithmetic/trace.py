@@ -6,7 +6,7 @@ taps are the product of its output channel's channel taps and, per spatial dimen
 the taps of its output position along that dimension. ``Trace`` keeps the factors;
 the per-step list is their product, built on demand.
 
-What a ``Trace`` holds (the page, ``app/tracing.py`` and ``app/render/scene.py`` read
+What a ``Trace`` holds (the page, ``app/layer/tracing.py`` and ``app/render/scene.py`` read
 these names; nobody re-derives them):
 
 - ``config``, ``input``, ``weight``, ``bias``, ``output``: PyTorch layouts, unbatched.
@@ -358,7 +358,7 @@ def tap_table(result: Trace) -> TapTable:
 
 def steps(result: Trace) -> list[dict[str, Any]]:
     """SPEC.md's per-step list: ``{"output", "anchor", "taps", "value"}`` per output cell,
-    as plain Python data (the API writes the same list straight to JSON: app/steps_json.py).
+    as plain Python data (the API writes the same list straight to JSON: app/layer/steps_json.py).
 
     >>> from app.arithmetic.config import build_config
     >>> c = build_config([3], kernel_size=2)

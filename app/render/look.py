@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from app.paths import STATIC_DIR
+from app.web.paths import STATIC_DIR
 
 Pattern = Literal["hatch", "stripes", "dots"]
 Dash = Literal["dash", "dot"]

@@ -16,9 +16,9 @@ from PIL import ImageFont
 
 from app.arithmetic.errors import ConfigError
 from app.limits import LIMITS, Limits
-from app.paths import STATIC_DIR
 from app.render.look import LOOKS, Look, scale_color, shaded
 from app.render.views import Cell, Grid, Key, Sum, View
+from app.web.paths import STATIC_DIR
 
 MARGIN = 16
 GAP = 18  # between two grids, and between a grid and an operator

@@ -30,7 +30,7 @@ from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import TapTable, Trace, tap_table
-from app.messages import t
+from app.i18n.messages import t
 from app.render.look import scale_class
 
 ViewName = Literal["canvas", "scatter", "matrix", "overlap"]

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from app.api.errors import Intake
+from app.i18n.messages import catalogue
 from app.limits import LIMITS
 from app.main import create_app
-from app.messages import catalogue
 from tests import aio
 
 HUGE = "1" + "0" * 400  # a 400-digit integer

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.settings import Settings
+from app.web.settings import Settings
 
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.routing import BaseRoute, Mount, Route
 
-from app.fields import FIELDS, PAGE, PICTURE
+from app.layer.fields import FIELDS, PAGE, PICTURE
 from app.main import create_app
 
 OK = {200, 304, 404, 413, 422, 503}

@@ -12,9 +12,9 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 import pytest
 from fastapi.testclient import TestClient
 
-from app.assets import static_url
 from app.limits import LIMITS
-from app.paths import STATIC_DIR
+from app.web.assets import static_url
+from app.web.paths import STATIC_DIR
 
 STEM = [
     {"kernel_size": 7, "stride": 2, "padding": 3, "out_channels": 64},

@@ -29,7 +29,7 @@ def test_padded_strided_example(client: TestClient) -> None:
     inputs = {tuple(tap[0]) for tap in step["taps"]}
     assert inputs == {(0, y, x) for y in (1, 2, 3) for x in (3, 4)}
     assert body["unused_input"] == [[], []]
-    # The server time of the computation, or a hit of the response cache (app/cache.py).
+    # The server time of the computation, or a hit of the response cache (app/web/cache.py).
     assert response.headers["server-timing"].startswith(("trace;dur=", "cache;desc=hit"))
     config = build_config([5, 5], kernel_size=3, stride=2, padding=1)
     expected = torch_output(

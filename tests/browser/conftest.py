@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from app.main import create_app
-from app.settings import Settings
+from app.web.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

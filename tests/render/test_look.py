@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from app.paths import STATIC_DIR
 from app.render.look import LOOKS, Look
+from app.web.paths import STATIC_DIR
 
 CSS = (STATIC_DIR / "css" / "convscope.css").read_text(encoding="utf-8")
 

@@ -9,14 +9,14 @@ from PIL import Image
 
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import Trace
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import compute, config_of
 from app.limits import Limits
 from app.render import make_view, render_gif, render_png
 from app.render.look import LOOKS, shaded
 from app.render.raster import gif_diagram, palette
 from app.render.scene import Diagram
 from app.render.views import View
-from app.schemas import TraceRequest
-from app.tracing import compute, config_of
 
 LIGHT = LOOKS["light"].cells
 LOOK = LOOKS["light"]

@@ -10,10 +10,10 @@ import pytest
 import torch
 
 from app.arithmetic.trace import Trace
-from app.messages import t
+from app.i18n.messages import t
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import compute, config_of
 from app.render.views import CanvasView, Cell, MatrixView, OverlapView, ScatterView, make_view
-from app.schemas import TraceRequest
-from app.tracing import compute, config_of
 
 
 def traced(**fields: Any) -> Trace:

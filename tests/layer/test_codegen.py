@@ -14,8 +14,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from app.arithmetic.errors import ConfigError
-from app.schemas import TraceRequest
-from app.tracing import run_trace
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import run_trace
 
 FCN_BILINEAR = np.outer([0.25, 0.75, 0.75, 0.25], [0.25, 0.75, 0.75, 0.25]).tolist()
 

@@ -8,15 +8,16 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-from app import limits, stack_codegen
+from app import limits
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.stack import LayerError, LayerSpec, StackLayer, build_stack, growing_field
-from app.messages import catalogue, t
-from app.query import to_query
-from app.schemas import TraceRequest
-from app.schemas_stack import StackLayerRequest, StackRequest
-from app.tracing import DEFAULTS as TRACE_DEFAULTS
-from app.tracing import config_of
+from app.i18n.messages import catalogue, t
+from app.layer.query import to_query
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import DEFAULTS as TRACE_DEFAULTS
+from app.layer.tracing import config_of
+from app.stack import codegen as stack_codegen
+from app.stack.schemas import StackLayerRequest, StackRequest
 
 
 class StackRefusal(Exception):

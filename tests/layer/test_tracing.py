@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from app.schemas import TraceRequest
-from app.tracing import run_trace
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import run_trace
 
 
 def test_steps_false_leaves_the_step_list_out_and_keeps_the_factors(client: TestClient) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.limits import LIMITS, Limits
-from app.stacking import StackRefusal, refuse
+from app.stack.build import StackRefusal, refuse
 
 
 @dataclass(frozen=True)

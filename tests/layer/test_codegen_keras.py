@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from app.schemas import TraceRequest
-from app.tracing import run_trace
-from tests.test_codegen import PRESETS, _trace_of, configs, run_snippet
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import run_trace
+from tests.layer.test_codegen import PRESETS, _trace_of, configs, run_snippet
 
 
 def run_keras(code: str) -> tuple[str, np.ndarray]:

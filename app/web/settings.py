@@ -4,7 +4,7 @@
 the proxy's): every absolute URL the app writes (og tags, canonical, oEmbed) starts
 with it, never with the request's ``Host`` header, which any client can forge and
 which would poison a shared cache. The others size the per-process caches and the
-lane for heavy work (see app/cache.py and app/capacity.py).
+lane for heavy work (see app/web/cache.py and app/web/capacity.py).
 
 >>> Settings.from_env({"CONVSCOPE_PUBLIC_URL": "https://convscope.example.org/"}).public_url
 'https://convscope.example.org'

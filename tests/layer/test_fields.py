@@ -1,8 +1,8 @@
-"""app/fields.py: one table of the parameters, in step with the schema, catalogue and form."""
+"""app/layer/fields.py: one table of the parameters, in step with the schema, catalogue and form."""
 
-from app.fields import FIELDS, PAGE, PICTURE, form_fields
-from app.messages import catalogue
-from app.schemas import TraceRequest
+from app.i18n.messages import catalogue
+from app.layer.fields import FIELDS, PAGE, PICTURE, form_fields
+from app.layer.schemas import TraceRequest
 
 
 def test_the_table_is_the_request_schema() -> None:

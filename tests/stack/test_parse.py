@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from app.schemas_stack import StackRequest
-from app.stack_parse import parse_layers
-from app.stacking import StackRefusal, run_stack
+from app.stack.build import StackRefusal, run_stack
+from app.stack.parse import parse_layers
+from app.stack.schemas import StackRequest
 
 RESNET_STEM = """\
 # torchvision.models.resnet.ResNet.__init__, with self.inplanes = 64

@@ -1,12 +1,12 @@
-"""app/query.py: the share-link query, read strictly (ASCII numbers, lower-case names, once)."""
+"""app/layer/query.py: the share-link query, read strictly (ASCII numbers, lower-case, once)."""
 
 from typing import Any
 
 import pytest
 
 from app.arithmetic.errors import ConfigError
-from app.fields import FIELDS
-from app.query import parse_query, request_from_query, single
+from app.layer.fields import FIELDS
+from app.layer.query import parse_query, request_from_query, single
 
 
 def refused(params: Any) -> ConfigError:

@@ -4,8 +4,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from app.assets import IMMUTABLE, module_imports, static_url, tree_hash
-from app.paths import STATIC_DIR
+from app.web.assets import IMMUTABLE, module_imports, static_url, tree_hash
+from app.web.paths import STATIC_DIR
 
 
 def test_hashed_urls_are_immutable_and_plain_ones_revalidate(client: TestClient) -> None:

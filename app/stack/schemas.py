@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas import IntOrList, PaddingField
+from app.layer.schemas import IntOrList, PaddingField
 
 Number = int | float
 

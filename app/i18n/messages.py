@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from app.paths import STATIC_DIR
+from app.web.paths import STATIC_DIR
 
 LANGUAGE = "en"
 I18N_DIR = STATIC_DIR / "i18n"

@@ -37,10 +37,10 @@ from fastapi.responses import JSONResponse
 
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
-from app.query import request_from_query
-from app.schemas import TraceRequest
-from app.settings import Settings
-from app.tracing import config_of
+from app.layer.query import request_from_query
+from app.layer.schemas import TraceRequest
+from app.layer.tracing import config_of
+from app.web.settings import Settings
 
 T = TypeVar("T")
 HEAVY_COST = 100_000  # taps: a 64×64 trace with a 3×3 kernel has 36,864

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.settings import DEFAULT_PUBLIC_URL, Settings
+from app.web.settings import DEFAULT_PUBLIC_URL, Settings
 
 
 def test_defaults_and_environment() -> None:

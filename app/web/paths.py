@@ -6,7 +6,7 @@ checkout keeps them at the top level, beside ``app/``. Never the current directo
 
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # app/, two up from app/web/paths.py
 
 
 def _find(name: str) -> Path:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.trace import steps, trace
 from app.arithmetic.values import resolve_values
-from app.steps_json import steps_json
+from app.layer.steps_json import steps_json
 from tests.strategies import configs
 
 

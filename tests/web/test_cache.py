@@ -8,9 +8,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.cache import LRU, CachingMiddleware, Entry, canonical_key
 from app.main import create_app
-from app.settings import Settings
+from app.web.cache import LRU, CachingMiddleware, Entry, canonical_key
+from app.web.settings import Settings
 from tests import aio
 
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"

@@ -10,7 +10,7 @@ not numbers; ASCII spaces around a number are allowed, so ``5, 5`` is ``5,5``),
 names are lower case (``SAME`` is refused, as in JSON), a parameter given twice
 is refused, and a number of more than ``MAX_DIGITS`` digits is refused as far too
 large before Python ever converts it. How each field is written comes from the
-one field table, ``app.fields``.
+one field table, ``app.layer.fields``.
 """
 
 import math
@@ -24,8 +24,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.arithmetic.errors import ConfigError
-from app.fields import FIELDS, Param
-from app.schemas import TraceRequest
+from app.layer.fields import FIELDS, Param
+from app.layer.schemas import TraceRequest
 
 Pairs = Mapping[str, str] | Iterable[tuple[str, str]]
 MAX_DIGITS = 12  # any limit fits in 12 digits; a longer number is refused unread

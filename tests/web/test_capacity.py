@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.arithmetic.errors import ConfigError
-from app.capacity import HEAVY_COST, Busy, HeavyLane, cost_of_query
 from app.main import create_app
-from app.settings import Settings
+from app.web.capacity import HEAVY_COST, Busy, HeavyLane, cost_of_query
+from app.web.settings import Settings
 from tests import aio
 
 SMALL = "input_size=5,5&kernel_size=3&stride=2&padding=1"

@@ -9,16 +9,17 @@ from typing import Any
 import numpy as np
 import orjson
 
-from app import codegen, limits
+from app import limits
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import Trace, trace, whole_or_float
 from app.arithmetic.values import resolve_values
-from app.query import FlatValues, to_query
-from app.schemas import TraceRequest
-from app.steps_json import steps_json
+from app.layer import codegen
+from app.layer.query import FlatValues, to_query
+from app.layer.schemas import TraceRequest
+from app.layer.steps_json import steps_json
 
 DEFAULTS = {name: field.default for name, field in TraceRequest.model_fields.items()}
 
@@ -82,7 +83,7 @@ def compute(
 
 def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
     """The trace response, ready for orjson: numpy arrays as they are, and the per-step
-    list (when asked for) already written as JSON (``app/steps_json.py``)."""
+    list (when asked for) already written as JSON (``app/layer/steps_json.py``)."""
     result, fields = compute(config_of(request), request, flat)
     fields.pop("steps", None)  # how the answer travels, not part of the configuration
     ndim = result.config.ndim

@@ -10,7 +10,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.fields import FIELDS
+from app.layer.fields import FIELDS
+from app.limits import LIMITS
 
 IntOrList = int | list[int]
 PaddingField = int | Literal["valid", "same", "full", "causal"] | list[int] | list[list[int]]
@@ -65,8 +66,6 @@ def _subschemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
 def _document_fields(schema: dict[str, Any]) -> None:
     """The field table's words and bounds in the OpenAPI schema (``/docs``): list lengths,
     and each whole number's minimum and its limit (the 1-D one, the larger)."""
-    from app.limits import LIMITS  # app.limits reads TraceRequest: import when drawn
-
     for name, prop in schema.get("properties", {}).items():
         param = FIELDS.get(name)
         if param is None:

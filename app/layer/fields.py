@@ -3,7 +3,7 @@
 Each entry says how a parameter is written in a query (its ``kind``), its default,
 whether it takes one value per spatial dimension, its choices, and how the page's
 form shows it. The table feeds the request schema's documentation
-(``app.schemas``), the query parser (``app.query``), the error messages
+(``app.layer.schemas``), the query parser (``app.layer.query``), the error messages
 (``app.api.errors``: "``{field}`` must be ``{valid}``") and the page's form
 (``templates/index.html``). The words themselves, what a valid value looks like
 and the form's hint, live in the message catalogue under ``valid.<name>`` and
@@ -18,7 +18,7 @@ and the form's hint, live in the message catalogue under ``valid.<name>`` and
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from app.messages import t
+from app.i18n.messages import t
 
 Kind = Literal[
     "bool", "sizes", "ints", "int", "padding", "values", "number", "numbers", "choice", "text"
@@ -108,7 +108,7 @@ LINK_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name != "steps")
 
 def query_parameters() -> list[dict[str, Any]]:
     """The trace fields as OpenAPI query parameters, for the docs of the GET routes (the
-    routes themselves read the query once, with ``app.query``, not parameter by parameter).
+    routes themselves read the query once, with ``app.layer.query``, not parameter by parameter).
     """
     return [
         {
