@@ -2,7 +2,7 @@
 its frameable twin ``GET /stack/embed``.
 
 The page reads and writes its own share link (``layer=`` parameters, see
-``static/js/stack-state.js``); the server only serves it and answers the API.
+``static/js/stack/state.js``); the server only serves it and answers the API.
 """
 
 import json

@@ -243,7 +243,7 @@ def test_stack_pages(client: TestClient) -> None:
     page = client.get("/stack?preset=dilation")
     assert page.status_code == 200
     assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
-    assert f'<script type="module" src="{static_url("js/stack.js")}">' in page.text
+    assert f'<script type="module" src="{static_url("js/stack/main.js")}">' in page.text
     assert "3, 7, 15 and 31" in page.text  # the presets travel in the initial state
     embed = client.get("/stack/embed?input_size=8&layer=conv,c1,k3")
     assert embed.status_code == 200

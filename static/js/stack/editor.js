@@ -2,8 +2,8 @@
 // trace's notation ("3" or "3,5"; padding "1", "same", "0:1,1:2"); a layer reads its
 // row whenever a field changes, and the page recomputes.
 
-import { dimsText, kindOf, KINDS, paddingText, parseDims, parsePadding } from "./stack-state.js";
-import { t } from "./stack-i18n.js";
+import { dimsText, kindOf, KINDS, paddingText, parseDims, parsePadding } from "./state.js";
+import { t } from "./i18n.js";
 
 const FIELDS = [
   // [name, shown for kinds, text of the layer's value, parse]

@@ -3,7 +3,7 @@
 // included); large ones to scale: the field's rectangle and, around it, the centres
 // of the neighbouring cells (start + n·jump). Everything comes from /api/stack's probe.
 
-import { t } from "./stack-i18n.js";
+import { t } from "./i18n.js";
 
 const CELLWISE = 64; // per dimension: cell by cell up to this size
 

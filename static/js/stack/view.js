@@ -2,8 +2,8 @@
 // multiply-adds as bars, its receptive field, and its link to the one-layer page.
 // Everything drawn here is read from the /api/stack answer.
 
-import { formatNumber, t } from "./stack-i18n.js";
-import { kindOf } from "./stack-state.js";
+import { formatNumber, t } from "./i18n.js";
+import { kindOf } from "./state.js";
 
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);

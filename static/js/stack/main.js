@@ -1,12 +1,12 @@
 // The stack explorer page: wires the state (the link), the editor, the API and the
 // drawings. /stack/embed runs the same module without the editor.
 
-import { computeStack, parseCode } from "./stack-api.js";
-import { markError, renderEditor } from "./stack-editor.js";
-import { renderInput, renderOutput } from "./stack-field.js";
-import { initial, t } from "./stack-i18n.js";
-import { readQuery, requestBody, toQuery, writeUrl } from "./stack-state.js";
-import { renderCompare, renderFlow, renderTable, shapeText } from "./stack-view.js";
+import { computeStack, parseCode } from "./api.js";
+import { markError, renderEditor } from "./editor.js";
+import { renderInput, renderOutput } from "./field.js";
+import { initial, t } from "./i18n.js";
+import { readQuery, requestBody, toQuery, writeUrl } from "./state.js";
+import { renderCompare, renderFlow, renderTable, shapeText } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const embed = document.body.dataset.embed === "1";

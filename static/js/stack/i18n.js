@@ -2,9 +2,9 @@
 // in i18n.js, over the catalogue the server embeds in the initial state (stack.json's
 // keys included). The initial state also carries the stack presets.
 
-import { initialState } from "./state.js";
+import { initialState } from "../state.js";
 
-export { t } from "./i18n.js";
+export { t } from "../i18n.js";
 
 export const initial = initialState();
 
