@@ -11,6 +11,7 @@ query; the page's script reads the rest (the tour, the second diagram) from
 ('stride', '2')]
 """
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -18,6 +19,19 @@ from app.i18n.messages import t
 from app.layer.fields import LINK_FIELDS
 from app.tours.files import tours
 from app.tours.schema import Stop, Tour
+
+SEPARATOR = re.compile(r"\|(?=[a-z_]+=)")
+
+
+def split_compare(text: str) -> tuple[str, str]:
+    """``A|B`` → (A, B). ``|`` also separates 2-D slices inside ``input=``/``weight=``
+    values, but there it is followed by a number; between the queries, by a field name.
+
+    >>> split_compare("input_size=2,2&input=1,2;3,4|5,6;7,8&in_channels=2|input_size=5")
+    ('input_size=2,2&input=1,2;3,4|5,6;7,8&in_channels=2', 'input_size=5')
+    """
+    match = SEPARATOR.search(text)
+    return (text[: match.start()], text[match.end() :]) if match else (text, "")
 
 
 def stop_of(page: dict[str, str]) -> tuple[Tour, int, Stop] | None:
@@ -46,7 +60,7 @@ def expand(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if stop.view != "canvas" and "view" not in page:
             params = [*params, ("view", stop.view)]
     elif "compare" in page and "tour" not in page:
-        first = page["compare"].split("|")[0]
+        first = split_compare(page["compare"])[0]
     if not first:
         return params
     return [*params, *((k, v) for k, v in parse_qsl(first) if k in LINK_FIELDS)]

@@ -1,0 +1,151 @@
+// Tours, compare mode and presenter's mode on the one-layer page and on /embed: which
+// of them the link asks for, and what each borrows from the page (SPEC.md "Tours and
+// compare"). The page lends `host`: { viewer, page, tour (the server's), show(raw,
+// {view, step}), hooks: { link, shown }, titleOf(raw), current(), embed, options }.
+
+import { fetchTrace } from "../api.js";
+import { renderFormulas } from "../formulas.js";
+import { t } from "../i18n.js";
+import { writeUrl } from "../state.js";
+import { Second } from "./compare.js";
+import { compareQuery, splitCompare } from "./links.js";
+import { TourPlayer } from "./tour.js";
+
+const $ = (id) => document.getElementById(id);
+
+function withoutPresent() {
+  const params = new URLSearchParams(location.search);
+  params.delete("present");
+  return `${location.pathname}?${params.toString().replace(/%2C/gi, ",").replace(/%7C/gi, "|")}`;
+}
+
+/** "Compare with…" and "Presenter's mode": each opens its link. */
+function wireControls(host) {
+  const select = $("compare-with");
+  select?.addEventListener("change", () => {
+    const raw = host.current();
+    const other = select.value === "twin" ? raw.twin : raw.query;
+    if (other) location.assign(`/?${compareQuery(raw.query, other, host.page)}`);
+  });
+  const present = $("present-on");
+  if (present) {
+    const update = () => {
+      present.href = `${location.pathname}${location.search}${location.search ? "&" : "?"}present=1`;
+    };
+    present.addEventListener("focus", update);
+    present.addEventListener("pointerenter", update);
+    update();
+  }
+}
+
+/** The diagram area shows other pages (the stack explorer) instead of the viewer. */
+function framesIn(host) {
+  const box = document.createElement("div");
+  box.className = "tour-frames";
+  box.hidden = true;
+  host.viewer.diagramEl.before(box);
+  return (links) => {
+    host.viewer.root.classList.toggle("showing-frames", links.length > 0);
+    box.hidden = links.length === 0;
+    const same = [...box.children].map((f) => f.getAttribute("src")).join(" ") === links
+      .map((l) => l.replace("/stack?", "/stack/embed?")).join(" ");
+    if (same) return;
+    box.replaceChildren(...links.map((link) => {
+      const frame = document.createElement("iframe");
+      frame.src = link.replace("/stack?", "/stack/embed?");
+      frame.title = t("tour.stack_frame");
+      frame.loading = "lazy";
+      return frame;
+    }));
+    if (links.length && $("title")) $("title").textContent = t("tour.stack_frame");
+  };
+}
+
+function ownFormulas(host) {
+  if (host.embed) return () => {};
+  const box = document.createElement("div");
+  box.className = "own-formulas";
+  host.viewer.arithmeticEl.after(box);
+  return (raw) => renderFormulas(box, raw);
+}
+
+function presenter(host) {
+  document.body.classList.add("present");
+  const exit = $("present-exit");
+  // One diagram and the text, large: the diagram gets the height the text leaves.
+  const reserve = () => (document.body.classList.contains("comparing") ? 150 : 130);
+  host.viewer.height = () => window.innerHeight - reserve();
+  host.options.height = host.viewer.height;
+  const update = () => { if (exit) exit.href = withoutPresent(); };
+  update();
+  return update;
+}
+
+export async function startGuides(host) {
+  wireControls(host);
+  const page = host.page;
+  const present = page.present === "1" ? presenter(host) : () => {};
+  if (!page.tour && !page.compare) return;
+  document.body.classList.add("guided");
+  const formulas = ownFormulas(host);
+  const frames = framesIn(host);
+  let second = null;
+  const compare = async (raw, options) => {
+    if (!raw) {
+      second?.remove();
+      second = null;
+      return;
+    }
+    second ??= new Second({
+      first: host.viewer, template: $("compare-template"), titleOf: host.titleOf, options: host.options,
+    });
+    await second.load(raw, options);
+  };
+  host.hooks.shown = (raw) => {
+    formulas(raw);
+    second?.resync(host.viewer.cur);
+  };
+  formulas(host.current());
+
+  if (host.tour) {
+    const player = new TourPlayer(host.tour, {
+      ...host, panel: $("tour-panel"), t, compare, frames,
+      setLink: (link) => { host.hooks.link = link; },
+      wrote: () => { writeUrl(host.hooks.link()); present(); },
+    });
+    const stop = player.stop();
+    const first = stop.query && host.current().query ? host.current() : null;
+    await player.showStop({ first: first && stop.query ? first : null });
+    return;
+  }
+  const [, b] = splitCompare(page.compare);
+  const answer = await fetchTrace(b);
+  if (answer.errors) {
+    $("messages")?.append(Object.assign(document.createElement("p"), {
+      className: "message", textContent: t("compare.refused", { msg: answer.errors[0].msg }),
+    }));
+    return;
+  }
+  let query = b;
+  host.hooks.link = () => compareQuery(host.current().query, query, page);
+  await compare(answer.trace, { view: page.view || "canvas", step: host.viewer.cur });
+  writeUrl(host.hooks.link());
+  const edit = second.section.querySelector(".compare-edit");
+  if (edit) {
+    edit.elements.compare_b.value = b;
+    edit.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const result = await fetchTrace(edit.elements.compare_b.value.trim());
+      if (result.errors) {
+        edit.elements.compare_b.setCustomValidity(result.errors.map((x) => x.msg).join(" "));
+        edit.reportValidity();
+        return;
+      }
+      edit.elements.compare_b.setCustomValidity("");
+      query = result.trace.query;
+      await compare(result.trace, { view: page.view || "canvas", step: host.viewer.cur });
+      writeUrl(host.hooks.link());
+    });
+  }
+  present();
+}
