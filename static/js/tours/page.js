@@ -69,21 +69,61 @@ function ownFormulas(host) {
   return (raw) => renderFormulas(box, raw);
 }
 
+/** Fit a viewer's diagram within its height budget: the cell fitter estimates, and a
+ * row that does not fit wraps; shrink the largest cell until the diagram fits. */
+function fitWithin(viewer) {
+  const fit = viewer.fit.bind(viewer);
+  const largest = viewer.maxCell;
+  viewer.fit = () => {
+    viewer.maxCell = largest;
+    fit();
+    for (let i = 0; i < 12 && viewer.view && viewer.maxCell > 12; i++) {
+      if (viewer.diagramEl.offsetHeight <= viewer.height()) break;
+      viewer.maxCell = Math.floor(viewer.maxCell * 0.85);
+      fit();
+    }
+  };
+}
+
 function presenter(host) {
   document.body.classList.add("present");
   const exit = $("present-exit");
-  // One diagram and the text, large: the diagram gets the height the text leaves.
-  const reserve = () => (document.body.classList.contains("comparing") ? 150 : 130);
-  host.viewer.height = () => window.innerHeight - reserve();
-  host.options.height = host.viewer.height;
+  // One diagram and the text, large: the diagram gets the height its title and numbers leave.
+  const height = (viewer) => () => window.innerHeight - 48
+    - (viewer.root.offsetHeight - viewer.diagramEl.offsetHeight);
+  host.viewer.height = height(host.viewer);
+  fitWithin(host.viewer);
+  host.fitSecond = (viewer) => {
+    viewer.height = height(viewer);
+    fitWithin(viewer);
+  };
+  // the link stays the share link, in presenter's mode
+  const link = host.hooks.link;
+  host.hooks.link = (...args) => `${link(...args)}&present=1`;
+  if (!host.embed) writeUrl(host.hooks.link(host.current(), host.viewer.viewName));
+  host.viewer.fit();
   const update = () => { if (exit) exit.href = withoutPresent(); };
   update();
   return update;
 }
 
+/** In a frame, the diagram takes the height the panel (when above it) and player leave. */
+function embedHeight(host) {
+  const { root, diagramEl } = host.viewer;
+  const panel = $("tour-panel");
+  const height = () => {
+    const beside = panel && !panel.hidden && window.innerWidth >= 560;
+    const over = beside ? root.scrollHeight : document.body.scrollHeight;
+    return window.innerHeight - (over - diagramEl.offsetHeight) - 24;
+  };
+  host.viewer.height = height;
+  host.options.height = height;
+}
+
 export async function startGuides(host) {
   wireControls(host);
   const page = host.page;
+  if (host.embed && (page.tour || page.compare)) embedHeight(host);
   const present = page.present === "1" ? presenter(host) : () => {};
   if (!page.tour && !page.compare) return;
   document.body.classList.add("guided");
@@ -99,6 +139,10 @@ export async function startGuides(host) {
     second ??= new Second({
       first: host.viewer, template: $("compare-template"), titleOf: host.titleOf, options: host.options,
     });
+    if (!second.fitted) {
+      host.fitSecond?.(second.viewer);
+      second.fitted = true;
+    }
     await second.load(raw, options);
   };
   host.hooks.shown = (raw) => {

@@ -20,12 +20,13 @@ export class TourPlayer {
     this.tour = tour;
     this.host = host;
     this.n = tour.stop;
+    this.wanted = tour.stop;
     this.panel = host.panel;
     this.traces = new Map(); // stop number → its answer, once fetched
     const t = host.t;
     $in(this.panel, "question").textContent = t(tour.question);
-    $in(this.panel, "previous").addEventListener("click", () => this.go(this.n - 1));
-    $in(this.panel, "next").addEventListener("click", () => this.go(this.n + 1));
+    $in(this.panel, "previous").addEventListener("click", () => this.go(this.wanted - 1));
+    $in(this.panel, "next").addEventListener("click", () => this.go(this.wanted + 1));
     document.addEventListener("keydown", (e) => this.onKey(e));
     this.panel.hidden = false;
   }
@@ -33,8 +34,8 @@ export class TourPlayer {
   onKey(e) {
     if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    if (key === "PageDown" || key === "n") this.go(this.n + 1);
-    else if (key === "PageUp" || key === "p") this.go(this.n - 1);
+    if (key === "PageDown" || key === "n") this.go(this.wanted + 1);
+    else if (key === "PageUp" || key === "p") this.go(this.wanted - 1);
     else return;
     e.preventDefault();
   }
@@ -47,12 +48,17 @@ export class TourPlayer {
     return stopQuery(this.tour.slug, n, this.host.page);
   }
 
+  /** Go to stop n; keys pressed while a stop loads queue up (the last one wins). */
   async go(n) {
-    if (n < 1 || n > this.tour.stops.length || this.busy) return;
+    if (n < 1 || n > this.tour.stops.length) return;
+    this.wanted = n;
+    if (this.busy) return;
     this.busy = true;
     try {
-      this.n = n;
-      await this.showStop();
+      while (this.n !== this.wanted) {
+        this.n = this.wanted;
+        await this.showStop();
+      }
     } finally {
       this.busy = false;
     }
@@ -83,7 +89,6 @@ export class TourPlayer {
     const editor = $in(this.panel, "editor");
     editor.href = stop.page ?? editorLink(stop.query, { view: stop.view, step: stop.step });
     host.setLink(() => this.link());
-    this.panel.dataset.stop = String(n);
     const options = { view: stop.view, step: stop.step - 1 };
     if (stop.page) {
       host.frames([stop.page, stop.compare].filter(Boolean));
@@ -96,6 +101,7 @@ export class TourPlayer {
       this.light(stop.highlight || []);
     }
     host.wrote();
+    this.panel.dataset.stop = String(n); // shown: text, diagram(s) and address bar
     document.dispatchEvent(new CustomEvent("convscope:stop", { detail: { n } }));
   }
 
