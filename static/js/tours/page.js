@@ -107,17 +107,17 @@ function presenter(host) {
   return update;
 }
 
-/** In a frame, the diagram takes the height the panel (when above it) and player leave. */
+/** In a frame, each diagram takes the height its own title, numbers and player leave
+ * (and the tour's text, when it sits above rather than beside the diagram). */
 function embedHeight(host) {
-  const { root, diagramEl } = host.viewer;
   const panel = $("tour-panel");
-  const height = () => {
-    const beside = panel && !panel.hidden && window.innerWidth >= 560;
-    const over = beside ? root.scrollHeight : document.body.scrollHeight;
-    return window.innerHeight - (over - diagramEl.offsetHeight) - 24;
+  const own = (viewer) => () => {
+    const above = panel && !panel.hidden && window.innerWidth < 560 ? panel.offsetHeight : 0;
+    return window.innerHeight - above - 24
+      - (viewer.root.offsetHeight - viewer.diagramEl.offsetHeight);
   };
-  host.viewer.height = height;
-  host.options.height = height;
+  host.viewer.height = own(host.viewer);
+  host.fitSecond = (viewer) => { viewer.height = own(viewer); };
 }
 
 export async function startGuides(host) {
