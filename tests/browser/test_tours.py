@@ -255,3 +255,18 @@ def test_tours_page_and_home_lead_to_the_questions(page: Page, live_server: str)
         row = page.locator(f".question[data-tour='{slug}']")
         expect(row.locator(".question-link")).to_have_text(t(tour.question))
         expect(row).to_contain_text(f"{len(tour.stops)} stops")
+
+
+def test_compare_links_work_in_embed_too(page: Page, live_server: str) -> None:
+    # 4 steps against 25: one player drives both, the shorter stays on its last step
+    short, long = "input_size=5,5&stride=2", "input_size=2,2&stride=2&transposed=1"
+    page.set_viewport_size({"width": 800, "height": 500})
+    page.goto(f"{live_server}/embed?compare={quote(short, safe=',')}|{quote(long, safe=',')}")
+    expect(page.locator(".viewer-b [data-grid=output]")).to_have_count(25)
+    expect(page.locator("#viewer [data-grid=output]")).to_have_count(4)
+    page.locator("#viewer [data-part=step]").fill("6")
+    expect(page.locator(".viewer-b .status")).to_contain_text("Step 7 of 25")
+    expect(page.locator("#viewer .status")).to_contain_text("Step 4 of 4")
+    page.get_by_role("button", name="Step back").first.click()
+    expect(page.locator(".viewer-b .status")).to_contain_text("Step 6 of 25")
+    page.screenshot(path=SHOTS / "embed-compare.png")
