@@ -168,8 +168,9 @@ def page_state(params: Pairs) -> PageState:
         assert trace is not None, "the default configuration always traces"
     if "tour" in page and int(page.get("stop", "1")) > len(tours()[page["tour"]].stops):
         count = len(tours()[page["tour"]].stops)
-        error = item(["query", "stop"], "value_out_of_range", minimum=1, maximum=count,
-                     value=page["stop"])
+        error = item(
+            ["query", "stop"], "value_out_of_range", minimum=1, maximum=count, value=page["stop"]
+        )
         messages.append(_message(error))
         del page["stop"]
     last = _step_count(trace) - 1
@@ -262,8 +263,13 @@ def page_html(template: str, params: Pairs, base: str, embed: bool) -> str:
 def questions() -> list[dict[str, Any]]:
     """The tours as the questions they answer: what /tours and a first visit to / offer."""
     return [
-        {"slug": tour.slug, "question": t(tour.question), "title": t(tour.title),
-         "count": len(tour.stops), "href": f"/?tour={tour.slug}&stop=1"}
+        {
+            "slug": tour.slug,
+            "question": t(tour.question),
+            "title": t(tour.title),
+            "count": len(tour.stops),
+            "href": f"/?tour={tour.slug}&stop=1",
+        }
         for tour in tours().values()
     ]
 
