@@ -85,7 +85,7 @@ export class TourPlayer {
     $in(this.panel, "previous").disabled = n === 1;
     $in(this.panel, "next").disabled = n === count;
     const stopLink = $in(this.panel, "link");
-    stopLink.href = `${host.embed ? "/embed" : "/"}?${this.link()}`;
+    stopLink.href = `/?${this.link()}`; // in an embed too: the page a teacher sends students to
     const editor = $in(this.panel, "editor");
     editor.href = stop.page ?? editorLink(stop.query, { view: stop.view, step: stop.step });
     host.setLink(() => this.link());
