@@ -354,7 +354,7 @@ class Evaluator:
                 if isinstance(owner, list) and isinstance(key, int):
                     owner[key] = value
                 elif isinstance(owner, dict) and isinstance(key, PLAIN):
-                    owner[key] = value
+                    owner.update({key: value})
             except (IndexError, TypeError):
                 raise self.refuse("parse_cannot_read", reason="an index") from None
         elif isinstance(target, ast.Starred):
@@ -577,8 +577,8 @@ class Evaluator:
         if isinstance(owner, str | tuple | list) and isinstance(index, int):
             try:
                 return owner[index]
-            except IndexError:
-                raise self.refuse("parse_cannot_read", reason="an index out of range") from None
+            except IndexError:  # params[0] of a list the reader leaves empty
+                return Unknown(f"{_text(owner)}[{index}]")
         if isinstance(owner, dict) and isinstance(index, (*PLAIN, tuple)):
             if index in owner:
                 return owner[index]
@@ -757,13 +757,18 @@ class Evaluator:
         first = len(self.created)
         init = _class_attr(cls, "__init__")
         if isinstance(init, Function):
-            self.call_function(Function(init.node, init.defaults, instance), args, kwargs)
+            self.line = line
+            self.call_function(
+                Function(init.node, init.defaults, instance), args, kwargs, cls.node.name
+            )
         for owned in self.created[first:]:
             self.consumed.add(id(owned))
         self.created.append(instance)
         return instance
 
-    def call_function(self, func: Function, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    def call_function(
+        self, func: Function, args: list[Any], kwargs: dict[str, Any], name: str | None = None
+    ) -> Any:
         node = func.node
         if len(self.scopes) > MAX_DEPTH // 3:
             raise self.refuse("parse_nested", limit=MAX_DEPTH // 3)
@@ -793,7 +798,7 @@ class Evaluator:
                 if param.arg in func.defaults:
                     local[param.arg] = func.defaults[param.arg]
                 else:
-                    raise self.refuse("parse_class_arguments", name=node.name,
+                    raise self.refuse("parse_class_arguments", name=name or node.name,
                                       argument=param.arg)  # fmt: skip
         self.scopes.append(local)
         try:
