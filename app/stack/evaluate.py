@@ -225,6 +225,14 @@ class Evaluator:
         if self.steps > self.max_steps:
             raise self.refuse("parse_budget", limit=self.max_steps)
 
+    def charged(self, value: Any) -> Any:
+        """A list or string built at once costs steps by its size (``[0] * 9999``)."""
+        if isinstance(value, str | tuple | list):
+            self.steps += len(value) // 16
+            if self.steps > self.max_steps:
+                raise self.refuse("parse_budget", limit=self.max_steps)
+        return value
+
     def sized(self, value: Any) -> Any:
         if isinstance(value, bool):
             return value
@@ -593,7 +601,7 @@ class Evaluator:
             return Unknown(f"{_text(left)} {type(op).__name__} {_text(right)}")
         self.guard(op, left, right)
         try:
-            return self.sized(BIN_OPS[type(op)](left, right))
+            return self.charged(self.sized(BIN_OPS[type(op)](left, right)))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
             raise self.refuse("parse_cannot_read", reason=str(exc)[:80]) from None
 
@@ -825,7 +833,7 @@ class Evaluator:
                     raise self.refuse("parse_cannot_read", reason="range of non-integers")
                 if len(range(*args)) > MAX_ITEMS:
                     raise self.refuse("parse_too_big", limit=MAX_ITEMS)
-                return list(range(*args))
+                return self.charged(list(range(*args)))
             if name == "len":
                 if isinstance(args[0], Module):
                     return len(args[0].children)

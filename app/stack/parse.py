@@ -25,7 +25,7 @@ from typing import Any
 
 from app.limits import LIMITS, Limits
 from app.stack.build import refuse
-from app.stack.evaluate import Event, evaluate
+from app.stack.evaluate import MAX_DEPTH, Event, evaluate
 from app.stack.keras_json import looks_keras_json, read_keras_json
 from app.stack.kinds import (
     HEAD,
@@ -60,12 +60,19 @@ def read(code: str, lim: Limits = LIMITS) -> tuple[str, list[Event], list[Any] |
     except SyntaxError as exc:
         raise refuse(["code"], "parse_syntax", line=exc.lineno or 1, reason=exc.msg) from None
     except (RecursionError, MemoryError, ValueError):
-        raise refuse(["code"], "parse_too_deep") from None
+        raise refuse(["code"], "parse_nested", line=_deepest(code), limit=MAX_DEPTH) from None
     result = evaluate(code, tree)
     if not result.events and result.unknown_calls:
         line, name = result.unknown_calls[-1]
         raise refuse(["code"], "parse_no_layers_unknown", line=line, name=name)
     return "code", result.events, result.input_shape, result.channels_first
+
+
+def _deepest(code: str) -> int:
+    """The line Python's parser gave up on nesting: the one with most openers and signs."""
+    lines = code.splitlines() or [""]
+    counts = [sum(line.count(c) for c in "([{-+~") for line in lines]
+    return counts.index(max(counts)) + 1
 
 
 def parse_layers(code: str, lim: Limits = LIMITS) -> dict[str, Any]:
