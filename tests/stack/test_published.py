@@ -201,3 +201,50 @@ def test_receptive_fields_and_costs_follow_from_the_parsed_stack(client: TestCli
     convs = [m for m in net.modules() if isinstance(m, nn.Conv2d)]
     assert [x["params"] for x in layers if x["op"] == "conv"] == [
         sum(p.numel() for p in m.parameters()) for m in convs]  # fmt: skip
+
+
+def test_keras_to_json_of_the_mnist_convnet(client: TestClient) -> None:
+    """``model.to_json()`` as Keras writes it, compact and indented: the same stack."""
+    code = text("keras_mnist_convnet.txt")
+    model_cell = code[code.index("import keras"):code.index("# Load the data")]
+    model_cell += code[code.index("model = keras.Sequential("):code.index("model.summary()")]
+    model = run(model_cell)["model"]
+    compact = parse(client, model.to_json())
+    indented = parse(client, model.to_json(indent=2))
+    assert compact["source"] == indented["source"] == "keras_json"
+    assert compact["layers"] == indented["layers"] == parse(client, code)["layers"]
+    assert compact["input_size"] == [28, 28] and compact["in_channels"] == 1
+    assert [h["name"] for h in indented["head"]] == ["Flatten", "Dropout", "Dense"]
+    lines = model.to_json(indent=2).splitlines()
+    assert all('"name"' in lines[n - 1] for n in indented["lines"])
+    assert len(set(indented["lines"])) == 4
+
+
+INCEPTION = """\
+class Inception(nn.Module):
+    def __init__(self, in_channels):
+        super().__init__()
+        self.branch1x1 = nn.Conv2d(in_channels, 16, kernel_size=1)
+        self.branch3x3 = nn.Conv2d(in_channels, 24, kernel_size=3, padding=1)
+
+    def forward(self, x):
+        branch1x1 = self.branch1x1(x)
+        branch3x3 = self.branch3x3(x)
+        outputs = [branch1x1, branch3x3]
+        return torch.cat(outputs, 1)
+
+
+model = nn.Sequential(nn.Conv2d(3, 8, 3), Inception(8), nn.Conv2d(40, 8, 3))
+"""
+
+
+def test_parallel_branches_are_named_where_the_chain_breaks(client: TestClient) -> None:
+    response = client.post("/api/stack/parse", json={"code": INCEPTION})
+    assert response.status_code == 422
+    [detail] = response.json()["detail"]
+    assert detail["type"] == "parse_branches_join" and detail["ctx"]["line"] == 11
+    printed = str(run("import torch\nfrom torch import nn\n" + INCEPTION)["model"])
+    response = client.post("/api/stack/parse", json={"code": printed})
+    [detail] = response.json()["detail"]
+    assert detail["type"] == "parse_channels_mismatch"
+    assert "(branch3x3): Conv2d(8, 24" in printed.splitlines()[detail["ctx"]["line"] - 1]
