@@ -206,8 +206,8 @@ def test_receptive_fields_and_costs_follow_from_the_parsed_stack(client: TestCli
 def test_keras_to_json_of_the_mnist_convnet(client: TestClient) -> None:
     """``model.to_json()`` as Keras writes it, compact and indented: the same stack."""
     code = text("keras_mnist_convnet.txt")
-    model_cell = code[code.index("import keras"):code.index("# Load the data")]
-    model_cell += code[code.index("model = keras.Sequential("):code.index("model.summary()")]
+    model_cell = code[code.index("import keras") : code.index("# Load the data")]
+    model_cell += code[code.index("model = keras.Sequential(") : code.index("model.summary()")]
     model = run(model_cell)["model"]
     compact = parse(client, model.to_json())
     indented = parse(client, model.to_json(indent=2))
