@@ -988,14 +988,17 @@ class Evaluator:
             return Unknown(name)
         if name in JOINS:
             return self.join(name, args[0] if args else Unknown(name), line)
-        if name in ("add", "mul", "sub"):
-            return self.merge([a for a in args if isinstance(a, Tensor)])
+        if name in ("add", "mul", "sub", "multiply", "subtract", "average", "maximum"):
+            return self.merge([a for arg in args for a in _as_list(arg) if isinstance(a, Tensor)])
         if not args or not isinstance(args[0], Tensor):
             return Unknown(name)
         tensor = args[0]
         if name in POOLS:
             layer, params = POOLS[name]
             bound = dict(zip(params, args[1:], strict=False))
+            if not _plain(bound.get("kernel_size", kwargs.get("kernel_size"))):
+                # F.avg_pool1d(x, x.shape[-1]): a window as large as the input, a global pool
+                return self.emit(Call(f"global_{name}", line), tensor)
             call = Call(layer, line, [], {**bound, **kwargs})
             return self.emit(call, tensor)
         if name in PASS_FUNCTIONS:  # F.relu(x): shape-preserving, nothing to list

@@ -93,7 +93,8 @@ HEAD = frozenset((
     "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
     "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "Reshape",
     "flatten", "view", "reshape", "mean", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
-    "adaptive_max_pool1d", "adaptive_max_pool2d", "linear",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "linear", "global_avg_pool1d",
+    "global_avg_pool2d", "global_max_pool1d", "global_max_pool2d",
 ))  # fmt: skip
 CONTAINERS = frozenset(("Sequential", "ModuleList", "ModuleDict", "Model", "Functional"))
 INPUTS = frozenset(("Input", "InputLayer"))
