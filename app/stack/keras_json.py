@@ -44,6 +44,46 @@ def _line_of(text: str, name: Any, start: int) -> tuple[int, int]:
     return text.count("\n", 0, start) + 1, start
 
 
+def _inputs(value: Any) -> list[str]:
+    """The layers whose outputs a node reads (``keras_history`` of its argument tensors)."""
+    if isinstance(value, dict):
+        history = value.get("config", {}).get("keras_history") if isinstance(
+            value.get("config"), dict) else None  # fmt: skip
+        if isinstance(history, list) and history and isinstance(history[0], str):
+            return [history[0]]
+        return [name for v in value.values() for name in _inputs(v)]
+    if isinstance(value, list):
+        return [name for v in value for name in _inputs(v)]
+    return []
+
+
+def main_path(layers: list[Any], outputs: Any) -> set[str] | None:
+    """A Functional model's main chain: the longest path from its input to its output.
+
+    A residual shortcut is the shorter way round, so every layer off that path is a side
+    branch; a Sequential model (no ``inbound_nodes``) has no graph to follow: ``None``.
+    """
+    graph: dict[str, list[str]] = {}
+    for layer in layers:
+        if not isinstance(layer, dict) or not isinstance(layer.get("config"), dict):
+            return None
+        graph[str(layer["config"].get("name"))] = _inputs(layer.get("inbound_nodes", []))
+    if not any(graph.values()):
+        return None
+    longest: dict[str, int] = {}
+    for name in graph:  # Keras lists a Functional model's layers in topological order
+        longest[name] = 1 + max((longest.get(p, 0) for p in graph[name]), default=0)
+    output = outputs[0][0] if isinstance(outputs, list) and outputs and isinstance(
+        outputs[0], list) and outputs[0] else None  # fmt: skip
+    current = output if output in graph else max(longest, key=lambda n: longest[n])
+    path: set[str] = set()
+    while current in graph and current not in path:
+        path.add(current)
+        inputs = [p for p in graph[current] if p in graph]
+        current = max(inputs, key=lambda n: longest[n]) if inputs else ""
+    return path
+
+
 def read_keras_json(text: str) -> list[Event]:
     try:
         model = json.loads(text)
@@ -52,7 +92,7 @@ def read_keras_json(text: str) -> list[Event]:
     events: list[Event] = []
     position = 0
 
-    def walk(node: Any, depth: int) -> None:
+    def walk(node: Any, depth: int, main: set[str] | None = None) -> None:
         nonlocal position
         if depth > MAX_NESTING:
             raise refuse(["code"], "parse_json", reason="models nested too deeply")
@@ -61,8 +101,6 @@ def read_keras_json(text: str) -> list[Event]:
         config = node["config"]
         layers = config.get("layers")
         if isinstance(layers, list):
-            if not layers and isinstance(node.get("build_config"), dict):
-                pass
             build = node.get("build_config")
             shape = build.get("input_shape") if isinstance(build, dict) else None
             has_input = any(isinstance(x, dict) and x.get("class_name") == "InputLayer"
@@ -71,13 +109,16 @@ def read_keras_json(text: str) -> list[Event]:
                 line, _ = _line_of(text, None, 0)
                 events.append(Event(Call("InputLayer", line, [], {"batch_shape": _tuples(shape)}),
                                     False))  # fmt: skip
+            main = main_path(layers, config.get("output_layers"))
             for layer in layers:
-                walk(layer, depth + 1)
+                walk(layer, depth + 1, main)
             return
         name = str(node.get("class_name"))
         line, position = _line_of(text, config.get("name"), position)
         kwargs = {k: _tuples(v) for k, v in config.items() if k not in DROPPED}
-        events.append(Event(Call(name, line, [], kwargs), shortcut_name(config.get("name"))))
+        off_path = main is not None and config.get("name") not in main
+        branch = off_path or shortcut_name(config.get("name"))
+        events.append(Event(Call(name, line, [], kwargs), branch))
 
     walk(model, 0)
     return events

@@ -248,3 +248,26 @@ def test_parallel_branches_are_named_where_the_chain_breaks(client: TestClient) 
     [detail] = response.json()["detail"]
     assert detail["type"] == "parse_channels_mismatch"
     assert "(branch3x3): Conv2d(8, 24" in printed.splitlines()[detail["ctx"]["line"] - 1]
+
+
+def test_keras_json_of_a_functional_residual_follows_the_longest_path(
+    client: TestClient,
+) -> None:
+    """A Functional model's JSON: the shortcut is the shorter way round, a side branch."""
+    layers = keras.layers
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(32, 3, padding="same")(inputs)
+    shortcut = layers.Conv2D(64, 1, strides=2)(x)
+    x = layers.Conv2D(64, 3, strides=2, padding="same")(x)
+    main = layers.Conv2D(64, 3, padding="same")
+    x = main(x)
+    outputs = layers.Dense(10)(layers.Flatten()(layers.add([x, shortcut])))
+    model = keras.Model(inputs, outputs)
+    parsed = parse(client, model.to_json(indent=2))
+    assert [b["name"] for b in parsed["branches"]] == ["Conv2D"]
+    assert [h["name"] for h in parsed["head"]] == ["Flatten", "Dense"]
+    expected = [(c, *size) for *size, c in (
+        layer.output.shape[1:] for layer in model.layers
+        if isinstance(layer, layers.Conv2D) and layer.output is not shortcut)]  # fmt: skip
+    assert stack_shapes(client, parsed, [32, 32], 3) == expected == [
+        (32, 32, 32), (64, 16, 16), (64, 16, 16)]  # fmt: skip
