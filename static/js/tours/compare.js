@@ -4,6 +4,7 @@
 // (a diagram with fewer steps stays on its last).
 
 import { renderFormulas } from "../formulas.js";
+import { t } from "../i18n.js";
 import { Player } from "../player.js";
 import { Viewer } from "../viewer.js";
 
@@ -54,6 +55,12 @@ export class Second {
     first.root.before(this.pair);
     this.section = template.content.firstElementChild.cloneNode(true);
     this.pair.append(first.root, this.section);
+    // The text says "left" and "right"; stacked on a phone, a tag says which is which.
+    this.tags = [[first.root, "compare.left"], [this.section, "compare.right"]].map(([root, key]) => {
+      const tag = Object.assign(document.createElement("p"), { className: "side-tag", textContent: t(key) });
+      root.prepend(tag);
+      return tag;
+    });
     this.viewer = new Viewer(this.section, options);
     this.link = lockstep([first, this.viewer]);
     document.body.classList.add("comparing");
@@ -76,6 +83,7 @@ export class Second {
   remove() {
     this.link.free();
     this.viewer.destroy();
+    this.tags.forEach((tag) => tag.remove());
     this.pair.before(this.first.root);
     this.pair.remove();
     document.body.classList.remove("comparing");
