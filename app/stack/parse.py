@@ -25,7 +25,7 @@ from typing import Any
 
 from app.limits import LIMITS, Limits
 from app.stack.build import refuse
-from app.stack.evaluate import MAX_DEPTH, Event, evaluate
+from app.stack.evaluate import MAX_DEPTH, evaluate
 from app.stack.keras_json import looks_keras_json, read_keras_json
 from app.stack.kinds import (
     HEAD,
@@ -43,6 +43,7 @@ from app.stack.kinds import (
     layer_fields,
     padding_pairs,
 )
+from app.stack.values import Event
 
 
 def read(code: str, lim: Limits = LIMITS) -> tuple[str, list[Event], list[Any] | None, bool]:

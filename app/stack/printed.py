@@ -16,8 +16,9 @@ import ast
 import re
 
 from app.stack.build import refuse
-from app.stack.evaluate import Evaluator, Event, shortcut_name
+from app.stack.evaluate import Evaluator
 from app.stack.kinds import Call
+from app.stack.values import Event, shortcut_name
 
 OPEN = re.compile(r"^(?P<indent>\s*)(?:\((?P<name>[\w.\-]+)\): )?(?:(?P<count>\d+) x )?"
                   r"(?P<type>[A-Za-z_]\w*)\($")  # fmt: skip
