@@ -52,6 +52,7 @@ from app.stack.values import (
     UserClass,
     as_list,
     class_attr,
+    gating_class,
     member,
     module_value,
     plain,
@@ -844,7 +845,11 @@ class Evaluator:
             self.input_shape, self.channels_first = tensor.shape, True
         if module.kind == "leaf" and module.call is not None:
             return self.emit(module.call, tensor, module)
-        shortcut = shortcut_name(module.name) or (self.tip is not None and tensor is not self.tip)
+        shortcut = (
+            shortcut_name(module.name)
+            or (self.tip is not None and tensor is not self.tip)
+            or (module.cls is not None and gating_class(module.cls.node.name))
+        )
         self.branch_depth += shortcut
         try:
             if module.kind == "seq":

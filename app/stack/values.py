@@ -20,6 +20,7 @@ from typing import Any
 from app.stack.kinds import HEAD, JOINS, Call, Unknown
 
 SHORTCUTS = ("downsample", "shortcut", "skip")
+GATES = ("SqueezeExcitation", "SqueezeExcite", "SEModule", "SELayer", "SEBlock")
 FORBIDDEN = frozenset((
     "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "globals", "locals",
     "vars", "input", "breakpoint", "exit", "quit", "memoryview", "dir", "help", "type",
@@ -149,6 +150,11 @@ def plain(value: Any) -> bool:
 
 def shortcut_name(name: str | None) -> bool:
     return name is not None and any(s in name.lower() for s in SHORTCUTS)
+
+
+def gating_class(name: str | None) -> bool:
+    """Squeeze-and-excitation blocks pool to 1×1 and scale the main tensor: a side branch."""
+    return name is not None and any(s in name for s in GATES)
 
 
 def as_list(value: Any) -> list[Any]:

@@ -225,3 +225,40 @@ def test_nothing_is_run_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.nn.Conv2d, "__init__", lambda *a, **k: calls.append(a))
     parse_layers(CIFAR_RESNET)
     assert calls == []
+
+
+# torchvision's SqueezeExcitation (MobileNetV3, EfficientNet): it pools to 1×1 and scales the
+# main tensor, so it is a side branch, not the end of the trunk.
+SQUEEZE_EXCITATION = """
+import torch
+from torch import nn
+class SqueezeExcitation(nn.Module):
+    def __init__(self, input_channels, squeeze_channels):
+        super().__init__()
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(input_channels, squeeze_channels, 1)
+        self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1)
+        self.activation = nn.ReLU()
+        self.scale_activation = nn.Sigmoid()
+
+    def forward(self, input):
+        scale = self.avgpool(input)
+        scale = self.fc1(scale)
+        scale = self.activation(scale)
+        scale = self.fc2(scale)
+        scale = self.scale_activation(scale)
+        return scale * input
+
+model = nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1), SqueezeExcitation(16, 4),
+                      nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.AdaptiveAvgPool2d(1))
+"""
+
+
+def test_squeeze_excitation_is_a_side_branch_in_code_and_in_print() -> None:
+    printed = str(run(SQUEEZE_EXCITATION)["model"])
+    for text in (SQUEEZE_EXCITATION, printed):
+        parsed = parse_layers(text)
+        assert [x["out_channels"] for x in parsed["layers"]] == [16, 32]
+        assert sorted(b["name"] for b in parsed["branches"]) == [
+            "AdaptiveAvgPool2d", "Conv2d", "Conv2d", "ReLU", "Sigmoid"]  # fmt: skip
+        assert [h["name"] for h in parsed["head"]] == ["AdaptiveAvgPool2d"]
