@@ -602,7 +602,7 @@ class Evaluator:
         if isinstance(func, Function):
             return self.call_function(func, args, kwargs)
         if isinstance(func, Module):
-            return self.apply(func, args[0] if args else Unknown("input"), line)
+            return self.apply(func, args[0] if args else Unknown("input"), line, args[1:])
         if isinstance(func, Func):
             return self.functional(func.name, args, kwargs, line)
         if isinstance(func, Builtin):
@@ -832,7 +832,7 @@ class Evaluator:
         self.tip = Tensor()
         return self.tip
 
-    def apply(self, module: Module, value: Any, line: int) -> Any:
+    def apply(self, module: Module, value: Any, line: int, more: list[Any] | None = None) -> Any:
         self.consumed.add(id(module))
         if module.kind == "leaf" and module.call is not None:
             name = module.call.name
@@ -860,7 +860,7 @@ class Evaluator:
             forward = class_attr(module.cls, "forward") or class_attr(module.cls, "call")
             if isinstance(forward, Function):
                 return self.call_function(Function(forward.node, forward.defaults, module),
-                                          [tensor], {})  # fmt: skip
+                                          [tensor, *(more or [])], {})  # fmt: skip
             result = tensor
             for child in module.attrs.values():
                 if isinstance(child, Module):

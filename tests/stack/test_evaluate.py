@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.stack.build import StackRefusal
 from app.stack.parse import parse_layers
-from tests.stack.test_published import parse, run, stack_shapes, torch_shapes
+from tests.stack.test_published import DATA, parse, run, stack_shapes, torch_shapes
 
 PRELUDE = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
 
@@ -262,3 +262,44 @@ def test_squeeze_excitation_is_a_side_branch_in_code_and_in_print() -> None:
         assert sorted(b["name"] for b in parsed["branches"]) == [
             "AdaptiveAvgPool2d", "Conv2d", "Conv2d", "ReLU", "Sigmoid"]  # fmt: skip
         assert [h["name"] for h in parsed["head"]] == ["AdaptiveAvgPool2d"]
+
+
+UNET_UP = """
+class Up(nn.Module):
+    def __init__(self, in_channels, out_channels):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(in_channels, in_channels // 2, kernel_size=2, stride=2)
+        self.conv = DoubleConv(in_channels, out_channels)
+
+    def forward(self, x1, x2):
+        x1 = self.up(x1)
+        x = torch.cat([x2, x1], dim=1)
+        return self.conv(x)
+
+
+class UNet(nn.Module):
+    def __init__(self, n_channels):
+        super().__init__()
+        self.inc = DoubleConv(n_channels, 64)
+        self.down1 = Down(64, 128)
+        self.up1 = Up(128, 64)
+
+    def forward(self, x):
+        x1 = self.inc(x)
+        x2 = self.down1(x1)
+        return self.up1(x2, x1)
+
+
+model = UNet(3)
+"""
+
+
+def test_a_whole_unet_is_refused_where_the_skip_is_concatenated() -> None:
+    """The decoder joins the encoder's skip with torch.cat: named by its line, in Up."""
+    encoder = (DATA / "unet_encoder.txt").read_text(encoding="utf-8").split("class Encoder")[0]
+    code = encoder + UNET_UP
+    with pytest.raises(StackRefusal) as caught:
+        parse_layers(code)
+    [detail] = caught.value.detail()
+    assert detail["type"] == "parse_branches_join"
+    assert "torch.cat([x2, x1]" in code.splitlines()[detail["ctx"]["line"] - 1]
