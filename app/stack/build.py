@@ -60,7 +60,7 @@ def check_request(request: StackRequest, lim: limits.Limits = limits.LIMITS) -> 
     """Refuse sizes above the stack limits before any work is done."""
     ndim = len(request.input_size)
     if ndim not in (1, 2, 3):
-        raise refuse(["input_size"], "stack_dimensions", value=ndim)
+        raise refuse(["input_size"], "stack_dimensions_3d", value=ndim)
     size = lim.stack_size(ndim)
     if len(request.layers) > lim.max_stack_layers:
         raise refuse(

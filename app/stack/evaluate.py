@@ -25,129 +25,45 @@ held in a module named ``downsample``/``shortcut``/``skip``, is a side branch.
 import ast
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from app.stack.build import StackRefusal, refuse
 from app.stack.kinds import HEAD, INPUTS, JOINS, MERGES, SKIPPED, Call, Unknown, known_layer
+from app.stack.values import (
+    FORBIDDEN,
+    FORBIDDEN_MODULES,
+    MERGE_FUNCTIONS,
+    MODULE_LISTS,
+    NAMESPACES,
+    PASS_FUNCTIONS,
+    PLAIN,
+    POOLS,
+    TENSORS,
+    Bound,
+    Builtin,
+    Ctor,
+    Event,
+    Func,
+    Function,
+    Module,
+    Namespace,
+    Tensor,
+    UserClass,
+    as_list,
+    class_attr,
+    gating_class,
+    member,
+    module_value,
+    plain,
+    shortcut_name,
+    text_of,
+)
 
 MAX_STEPS = 20_000
 MAX_DEPTH = 60  # nested expressions and calls
 MAX_ITEMS = 10_000  # a list, a tuple, a string, a range
 MAX_INT = 2**63
-SHORTCUTS = ("downsample", "shortcut", "skip")
-FORBIDDEN = frozenset((
-    "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "globals", "locals",
-    "vars", "input", "breakpoint", "exit", "quit", "memoryview", "dir", "help", "type",
-    "object", "classmethod", "staticmethod", "property",
-))  # fmt: skip
-FORBIDDEN_MODULES = frozenset((
-    "os", "sys", "subprocess", "shutil", "socket", "importlib", "ctypes", "builtins", "pickle",
-    "pathlib", "io", "urllib", "requests", "http", "multiprocessing", "threading", "signal",
-    "code", "runpy", "marshal", "tempfile", "glob", "asyncio", "inspect", "gc",
-))  # fmt: skip
-# Framework modules by the names code imports them as (``import torch.nn as nn``…).
-NAMESPACES = {
-    "torch": "torch", "torch.nn": "nn", "torch.nn.functional": "F", "keras": "keras",
-    "tensorflow": "tf", "tensorflow.keras": "keras", "tf.keras": "keras",
-    "keras.layers": "layers", "tensorflow.keras.layers": "layers", "tf.keras.layers": "layers",
-    "torch.nn.modules": "nn", "keras.models": "keras", "tensorflow.keras.models": "keras",
-}  # fmt: skip
-SUBSPACES = {("torch", "nn"): "nn", ("nn", "functional"): "F", ("torch", "functional"): "F",
-             ("tf", "keras"): "keras", ("keras", "layers"): "layers",
-             ("keras", "models"): "keras"}  # fmt: skip
-# Functional forms, with their parameters after the tensor (as torch.nn.functional has them).
-POOLS = {
-    **{f"max_pool{n}d": (f"MaxPool{n}d", ("kernel_size", "stride", "padding", "dilation",
-                                          "ceil_mode", "return_indices")) for n in (1, 2, 3)},
-    **{f"avg_pool{n}d": (f"AvgPool{n}d", ("kernel_size", "stride", "padding", "ceil_mode",
-                                          "count_include_pad", "divisor_override"))
-       for n in (1, 2, 3)},
-}  # fmt: skip
-PASS_FUNCTIONS = frozenset((
-    "relu", "relu_", "relu6", "leaky_relu", "gelu", "silu", "sigmoid", "tanh", "elu", "selu",
-    "celu", "softmax", "log_softmax", "dropout", "dropout1d", "dropout2d", "dropout3d",
-    "batch_norm", "layer_norm", "group_norm", "instance_norm", "hardswish", "hardsigmoid",
-    "mish", "softplus", "normalize", "hardtanh", "prelu", "local_response_norm",
-))  # fmt: skip
-TENSORS = frozenset(("randn", "zeros", "ones", "rand", "empty", "full"))
-MODULE_LISTS = frozenset(("modules", "children", "parameters", "named_modules", "named_children",
-                          "named_parameters", "buffers", "named_buffers"))  # fmt: skip
-
-
-@dataclass
-class Event:
-    """A layer applied on the way through the model: on the main chain or a side branch."""
-
-    call: Call
-    branch: bool
-
-
-@dataclass(eq=False)
-class Tensor:
-    """A symbolic tensor: nothing but where it stands (``branch``) and a stated shape."""
-
-    shape: list[Any] | None = None
-    branch: bool = False
-
-
-@dataclass(frozen=True)
-class Namespace:
-    path: str  # "torch", "nn", "F", "keras", "layers", "tf"
-
-
-@dataclass(frozen=True)
-class Ctor:
-    """A capitalised name of a framework (``nn.Conv2d``): calling it builds a module."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class Func:
-    """A lower-case framework function (``F.max_pool2d``, ``torch.flatten``)."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class Builtin:
-    name: str
-
-
-@dataclass(eq=False)
-class Module:
-    """A layer as written (``call``), a container (``children``) or a user's instance."""
-
-    kind: str  # "leaf", "seq", "user"
-    line: int
-    call: Call | None = None
-    children: list["Module"] = field(default_factory=list)
-    cls: "UserClass | None" = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-    name: str | None = None
-
-
-@dataclass(eq=False)
-class UserClass:
-    node: ast.ClassDef
-    attrs: dict[str, Any]
-    bases: list["UserClass"]
-
-
-@dataclass(eq=False)
-class Function:
-    node: ast.FunctionDef
-    defaults: dict[str, Any]
-    self_value: Any = None
-
-
-@dataclass(frozen=True)
-class Bound:
-    """A method of a value the evaluator owns (a list's ``append``, a tensor's ``view``)."""
-
-    target: Any
-    name: str
 
 
 class _Return(Exception):
@@ -183,20 +99,6 @@ COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.IsNot: operator.is_not, ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }  # fmt: skip
-PLAIN = (int, float, str, bool, type(None))
-
-
-def _plain(value: Any) -> bool:
-    """A literal value (or a container of them): what arithmetic may touch."""
-    if isinstance(value, PLAIN):
-        return True
-    if isinstance(value, tuple | list):
-        return all(_plain(v) for v in value)
-    return False
-
-
-def shortcut_name(name: str | None) -> bool:
-    return name is not None and any(s in name.lower() for s in SHORTCUTS)
 
 
 class Evaluator:
@@ -331,7 +233,7 @@ class Evaluator:
             return list(value)
         if isinstance(value, Module) and value.kind == "seq":
             return list(value.children)
-        raise self.refuse("parse_unknown_loop", name=_text(value))
+        raise self.refuse("parse_unknown_loop", name=text_of(value))
 
     def assign(self, target: ast.expr, value: Any) -> None:
         if isinstance(target, ast.Name):
@@ -373,17 +275,17 @@ class Evaluator:
             for alias in node.names:
                 self.forbid_module(alias.name)
                 if alias.asname:
-                    self.globals[alias.asname] = _module_value(alias.name)
+                    self.globals[alias.asname] = module_value(alias.name)
                 else:
                     root = alias.name.split(".")[0]
-                    self.globals[root] = _module_value(root)
+                    self.globals[root] = module_value(root)
             return
         module = node.module or ""
         self.forbid_module(module)
         for alias in node.names:
             if alias.name == "*":
                 continue
-            value = _member(_module_value(module), alias.name)
+            value = member(module_value(module), alias.name)
             self.globals[alias.asname or alias.name] = value
 
     def forbid_module(self, name: str) -> None:
@@ -450,7 +352,7 @@ class Evaluator:
                         result.update(spread)
                     continue
                 k = self.expr(key)
-                result[k if isinstance(k, (*PLAIN, tuple)) else _text(k)] = self.expr(value)
+                result[k if isinstance(k, (*PLAIN, tuple)) else text_of(k)] = self.expr(value)
             return result
         if isinstance(node, ast.BinOp):
             return self.binary(node.op, self.expr(node.left), self.expr(node.right))
@@ -475,7 +377,7 @@ class Evaluator:
             return self.comprehension(node.elt, node.generators)
         if isinstance(node, ast.DictComp):
             pairs = self.comprehension(ast.Tuple([node.key, node.value]), node.generators)
-            return {k if isinstance(k, PLAIN) else _text(k): v for k, v in pairs}
+            return {k if isinstance(k, PLAIN) else text_of(k): v for k, v in pairs}
         if isinstance(node, ast.NamedExpr):
             value = self.expr(node.value)
             self.assign(node.target, value)
@@ -540,19 +442,19 @@ class Evaluator:
     def attribute(self, owner: Any, name: str, node: ast.Attribute) -> Any:
         _check_name(self, name)
         if isinstance(owner, Namespace):
-            return _member(owner, name)
+            return member(owner, name)
         if isinstance(owner, Module):
             if owner.kind == "user":
                 if name in owner.attrs:
                     return owner.attrs[name]
-                found = _class_attr(owner.cls, name) if owner.cls else None
+                found = class_attr(owner.cls, name) if owner.cls else None
                 if isinstance(found, Function):
                     return Function(found.node, found.defaults, owner)
                 if found is not None:
                     return found
             return Bound(owner, name)
         if isinstance(owner, UserClass):
-            found = _class_attr(owner, name)
+            found = class_attr(owner, name)
             return found if found is not None else Unknown(f"{owner.node.name}.{name}")
         if isinstance(owner, Tensor):
             return Bound(owner, name)
@@ -564,7 +466,7 @@ class Evaluator:
             return Unknown(f"{owner.text}.{name}")
         if isinstance(owner, Builtin) and owner.name == "super":
             return Bound(owner, name)
-        raise self.refuse("parse_attribute", name=_text(owner), attribute=name)
+        raise self.refuse("parse_attribute", name=text_of(owner), attribute=name)
 
     def subscript(self, owner: Any, index_node: ast.expr) -> Any:
         if isinstance(index_node, ast.Slice):
@@ -586,19 +488,19 @@ class Evaluator:
             try:
                 return owner[index]
             except IndexError:  # params[0] of a list the reader leaves empty
-                return Unknown(f"{_text(owner)}[{index}]")
+                return Unknown(f"{text_of(owner)}[{index}]")
         if isinstance(owner, dict) and isinstance(index, (*PLAIN, tuple)):
             if index in owner:
                 return owner[index]
             raise self.refuse("parse_cannot_read", reason=f"no key {index!r}")
-        return Unknown(f"{_text(owner)}[…]")
+        return Unknown(f"{text_of(owner)}[…]")
 
     def binary(self, op: ast.operator, left: Any, right: Any) -> Any:
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             tensors = [v for v in (left, right) if isinstance(v, Tensor)]
             return self.merge(tensors)
-        if not (_plain(left) and _plain(right)):
-            return Unknown(f"{_text(left)} {type(op).__name__} {_text(right)}")
+        if not (plain(left) and plain(right)):
+            return Unknown(f"{text_of(left)} {type(op).__name__} {text_of(right)}")
         self.guard(op, left, right)
         try:
             return self.charged(self.sized(BIN_OPS[type(op)](left, right)))
@@ -629,14 +531,14 @@ class Evaluator:
         if isinstance(value, Tensor):
             return value
         if not isinstance(value, int | float):
-            return Unknown(_text(value))
+            return Unknown(text_of(value))
         if isinstance(op, ast.USub):
             return -value
         if isinstance(op, ast.UAdd):
             return +value
         if isinstance(op, ast.Invert) and isinstance(value, int):
             return ~value
-        return Unknown(_text(value))
+        return Unknown(text_of(value))
 
     def boolean(self, node: ast.BoolOp) -> Any:
         value: Any = None
@@ -656,7 +558,7 @@ class Evaluator:
                 if isinstance(left, Unknown) or isinstance(right, Unknown):
                     return Unknown("is")
                 result = (left is right) if isinstance(op, ast.Is) else (left is not right)
-            elif _plain(left) and (_plain(right) or isinstance(right, dict)):
+            elif plain(left) and (plain(right) or isinstance(right, dict)):
                 try:
                     result = COMPARE[type(op)](left, right)
                 except TypeError as exc:
@@ -700,7 +602,7 @@ class Evaluator:
         if isinstance(func, Function):
             return self.call_function(func, args, kwargs)
         if isinstance(func, Module):
-            return self.apply(func, args[0] if args else Unknown("input"), line)
+            return self.apply(func, args[0] if args else Unknown("input"), line, args[1:])
         if isinstance(func, Func):
             return self.functional(func.name, args, kwargs, line)
         if isinstance(func, Builtin):
@@ -712,7 +614,7 @@ class Evaluator:
                 raise self.refuse("parse_unknown_module", name=func.text)
             self.unknown_calls.append((line, func.text))
             return Unknown(f"{func.text}(…)")
-        raise self.refuse("parse_cannot_read", reason=f"calling {_text(func)}")
+        raise self.refuse("parse_cannot_read", reason=f"calling {text_of(func)}")
 
     def construct(self, name: str, args: list[Any], kwargs: dict[str, Any], line: int) -> Any:
         if name in ("Sequential", "ModuleList", "ModuleDict", "Model", "Functional"):
@@ -763,7 +665,7 @@ class Evaluator:
                     line: int) -> Module:  # fmt: skip
         instance = Module("user", line, cls=cls)
         first = len(self.created)
-        init = _class_attr(cls, "__init__")
+        init = class_attr(cls, "__init__")
         if isinstance(init, Function):
             self.line = line
             self.call_function(
@@ -826,7 +728,7 @@ class Evaluator:
             return args[1] if len(args) == 2 else Unknown("cast")
         if any(isinstance(a, Unknown) for a in args):
             return Unknown(f"{name}(…)")
-        plain = all(_plain(a) or isinstance(a, dict) for a in args)
+        literal = all(plain(a) or isinstance(a, dict) for a in args)
         try:
             if name == "range":
                 if not all(isinstance(a, int) for a in args) or not 1 <= len(args) <= 3:
@@ -840,7 +742,7 @@ class Evaluator:
                 return len(args[0])
             if name in ("list", "tuple", "set", "sorted", "reversed"):
                 items = self.iterate(args[0]) if args else []
-                if name == "sorted" and plain:
+                if name == "sorted" and literal:
                     items = sorted(items)
                 if name == "reversed":
                     items = items[::-1]
@@ -856,7 +758,7 @@ class Evaluator:
                 return [(start + i, v) for i, v in enumerate(self.iterate(args[0]))]
             if name == "zip":
                 return [tuple(t) for t in zip(*(self.iterate(a) for a in args), strict=False)]
-            if not plain:
+            if not literal:
                 return Unknown(f"{name}(…)")
             return self.sized(PURE[name](*args))
         except StackRefusal:
@@ -930,12 +832,12 @@ class Evaluator:
         self.tip = Tensor()
         return self.tip
 
-    def apply(self, module: Module, value: Any, line: int) -> Any:
+    def apply(self, module: Module, value: Any, line: int, more: list[Any] | None = None) -> Any:
         self.consumed.add(id(module))
         if module.kind == "leaf" and module.call is not None:
             name = module.call.name
             if name in MERGES:
-                return self.merge([v for v in _as_list(value) if isinstance(v, Tensor)])
+                return self.merge([v for v in as_list(value) if isinstance(v, Tensor)])
             if name in JOINS:
                 return self.join(name, value, line)
         tensor = self.start(value)
@@ -943,7 +845,11 @@ class Evaluator:
             self.input_shape, self.channels_first = tensor.shape, True
         if module.kind == "leaf" and module.call is not None:
             return self.emit(module.call, tensor, module)
-        shortcut = shortcut_name(module.name) or (self.tip is not None and tensor is not self.tip)
+        shortcut = (
+            shortcut_name(module.name)
+            or (self.tip is not None and tensor is not self.tip)
+            or (module.cls is not None and gating_class(module.cls.node.name))
+        )
         self.branch_depth += shortcut
         try:
             if module.kind == "seq":
@@ -951,10 +857,10 @@ class Evaluator:
                 for child in module.children:
                     result = self.apply(child, result, line)
                 return result
-            forward = _class_attr(module.cls, "forward") or _class_attr(module.cls, "call")
+            forward = class_attr(module.cls, "forward") or class_attr(module.cls, "call")
             if isinstance(forward, Function):
                 return self.call_function(Function(forward.node, forward.defaults, module),
-                                          [tensor], {})  # fmt: skip
+                                          [tensor, *(more or [])], {})  # fmt: skip
             result = tensor
             for child in module.attrs.values():
                 if isinstance(child, Module):
@@ -971,7 +877,7 @@ class Evaluator:
         return tensors[0] if tensors else Tensor(branch=True)
 
     def join(self, name: str, value: Any, line: int) -> Any:
-        tensors = [v for v in _as_list(value) if isinstance(v, Tensor | Unknown)]
+        tensors = [v for v in as_list(value) if isinstance(v, Tensor | Unknown)]
         if len({id(t) for t in tensors}) > 1:
             self.line = line
             raise self.refuse("parse_branches_join", name=name)
@@ -988,15 +894,15 @@ class Evaluator:
             return Unknown(name)
         if name in JOINS:
             return self.join(name, args[0] if args else Unknown(name), line)
-        if name in ("add", "mul", "sub", "multiply", "subtract", "average", "maximum"):
-            return self.merge([a for arg in args for a in _as_list(arg) if isinstance(a, Tensor)])
+        if name in MERGE_FUNCTIONS:
+            return self.merge([a for arg in args for a in as_list(arg) if isinstance(a, Tensor)])
         if not args or not isinstance(args[0], Tensor):
             return Unknown(name)
         tensor = args[0]
         if name in POOLS:
             layer, params = POOLS[name]
             bound = dict(zip(params, args[1:], strict=False))
-            if not _plain(bound.get("kernel_size", kwargs.get("kernel_size"))):
+            if not plain(bound.get("kernel_size", kwargs.get("kernel_size"))):
                 # F.avg_pool1d(x, x.shape[-1]): a window as large as the input, a global pool
                 return self.emit(Call(f"global_{name}", line), tensor)
             call = Call(layer, line, [], {**bound, **kwargs})
@@ -1037,70 +943,8 @@ def _load(target: ast.expr) -> ast.expr:
     return copy
 
 
-def _as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, tuple | list) else [value]
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, Unknown):
-        return value.text
-    if isinstance(value, Module):
-        return value.name or (value.call.name if value.call else "module")
-    if isinstance(value, PLAIN):
-        return repr(value)[:40]
-    return type(value).__name__.lower()
-
-
-def _module_value(path: str) -> Any:
-    if path in NAMESPACES:
-        return Namespace(NAMESPACES[path])
-    if path in ("typing", "collections"):
-        return Namespace(path)
-    return Unknown(path)
-
-
-def _member(owner: Any, name: str) -> Any:
-    """``nn.Conv2d``, ``torch.nn``, ``F.max_pool2d``, ``from typing import cast``…"""
-    if isinstance(owner, Unknown):
-        return Unknown(f"{owner.text}.{name}")
-    path = owner.path
-    if (path, name) in SUBSPACES:
-        return Namespace(SUBSPACES[(path, name)])
-    if path in ("typing", "collections"):
-        if name == "OrderedDict":
-            return Builtin("dict")
-        return Builtin("cast") if name == "cast" else Unknown(name)
-    if name in ("Sequential", "ModuleList", "ModuleDict", "Model", "Functional"):
-        return Ctor(name)
-    if name[:1].isupper():
-        if name in ("Module", "Layer"):
-            return Unknown(f"{path}.{name}")
-        return Ctor(name)
-    if (
-        name in JOINS
-        or name in TENSORS
-        or name in POOLS
-        or name in PASS_FUNCTIONS
-        or (name in HEAD or name in ("add", "mul", "sub"))
-    ):
-        return Func(name)
-    return Unknown(f"{path}.{name}")
-
-
-def _class_attr(cls: UserClass | None, name: str) -> Any:
-    if cls is None:
-        return None
-    if name in cls.attrs:
-        return cls.attrs[name]
-    for base in cls.bases:
-        found = _class_attr(base, name)
-        if found is not None:
-            return found
-    return None
-
-
 def _is_module_class(cls: UserClass) -> bool:
-    return any(isinstance(_class_attr(cls, m), Function) for m in ("forward", "call"))
+    return any(isinstance(class_attr(cls, m), Function) for m in ("forward", "call"))
 
 
 def roots(evaluator: Evaluator) -> Iterator[Module]:

@@ -16,8 +16,8 @@ import re
 from typing import Any
 
 from app.stack.build import refuse
-from app.stack.evaluate import Event, shortcut_name
 from app.stack.kinds import Call
+from app.stack.values import Event, shortcut_name
 
 DROPPED = ("name", "trainable", "dtype", "kernel_initializer", "bias_initializer",
            "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",

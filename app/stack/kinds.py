@@ -83,7 +83,8 @@ SKIPPED = frozenset((
     "FeatureAlphaDropout", "Activation", "BatchNormalization", "LayerNormalization",
     "GroupNormalization", "UnitNormalization", "SpatialDropout1D", "SpatialDropout2D",
     "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "ThresholdedReLU", "Rescaling",
-    "Normalization",
+    "Normalization", "StochasticDepth", "DropPath", "DropBlock2d", "LayerNorm2d", "Swish",
+    "MemoryEfficientSwish", "FrozenBatchNorm2d", "SyncBatchNorm", "LazyBatchNorm2d",
 ))  # fmt: skip
 # Layers that end the convolutional trunk: the classifier head, listed, not refused.
 HEAD = frozenset((

@@ -21,11 +21,12 @@ the ``head``, and layers off the main chain (residual shortcuts) are ``branches`
 """
 
 import ast
+import warnings
 from typing import Any
 
 from app.limits import LIMITS, Limits
 from app.stack.build import refuse
-from app.stack.evaluate import MAX_DEPTH, Event, evaluate
+from app.stack.evaluate import MAX_DEPTH, evaluate
 from app.stack.keras_json import looks_keras_json, read_keras_json
 from app.stack.kinds import (
     HEAD,
@@ -43,6 +44,7 @@ from app.stack.kinds import (
     layer_fields,
     padding_pairs,
 )
+from app.stack.values import Event
 
 
 def read(code: str, lim: Limits = LIMITS) -> tuple[str, list[Event], list[Any] | None, bool]:
@@ -56,7 +58,9 @@ def read(code: str, lim: Limits = LIMITS) -> tuple[str, list[Event], list[Any] |
     if looks_printed(code):
         return "print", read_printed(code), None, True
     try:
-        tree = ast.parse(code)
+        with warnings.catch_warnings():  # "invalid escape sequence" and the like: not ours
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(code)
     except SyntaxError as exc:
         raise refuse(["code"], "parse_syntax", line=exc.lineno or 1, reason=exc.msg) from None
     except (RecursionError, MemoryError, ValueError):

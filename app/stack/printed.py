@@ -16,8 +16,9 @@ import ast
 import re
 
 from app.stack.build import refuse
-from app.stack.evaluate import Evaluator, Event, shortcut_name
+from app.stack.evaluate import Evaluator
 from app.stack.kinds import Call
+from app.stack.values import Event, gating_class, shortcut_name
 
 OPEN = re.compile(r"^(?P<indent>\s*)(?:\((?P<name>[\w.\-]+)\): )?(?:(?P<count>\d+) x )?"
                   r"(?P<type>[A-Za-z_]\w*)\($")  # fmt: skip
@@ -54,6 +55,7 @@ def read_printed(text: str) -> list[Event]:
     """Every leaf module of the printed model, in print order (the order they were built)."""
     events: list[Event] = []
     path: list[str] = []
+    types: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         if not line.strip():
@@ -61,10 +63,12 @@ def read_printed(text: str) -> list[Event]:
         if CLOSE.match(line):
             if path:
                 path.pop()
+                types.pop()
             continue
         opened = OPEN.match(line)
         if opened:
             path.append(opened["name"] or "")
+            types.append(opened["type"])
             continue
         leaf = LEAF.match(line)
         if leaf is None:
@@ -73,6 +77,8 @@ def read_printed(text: str) -> list[Event]:
         count = int(leaf["count"] or 1)
         if count > MAX_REPEAT:
             raise refuse(["code"], "parse_too_many_layers", limit=MAX_REPEAT)
-        branch = any(shortcut_name(p) for p in [*path, leaf["name"]])
+        branch = any(shortcut_name(p) for p in [*path, leaf["name"]]) or any(
+            gating_class(t) for t in types
+        )
         events.extend(Event(call, branch) for _ in range(count))
     return events

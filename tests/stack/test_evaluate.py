@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.stack.build import StackRefusal
 from app.stack.parse import parse_layers
-from tests.stack.test_published import parse, run, stack_shapes, torch_shapes
+from tests.stack.test_published import DATA, parse, run, stack_shapes, torch_shapes
 
 PRELUDE = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
 
@@ -225,3 +225,81 @@ def test_nothing_is_run_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.nn.Conv2d, "__init__", lambda *a, **k: calls.append(a))
     parse_layers(CIFAR_RESNET)
     assert calls == []
+
+
+# torchvision's SqueezeExcitation (MobileNetV3, EfficientNet): it pools to 1×1 and scales the
+# main tensor, so it is a side branch, not the end of the trunk.
+SQUEEZE_EXCITATION = """
+import torch
+from torch import nn
+class SqueezeExcitation(nn.Module):
+    def __init__(self, input_channels, squeeze_channels):
+        super().__init__()
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(input_channels, squeeze_channels, 1)
+        self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1)
+        self.activation = nn.ReLU()
+        self.scale_activation = nn.Sigmoid()
+
+    def forward(self, input):
+        scale = self.avgpool(input)
+        scale = self.fc1(scale)
+        scale = self.activation(scale)
+        scale = self.fc2(scale)
+        scale = self.scale_activation(scale)
+        return scale * input
+
+model = nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1), SqueezeExcitation(16, 4),
+                      nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.AdaptiveAvgPool2d(1))
+"""
+
+
+def test_squeeze_excitation_is_a_side_branch_in_code_and_in_print() -> None:
+    printed = str(run(SQUEEZE_EXCITATION)["model"])
+    for text in (SQUEEZE_EXCITATION, printed):
+        parsed = parse_layers(text)
+        assert [x["out_channels"] for x in parsed["layers"]] == [16, 32]
+        assert sorted(b["name"] for b in parsed["branches"]) == [
+            "AdaptiveAvgPool2d", "Conv2d", "Conv2d", "ReLU", "Sigmoid"]  # fmt: skip
+        assert [h["name"] for h in parsed["head"]] == ["AdaptiveAvgPool2d"]
+
+
+UNET_UP = """
+class Up(nn.Module):
+    def __init__(self, in_channels, out_channels):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(in_channels, in_channels // 2, kernel_size=2, stride=2)
+        self.conv = DoubleConv(in_channels, out_channels)
+
+    def forward(self, x1, x2):
+        x1 = self.up(x1)
+        x = torch.cat([x2, x1], dim=1)
+        return self.conv(x)
+
+
+class UNet(nn.Module):
+    def __init__(self, n_channels):
+        super().__init__()
+        self.inc = DoubleConv(n_channels, 64)
+        self.down1 = Down(64, 128)
+        self.up1 = Up(128, 64)
+
+    def forward(self, x):
+        x1 = self.inc(x)
+        x2 = self.down1(x1)
+        return self.up1(x2, x1)
+
+
+model = UNet(3)
+"""
+
+
+def test_a_whole_unet_is_refused_where_the_skip_is_concatenated() -> None:
+    """The decoder joins the encoder's skip with torch.cat: named by its line, in Up."""
+    encoder = (DATA / "unet_encoder.txt").read_text(encoding="utf-8").split("class Encoder")[0]
+    code = encoder + UNET_UP
+    with pytest.raises(StackRefusal) as caught:
+        parse_layers(code)
+    [detail] = caught.value.detail()
+    assert detail["type"] == "parse_branches_join"
+    assert "torch.cat([x2, x1]" in code.splitlines()[detail["ctx"]["line"] - 1]

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.stack.build import StackRefusal
 from app.stack.parse import parse_layers
@@ -100,3 +102,21 @@ def test_the_route_answers_a_422_naming_the_line(client: TestClient) -> None:
     assert response.status_code == 422
     [detail] = response.json()["detail"]
     assert detail["loc"] == ["body", "code"] and detail["ctx"]["line"] == 2
+
+
+TOKENS = ["nn.Conv2d(", "layers.Conv2D(", "nn.Sequential(", "class A(nn.Module):\n",
+          "def forward(self, x):\n", "    ", "return ", "self.", "x", " = ", "(", ")", "[", "]",
+          "{", "}", ", ", "3", "-1", "2**", "*", "for i in range(", "):\n", "if ", "else:\n",
+          "\n", "'M'", "None", "True", "torch.cat(", "F.max_pool2d(", "lambda: ", ".view(",
+          "keras.Input(shape=", "Conv2d(3, 8, kernel_size=(3, 3))", "(0): ", "import torch\n",
+          "{\"class_name\": ", "\"config\": ", "**", "yield ", "global x\n", "del x\n"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
+def test_any_text_is_read_or_refused_never_crashes(code: str) -> None:
+    try:
+        parse_layers(code)
+    except StackRefusal as exc:
+        [detail] = exc.detail()
+        assert detail["loc"] == ["body", "code"] and detail["msg"]

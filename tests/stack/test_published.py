@@ -201,6 +201,9 @@ def test_receptive_fields_and_costs_follow_from_the_parsed_stack(client: TestCli
     convs = [m for m in net.modules() if isinstance(m, nn.Conv2d)]
     assert [x["params"] for x in layers if x["op"] == "conv"] == [
         sum(p.numel() for p in m.parameters()) for m in convs]  # fmt: skip
+    # multiply-adds: every output cell of every channel, one per weight of its window
+    assert [x["macs"] for x in layers if x["op"] == "conv"] == [
+        6 * 28 * 28 * (1 * 5 * 5), 16 * 10 * 10 * (6 * 5 * 5)]  # fmt: skip
 
 
 def test_keras_to_json_of_the_mnist_convnet(client: TestClient) -> None:
