@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app.web.paths import STATIC_DIR
 from fastapi.testclient import TestClient
+
+from app.web.paths import STATIC_DIR
 
 GOLDEN = Path(__file__).parent / "golden"
 PRESETS = json.loads((STATIC_DIR / "presets" / "layer.json").read_text("utf-8"))

@@ -27,7 +27,8 @@ def test_the_hash_covers_every_file_of_the_tree() -> None:
 
 
 def test_pages_load_their_scripts_and_styles_by_hashed_url(client: TestClient) -> None:
-    for path, entry in (("/", "js/main.js"), ("/embed", "js/embed.js"), ("/stack", "js/stack/main.js")):
+    pages = (("/", "js/main.js"), ("/embed", "js/embed.js"), ("/stack", "js/stack/main.js"))
+    for path, entry in pages:
         html = client.get(f"{path}?input_size=5,5" if "stack" not in path else path).text
         urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
         head = html.split("</head>")[0]
