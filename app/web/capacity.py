@@ -37,6 +37,7 @@ from fastapi.responses import JSONResponse
 
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
+from app.i18n.languages import current, in_language
 from app.layer.query import request_from_query
 from app.layer.schemas import TraceRequest
 from app.layer.tracing import config_of
@@ -188,8 +189,9 @@ def lane(request: Request) -> HeavyLane:
 
 
 async def offload(request: Request, cost: int, func: Callable[..., T], *args: Any) -> T:
-    """``func(*args)`` off the event loop; through the heavy lane when ``cost`` is high."""
-    return await lane(request).run(cost, func, *args)
+    """``func(*args)`` off the event loop; through the heavy lane when ``cost`` is high;
+    in the request's language, which a worker process does not inherit."""
+    return await lane(request).run(cost, in_language, current(), func, *args)
 
 
 def taps_bound(request: TraceRequest) -> int:
