@@ -5,7 +5,7 @@
 import { fetchTrace } from "./api.js";
 import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
-import { t } from "./i18n.js";
+import { t, updateLanguageLinks, withLang } from "./i18n.js";
 import { fillPresets, presetById } from "./presets.js";
 import { updateDownloads, wireSharing } from "./share.js";
 import { TRACE_FIELDS, initialState, readQuery, shareQuery, toQuery, writeUrl } from "./state.js";
@@ -22,7 +22,7 @@ const viewer = new Viewer($("viewer"), {
   maxCell: Math.max(44, Math.floor(window.innerHeight / 16)),
   // on a phone the page scrolls: fit the width, not the height
   height: () => (window.innerWidth < 600 ? Infinity : window.innerHeight * 0.7),
-  onStep: (n) => updateDownloads(raw.query, viewer.viewName, n),
+  onStep: (n) => updateDownloads(withLang(raw.query), viewer.viewName, n),
 });
 
 const shape = (channels, size) => (channels > 1 ? [channels, ...size] : size).join("×");
@@ -45,7 +45,7 @@ function showTwin(trace) {
   if (!trace.twin) return;
   const kind = trace.config.transposed ? "transposed" : "direct";
   const link = $("twin");
-  link.href = `/?${trace.twin}`;
+  link.href = `/?${withLang(trace.twin)}`;
   link.textContent = t(`twin.link.${kind}`);
   const sizes = { input: trace.config.input_size.join("×"), output: trace.output_size.join("×") };
   $("twin-text").textContent = t(`twin.text.${kind}`, sizes);
@@ -83,8 +83,9 @@ async function show(trace, { step = 0 } = {}) {
   showLegend(trace);
   renderFormulas($("formulas"), trace);
   renderCode($("code-card"), $("code"), trace);
-  writeUrl(shareQuery(trace.query, { view: shown }));
-  updateDownloads(trace.query, shown, viewer.cur);
+  writeUrl(withLang(shareQuery(trace.query, { view: shown })));
+  updateLanguageLinks();
+  updateDownloads(withLang(trace.query), shown, viewer.cur);
 }
 
 // The configuration, traced as you type (each new edit cancels the request before it);
@@ -150,7 +151,7 @@ for (const radio of document.querySelectorAll("input[name=view]")) {
   });
 }
 
-wireSharing({ current: () => ({ query: raw.query, title: title(raw) }), diagram: $("diagram-section") });
+wireSharing({ current: () => ({ query: withLang(raw.query), title: title(raw) }), diagram: $("diagram-section") });
 
 extra = withoutFormFields(state.fields);
 await show(raw, { step: Number(page.step) || 0 });

@@ -4,7 +4,7 @@
 import { computeStack, parseCode } from "./api.js";
 import { markError, renderEditor } from "./editor.js";
 import { renderInput, renderOutput } from "./field.js";
-import { initial, t } from "./i18n.js";
+import { initial, t, updateLanguageLinks, withLang } from "./i18n.js";
 import { readQuery, requestBody, toQuery, writeUrl } from "./state.js";
 import { renderCompare, renderFlow, renderTable, shapeText } from "./view.js";
 
@@ -66,7 +66,8 @@ function edited(changes) {
 }
 
 async function update({ redrawEditor = true } = {}) {
-  writeUrl(state);
+  writeUrl(state, withLang);
+  updateLanguageLinks();
   if (!embed) {
     if (redrawEditor) drawEditor();
     $("preset").value = state.preset || "";
@@ -84,7 +85,7 @@ async function update({ redrawEditor = true } = {}) {
       update({ redrawEditor: false });
       return;
     }
-    showMessages(detail.map((d) => d.msg));
+    showMessages(detail.map((d) => d.msg_local ?? d.msg));
     if (!embed) markError($("layers"), detail[0]?.loc || []);
     return;
   }
@@ -94,7 +95,8 @@ async function update({ redrawEditor = true } = {}) {
   if (!state.probe && result.layers.length) {
     const last = result.layers.length - 1;
     state.probe = { layer: last, index: result.layers[last].output_size.map((s) => Math.floor(s / 2)) };
-    writeUrl(state);
+    writeUrl(state, withLang);
+    updateLanguageLinks();
     update({ redrawEditor: false });
     return;
   }
@@ -132,7 +134,7 @@ function drawResults() {
     $("code-pytorch").textContent = result.code.pytorch;
     $("code-keras").textContent = result.code.keras;
   } else {
-    $("full-page").href = `/stack?${toQuery(state)}`;
+    $("full-page").href = `/stack?${withLang(toQuery(state))}`;
   }
   const select = $("probe-layer");
   select.replaceChildren(...result.layers.map((layer, i) => {
@@ -245,7 +247,7 @@ function wireEditor() {
     const answer = await parseCode($("paste-code").value);
     if (!answer.ok) {
       out.classList.add("error");
-      out.textContent = (answer.body.detail || []).map((d) => d.msg).join(" ");
+      out.textContent = (answer.body.detail || []).map((d) => d.msg_local ?? d.msg).join(" ");
       return;
     }
     out.classList.remove("error");
@@ -261,7 +263,7 @@ function wireEditor() {
   $("copy-pytorch").addEventListener("click", (e) => copy($("code-pytorch").textContent, e.currentTarget));
   $("copy-keras").addEventListener("click", (e) => copy($("code-keras").textContent, e.currentTarget));
   $("open-embed").addEventListener("click", () => {
-    const src = `${location.origin}/stack/embed?${toQuery(state)}`.replace(/&/g, "&amp;");
+    const src = `${location.origin}/stack/embed?${withLang(toQuery(state))}`.replace(/&/g, "&amp;");
     $("embed-iframe").value = `<iframe src="${src}" width="760" height="720" title="ConvScope stack" `
       + 'style="border:0" loading="lazy"></iframe>';
     $("embed-dialog").showModal();
