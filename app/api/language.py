@@ -3,7 +3,7 @@
 Pure ASGI middleware, outside the cache: it takes ``lang`` out of the query (so no route,
 parser or cache key of a route ever sees it), sets the language of the request for
 ``t()`` (``app.i18n.languages``), keeps it in the scope (``LANGUAGE_KEY``, which the
-cache adds to its key) and, where the answer follows ``Accept-Language`` (a page asked
+cache adds to its key, with whether the link named it) and, where the answer follows ``Accept-Language`` (a page asked
 without ``lang``), adds ``Vary: Accept-Language`` so a cache in front never serves one
 reader's language to another. A bad or repeated ``lang`` is a 422 on the API; a page
 shows the refusal (``REFUSED_KEY``) and falls back to ``Accept-Language``.
@@ -74,9 +74,13 @@ class Languages:
                     return
             header = Headers(scope=scope).get("accept-language") if page else None
             choice = Choice(from_accept_language(header))
-        scope = {**scope, "query_string": query, LANGUAGE_KEY: choice.language}
+        # What the answer depends on, for the cache's key: the language, whether the link
+        # named it (its links then keep it) and a refused ?lang= (the page shows it).
+        key = f"lang={choice.language}" if choice.explicit else f"accept={choice.language}"
+        scope = {**scope, "query_string": query, LANGUAGE_KEY: key}
         if refused is not None:
             scope[REFUSED_KEY] = refused
+            scope[LANGUAGE_KEY] = f"{key}&refused={'&'.join(values)}"
         varies = page and not choice.explicit
 
         async def send_varied(message: Message) -> None:

@@ -180,7 +180,7 @@ class CachingMiddleware:
             await self.app(scope, receive, send)
             return
         key = canonical_key(scope["path"], scope.get("query_string", b""))
-        key += "#" + scope.get(LANGUAGE_KEY, "en")  # the answer's language (app/api/language.py)
+        key += "#" + scope.get(LANGUAGE_KEY, "")  # the answer's language (app/api/language.py)
         entry = self.lru.get(key)
         pending = self._pending.get(key)
         if entry is None and pending is not None:

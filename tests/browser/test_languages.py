@@ -21,6 +21,12 @@ PAGES = {
 # A word in each script, drawn with the page's vendored fonts only if they loaded.
 FONTS = {"bn": ('"ConvScope Bengali"', "কনভোলিউশন"), "hi": ('"ConvScope Devanagari"', "कनवल्शन")}
 WIDTHS = {"desktop": (1280, 720), "phone": (375, 740)}
+PLURALS = {  # CLDR, as SPEC.md states it
+    "en": ["other", "one", "other", "other"],
+    "bn": ["one", "one", "other", "other"],
+    "vi": ["other", "other", "other", "other"],
+    "hi": ["one", "one", "other", "other"],
+}
 TEXT = {"index": "#title", "stack": "#editor-title", "embed": "#full-page"}
 
 
@@ -31,9 +37,7 @@ def platform_fonts(page: Page, selector: str) -> list[dict[str, Any]]:
     cdp.send("CSS.enable")
     root = cdp.send("DOM.getDocument")["root"]["nodeId"]
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    fonts: list[dict[str, Any]] = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})[
-        "fonts"
-    ]
+    fonts: list[dict[str, Any]] = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
     cdp.detach()
     return fonts
 
@@ -81,11 +85,39 @@ def test_switcher_keeps_the_configuration_and_the_share_link_keeps_lang(
     page.goto(f"{live_server}/?{QUERY}")
     page.locator('nav.languages a[data-lang="vi"]').click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
-    expect(page.locator("[data-part=play]")).to_have_accessible_name(own_catalogue("vi")["player.play"])
+    expect(page.locator("[data-part=play]")).to_have_accessible_name(
+        own_catalogue("vi")["player.play"]
+    )
     expect(page).to_have_url(f"{live_server}/?{QUERY}&lang=vi")
-    expect(page.locator("#dl-png")).to_have_attribute("href", f"/api/render.png?{QUERY}&lang=vi&step=0")
+    expect(page.locator("#dl-png")).to_have_attribute(
+        "href", f"/api/render.png?{QUERY}&lang=vi&step=0"
+    )
     expect(page.locator("#twin")).to_have_attribute("href", re.compile(r"^/\?.*&lang=vi$"))
     page.locator("#copy-link").click()  # the address bar is the share link: it keeps lang
     expect(page.locator('nav.languages a[data-lang="hi"]')).to_have_attribute(
         "href", f"/?{QUERY}&lang=hi"
     )
+
+
+def test_page_plurals_follow_cldr(page: Page, live_server: str) -> None:
+    """The page's Intl.PluralRules agree with the server's Babel for 0, 1, 2 and 5."""
+    page.goto(f"{live_server}/?{QUERY}")
+    got = page.evaluate(
+        "() => Object.fromEntries(['en', 'bn', 'vi', 'hi'].map((l) => "
+        "[l, [0, 1, 2, 5].map((n) => new Intl.PluralRules(l).select(n))]))"
+    )
+    assert got == PLURALS
+    for lang in ("bn", "vi", "hi"):  # the page's own t() picks the form the rule names
+        page.goto(f"{live_server}/?{QUERY}&lang={lang}&view=overlap")
+        expect(page.locator("[data-grid=output]").first).to_be_visible()
+        forms = page.evaluate(
+            """async () => {
+                const { t } = await import("/static/js/i18n.js");
+                const key = "view.overlap.legend.item";
+                return [0, 1, 2, 5].map((n) => t(key, { overlap: 9, count: n }));
+            }"""
+        )
+        catalogue = own_catalogue(lang)
+        for n, category, text in zip([0, 1, 2, 5], PLURALS[lang], forms, strict=True):
+            template = catalogue[f"view.overlap.legend.item.{category}"]
+            assert text == template.format(overlap=9, count=n)
