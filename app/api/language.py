@@ -3,10 +3,11 @@
 Pure ASGI middleware, outside the cache: it takes ``lang`` out of the query (so no route,
 parser or cache key of a route ever sees it), sets the language of the request for
 ``t()`` (``app.i18n.languages``), keeps it in the scope (``LANGUAGE_KEY``, which the
-cache adds to its key, with whether the link named it) and, where the answer follows ``Accept-Language`` (a page asked
-without ``lang``), adds ``Vary: Accept-Language`` so a cache in front never serves one
-reader's language to another. A bad or repeated ``lang`` is a 422 on the API; a page
-shows the refusal (``REFUSED_KEY``) and falls back to ``Accept-Language``.
+cache adds to its key, with whether the link named it) and, where the answer follows
+``Accept-Language`` (a page asked without ``lang``), adds ``Vary: Accept-Language`` so
+a cache in front never serves one reader's language to another. A bad or repeated
+``lang`` is a 422 on the API; a page shows the refusal (``REFUSED_KEY``) and falls back
+to ``Accept-Language``.
 """
 
 from typing import Any
