@@ -25,6 +25,15 @@ export function t(key, vars = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
+/** The catalogue's words for `key` if it has them, else `fallback` (data written in English,
+ * such as a preset added before its translation, is shown as it is). */
+export function tOr(key, fallback, vars = {}) {
+  return catalogue[key] === undefined ? fallback : t(key, vars);
+}
+
+/** A part of a data file's English name as a key: "The guide's figures" → "the-guide-s-figures". */
+export const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+
 /** A query the page writes into a link (share, embed, picture, twin, API call) keeps
  * ?lang= when the page was opened with it, so whoever follows the link reads the same
  * language. */

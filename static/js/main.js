@@ -6,7 +6,7 @@ import { fetchTrace } from "./api.js";
 import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
 import { t, updateLanguageLinks, withLang } from "./i18n.js";
-import { fillPresets, presetById } from "./presets.js";
+import { fillPresets, presetById, presetName } from "./presets.js";
 import { updateDownloads, wireSharing } from "./share.js";
 import { TRACE_FIELDS, initialState, readQuery, shareQuery, toQuery, writeUrl } from "./state.js";
 import { Viewer } from "./viewer.js";
@@ -133,7 +133,7 @@ function loadPreset(id) {
   const next = preset.next && presetById(preset.next);
   $("preset-next").hidden = !next;
   if (next) {
-    $("preset-next").textContent = `${t("preset.next")} ${next.name}`;
+    $("preset-next").textContent = `${t("preset.next")} ${presetName(next)}`;
     $("preset-next").dataset.preset = next.id;
   }
   update(readForm(form));

@@ -121,3 +121,17 @@ def test_page_plurals_follow_cldr(page: Page, live_server: str) -> None:
         for n, category, text in zip([0, 1, 2, 5], PLURALS[lang], forms, strict=True):
             template = catalogue[f"view.overlap.legend.item.{category}"]
             assert text == template.format(overlap=9, count=n)
+
+
+@pytest.mark.parametrize("lang", ["bn", "vi", "hi"])
+def test_presets_in_language(page: Page, live_server: str, lang: str) -> None:
+    words = own_catalogue(lang)
+    page.goto(f"{live_server}/?{QUERY}&lang={lang}")
+    option = page.locator('#preset option[value="padding-strides"]')
+    expect(option).to_have_text(words["preset.padding-strides"])
+    page.goto(f"{live_server}/stack?lang={lang}")
+    expect(page.locator('#preset option[value="bottleneck"]')).to_have_text(
+        words["stack_preset.bottleneck.title"]
+    )
+    page.locator("#preset").select_option("bottleneck")
+    expect(page.locator("#lesson")).to_have_text(words["stack_preset.bottleneck.lesson"])

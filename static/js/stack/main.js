@@ -4,7 +4,7 @@
 import { computeStack, parseCode } from "./api.js";
 import { markError, renderEditor } from "./editor.js";
 import { renderInput, renderOutput } from "./field.js";
-import { initial, t, updateLanguageLinks, withLang } from "./i18n.js";
+import { initial, t, tOr, updateLanguageLinks, withLang } from "./i18n.js";
 import { readQuery, requestBody, toQuery, writeUrl } from "./state.js";
 import { renderCompare, renderFlow, renderTable, shapeText } from "./view.js";
 
@@ -129,7 +129,7 @@ function drawResults() {
   renderTable($("stack-rows"), $("stack-total"), result, selected, pickLayer);
   const preset = presets.find((p) => p.slug === state.preset);
   $("lesson").hidden = !preset;
-  $("lesson").textContent = preset ? preset.lesson : "";
+  $("lesson").textContent = preset ? tOr(`stack_preset.${preset.slug}.lesson`, preset.lesson) : "";
   if (!embed) {
     $("code-pytorch").textContent = result.code.pytorch;
     $("code-keras").textContent = result.code.keras;
@@ -182,7 +182,8 @@ async function drawCompare() {
     if (!answer.ok) return;
     compared.set(preset.slug, answer.body);
   }
-  renderCompare($("compare"), result, compared.get(preset.slug), preset.compare.title);
+  const title = tOr(`stack_preset.${preset.slug}.compare`, preset.compare.title);
+  renderCompare($("compare"), result, compared.get(preset.slug), title);
 }
 
 function grow() {
@@ -218,7 +219,7 @@ function wireEditor() {
   select.append(none, ...presets.map((p) => {
     const option = document.createElement("option");
     option.value = p.slug;
-    option.textContent = p.title;
+    option.textContent = tOr(`stack_preset.${p.slug}.title`, p.title);
     return option;
   }));
   select.addEventListener("change", () => {
