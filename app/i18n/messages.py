@@ -96,6 +96,17 @@ def t(key: str, /, language: str | None = None, **ctx: Any) -> str:
     return template.format_map(_Shown(ctx))
 
 
+def comment(key: str, **ctx: Any) -> list[str]:
+    """A comment of a code snippet, one ``#`` line per line of the catalogue's entry
+    (``snippet.<key>``), in the request's language: code stays English, its comments are
+    the reader's (SPEC.md, "Languages").
+
+    >>> comment("keras.groups_gpu", language="en")
+    ['# groups > 1: TensorFlow runs grouped convolutions on GPU only']
+    """
+    return [f"# {line}" for line in t(f"snippet.{key}", **ctx).split("\n")]
+
+
 def error_message(type: str, ctx: Mapping[str, Any]) -> str:
     """The message of a ``ConfigError`` (its ``type`` and ``ctx``)."""
     return t(type, **ctx)

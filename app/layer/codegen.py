@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis, same_padding
 from app.arithmetic.trace import Trace, json_numbers
-from app.i18n.messages import t
+from app.i18n.messages import comment, t
 
 
 def snippets(config: ConvConfig, result: Trace) -> dict[str, str]:
@@ -120,7 +120,7 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
         "import torch",
         "import torch.nn.functional as F",
         "",
-        *_comment("torch.input", dims=dims),
+        *comment("torch.input", dims=dims),
         f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
         "dtype=torch.float32)",
     ]
@@ -154,13 +154,6 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _comment(key: str, **ctx: Any) -> list[str]:
-    """A comment of a snippet, one ``#`` line per line of the catalogue's entry
-    (``snippet.<key>``), in the request's language: the code stays English, its comments
-    are the reader's (SPEC.md, "Languages")."""
-    return [f"# {line}" for line in t(f"snippet.{key}", **ctx).split("\n")]
-
-
 def _sides(config: ConvConfig) -> str:
     """``height 0 before, 1 after; width 0 before, 1 after``."""
     return "; ".join(
@@ -178,20 +171,20 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
         before = []
         if config.padding_name in ("valid", "same"):
             given = config.output_padding_given
-            before = _comment(
+            before = comment(
                 "torch.named_transposed",
                 name=config.padding_name,
                 given="" if given is None else f", output_padding={_tuple(given)}",
             )
         elif all(_is_same(a) for a in config.axes):
-            before = _comment("torch.same_transposed")
+            before = comment("torch.same_transposed")
         if symmetric:
             return numbers, before, []
         return (
             "0",
             before,
             [
-                *_comment("torch.crop", name=name, sides=_sides(config)),
+                *comment("torch.crop", name=name, sides=_sides(config)),
                 f"y = y[:, {_crop_slices(config)}]",
             ],
         )
@@ -199,13 +192,13 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
     if any(b or a for b, a in config.padding) and all(_is_same(a) for a in config.axes):
         if all(s == 1 for s in config.stride):
             return '"same"', [], []
-        before = _comment("torch.same_direct")
+        before = comment("torch.same_direct")
     if symmetric:
         return numbers, before, []
     sides = ", ".join(f"{b}, {a}" for b, a in reversed(config.padding))
     order = t("snippet.pad_order") if config.ndim > 1 else ""
     before += [
-        *_comment("torch.pad_first", name=name, sides=_sides(config), order=order),
+        *comment("torch.pad_first", name=name, sides=_sides(config), order=order),
         f"x = F.pad(x, ({sides}))",
     ]
     return "0", before, []
@@ -233,9 +226,9 @@ def keras(config: ConvConfig, result: Trace) -> str:
         "import keras",
         "import numpy as np",
         "",
-        *_comment("keras.input", dims=dims),
+        *comment("keras.input", dims=dims),
         f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
-        *_comment("keras.channels_last", dims=dims),
+        *comment("keras.channels_last", dims=dims),
         f"x = np.transpose(x, {to_last})[None]",
     ]
     weight_layout = (
@@ -244,7 +237,7 @@ def keras(config: ConvConfig, result: Trace) -> str:
         else "out_channels, in_channels/groups"
     )
     kdims = _kdims(n)
-    lines += _comment("keras.weight", layout=weight_layout, kdims=kdims)
+    lines += comment("keras.weight", layout=weight_layout, kdims=kdims)
     lines.append(
         f'w = np.array({_indented(_numbers(result.weight), "w = np.array(")}, dtype="float32")'
     )
@@ -294,15 +287,15 @@ def _keras_direct(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[s
         padding = "causal"
     else:
         padding = "valid"
-        lines += _comment("keras.zero_padding")
+        lines += comment("keras.zero_padding")
         lines.append(f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(config.padding)})(x)")
     if dilated_strides:
-        lines += _comment("keras.dilated_strides")
+        lines += comment("keras.dilated_strides")
         every = ", ".join(f"::{s}" for s in strides)
         after.append(f"y = y[:, {every}, :]")
         strides = tuple(1 for _ in strides)
     if config.groups > 1:
-        lines += _comment("keras.groups_gpu")
+        lines += comment("keras.groups_gpu")
     lines += _layer(
         f"Conv{n}D",
         [
@@ -330,7 +323,7 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
             config.out_channels // config.groups,
         )
         lines += [
-            *_comment("keras.transposed_groups", n=n),
+            *comment("keras.transposed_groups", n=n),
             f"blocks = np.zeros(kernel.shape[:-2] + ({config.out_channels}, {config.in_channels}), "
             'dtype="float32")',
             f"for g in range({g}):",
@@ -348,7 +341,7 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
         )
         every = ", ".join(f"::{s}" for s in config.stride)
         lines += [
-            *_comment("keras.transposed_dilated_strides"),
+            *comment("keras.transposed_dilated_strides"),
             f'spread = np.zeros((1, {sizes}, x.shape[-1]), dtype="float32")',
             f"spread[:, {every}, :] = x",
             "x = spread",
@@ -382,7 +375,7 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
             after += _extend_past_windows(rest, has_bias)
         if any(b or a for b, a in config.padding):
             after += [
-                *_comment("keras.transposed_crop"),
+                *comment("keras.transposed_crop"),
                 f"y = keras.layers.Cropping{n}D(cropping={_pairs(config.padding)})(y)",
             ]
     args += [f"dilation_rate={_tuple(config.dilation)}", f"use_bias={has_bias}"]
@@ -399,7 +392,7 @@ def _extend_past_windows(rest: list[int], has_bias: bool) -> list[str]:
     else:
         pad = f"keras.ops.pad(y, [{widths}])"
     return [
-        *_comment("keras.output_padding"),
+        *comment("keras.output_padding"),
         f"y = {pad}",
     ]
 
@@ -442,7 +435,7 @@ def pytorch_pool(config: ConvConfig, result: Trace) -> str:
             [
                 "import torch",
                 "",
-                *_comment("torch.pool_input", dims=_dims(n)),
+                *comment("torch.pool_input", dims=_dims(n)),
                 f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
                 "dtype=torch.float32)",
                 f"layer = torch.nn.{name}({', '.join(args)})",
@@ -465,26 +458,26 @@ def keras_pool(config: ConvConfig, result: Trace) -> str:
         "import keras",
         "import numpy as np",
         "",
-        *_comment("keras.pool_input", dims=dims),
+        *comment("keras.pool_input", dims=dims),
         f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
-        *_comment("keras.pool_channels_last", dims=dims),
+        *comment("keras.pool_channels_last", dims=dims),
         f"x = np.transpose(x, {(*range(1, n + 1), 0)})[None]",
     ]
     if any(b for b, _ in config.padding):
         widths = ", ".join(["[0, 0]", *(f"[{b}, {a}]" for b, a in config.padding), "[0, 0]"])
         if config.op == "avg_pool":
             lines += [
-                *_comment("keras.avg_pool_padding"),
+                *comment("keras.avg_pool_padding"),
                 f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(config.padding)})(x)",
             ]
         else:
             lines += [
-                *_comment("keras.max_pool_padding"),
+                *comment("keras.max_pool_padding"),
                 f'x = keras.ops.pad(x, [{widths}], constant_values=float("-inf"))',
             ]
     if any(d > 1 for d in config.dilation):
         lines += [
-            *_comment("keras.pool_dilation"),
+            *comment("keras.pool_dilation"),
         ]
         slices, loops = [], []
         for axis, k in zip(config.axes, KERNEL_INDEX[n], strict=True):
