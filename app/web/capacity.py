@@ -37,7 +37,8 @@ from fastapi.responses import JSONResponse
 
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
-from app.i18n.languages import current, in_language
+from app.i18n.languages import ENGLISH, current, in_language, requested
+from app.i18n.messages import t
 from app.layer.query import request_from_query
 from app.layer.schemas import TraceRequest
 from app.layer.tracing import config_of
@@ -255,9 +256,11 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.exception_handler(Busy)
     async def busy(request: Request, exc: Busy) -> JSONResponse:
-        msg = "the server is busy with other large requests; try again in a few seconds"
+        entry = {"loc": [], "msg": t("busy", language=ENGLISH), "type": "busy", "ctx": {}}
+        if (local := requested()) is not None:
+            entry["msg_local"] = t("busy", language=local)
         return JSONResponse(
             status_code=503,
-            content={"detail": [{"loc": [], "msg": msg, "type": "busy"}]},
+            content={"detail": [entry]},
             headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"},
         )
