@@ -42,6 +42,9 @@ export function withLang(query) {
   return [query, `lang=${lang}`].filter(Boolean).join("&");
 }
 
+/** A picture or API call the page makes is in the page's language, however it was chosen. */
+export const inPageLang = (query) => [query, `lang=${lang}`].filter(Boolean).join("&");
+
 /** The switcher's links follow the address bar: the same page and query in another language. */
 export function updateLanguageLinks() {
   const params = new URLSearchParams(location.search);

@@ -5,7 +5,7 @@
 import { fetchTrace } from "./api.js";
 import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
-import { t, updateLanguageLinks, withLang } from "./i18n.js";
+import { inPageLang, t, updateLanguageLinks, withLang } from "./i18n.js";
 import { fillPresets, presetById, presetName } from "./presets.js";
 import { updateDownloads, wireSharing } from "./share.js";
 import { TRACE_FIELDS, initialState, readQuery, shareQuery, toQuery, writeUrl } from "./state.js";
@@ -22,7 +22,7 @@ const viewer = new Viewer($("viewer"), {
   maxCell: Math.max(44, Math.floor(window.innerHeight / 16)),
   // on a phone the page scrolls: fit the width, not the height
   height: () => (window.innerWidth < 600 ? Infinity : window.innerHeight * 0.7),
-  onStep: (n) => updateDownloads(withLang(raw.query), viewer.viewName, n),
+  onStep: (n) => updateDownloads(inPageLang(raw.query), viewer.viewName, n),
 });
 
 const shape = (channels, size) => (channels > 1 ? [channels, ...size] : size).join("×");
@@ -85,7 +85,7 @@ async function show(trace, { step = 0 } = {}) {
   renderCode($("code-card"), $("code"), trace);
   writeUrl(withLang(shareQuery(trace.query, { view: shown })));
   updateLanguageLinks();
-  updateDownloads(withLang(trace.query), shown, viewer.cur);
+  updateDownloads(inPageLang(trace.query), shown, viewer.cur);
 }
 
 // The configuration, traced as you type (each new edit cancels the request before it);

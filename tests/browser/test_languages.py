@@ -135,3 +135,17 @@ def test_presets_in_language(page: Page, live_server: str, lang: str) -> None:
     )
     page.locator("#preset").select_option("bottleneck")
     expect(page.locator("#lesson")).to_have_text(words["stack_preset.bottleneck.lesson"])
+
+
+def test_accept_language_page_pictures_in_its_language(browser: Any, live_server: str) -> None:
+    """A page that Accept-Language put in Bengali draws and downloads Bengali pictures, while
+    its share link stays language-free (whoever opens it reads their own language)."""
+    context = browser.new_context(locale="bn-BD")
+    page = context.new_page()
+    page.goto(f"{live_server}/?{QUERY}")
+    expect(page.locator("html")).to_have_attribute("lang", "bn")
+    expect(page.locator("#dl-png")).to_have_attribute(
+        "href", f"/api/render.png?{QUERY}&lang=bn&step=0"
+    )
+    expect(page).to_have_url(f"{live_server}/?{QUERY}")
+    context.close()
