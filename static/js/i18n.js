@@ -42,8 +42,10 @@ export function withLang(query) {
   return [query, `lang=${lang}`].filter(Boolean).join("&");
 }
 
-/** A picture or API call the page makes is in the page's language, however it was chosen. */
-export const inPageLang = (query) => [query, `lang=${lang}`].filter(Boolean).join("&");
+/** A picture the page links to is in the page's language, however it was chosen (English,
+ * the pictures' default, unless the link named it). */
+export const inPageLang = (query) => (!explicit && lang === "en" ? query
+  : [query, `lang=${lang}`].filter(Boolean).join("&"));
 
 /** The switcher's links follow the address bar: the same page and query in another language. */
 export function updateLanguageLinks() {
