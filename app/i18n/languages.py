@@ -13,10 +13,13 @@ work leaves the request's context (a worker process).
 ('vi', 'en')
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ENGLISH = "en"
 LANGUAGES = ("en", "bn", "vi", "hi")
@@ -77,7 +80,7 @@ def using(choice: Choice | str) -> Iterator[Choice]:
         _choice.reset(token)
 
 
-def in_language(choice: Choice, func, *args):  # type: ignore[no-untyped-def]
+def in_language(choice: Choice, func: Callable[..., T], *args: Any) -> T:
     """``func(*args)`` answered in ``choice``: a module function, so a worker process that
     has none of the request's context can run it (app/web/capacity.py)."""
     with using(choice):

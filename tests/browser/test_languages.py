@@ -47,7 +47,8 @@ def platform_fonts(page: Page, selector: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("lang", ["en", "bn", "vi", "hi"])
 def test_page_in_language(page: Page, live_server: str, lang: str, name: str, width: str) -> None:
     path, key, selector = PAGES[name]
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    wide, high = WIDTHS[width]
+    page.set_viewport_size({"width": wide, "height": high})
     page.goto(f"{live_server}{path}&lang={lang}")
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
