@@ -5,9 +5,10 @@ reader, the router (404, 405 with ``Allow``), a limit (413 for the body, 422 for
 the query) or, as a last resort, an unexpected exception (500), the answer has the
 same shape and goes through the security-header middleware. ``type`` is a stable
 code, ``ctx`` its numbers and words, and ``msg`` the English sentence rendered from
-the message catalogue (``app.i18n.messages.t``): another language renders ``type`` with
-``ctx`` from its own catalogue. A value echoed in a message is cut to ``SHOWN``
-characters. Pydantic's kinds of error are mapped to our own types and words.
+the message catalogue (``app.i18n.messages.t``), stable for clients that read it; with
+``?lang=`` the same sentence in that language is added as ``msg_local``. A value
+echoed in a message is cut to ``SHOWN`` characters. Pydantic's kinds of error are mapped
+to our own types and words.
 """
 
 import json
@@ -25,6 +26,7 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.arithmetic.errors import ConfigError
+from app.i18n.languages import ENGLISH, requested
 from app.i18n.messages import catalogue, t
 from app.layer.fields import FIELD_NAMES, FIELDS
 from app.limits import LIMITS, Limits
@@ -60,29 +62,36 @@ def shown(value: Any) -> Any:
     return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
 
 
-def message(type: str, ctx: dict[str, Any]) -> str:
-    """The English sentence of an error: the catalogue's entry for ``type`` with ``ctx``.
-
-    ``{valid}`` is the catalogue's ``valid.<field>``: what the field accepts.
+def message(type: str, ctx: dict[str, Any], language: str = ENGLISH) -> str:
+    """The sentence of an error (English unless ``language``): the catalogue's entry for
+    ``type`` with ``ctx``. ``{valid}`` is the catalogue's ``valid.<field>``: what the
+    field accepts.
 
     >>> message("too_small", {"field": "stride", "minimum": 1, "value": 0})
     'stride must be at least 1 (got 0)'
+    >>> message("too_small", {"field": "stride", "minimum": 1, "value": 0}, "hi")
+    'stride कम से कम 1 होना चाहिए (मिला 0)'
     """
     field = str(ctx.get("field", ""))
-    valid = t(f"valid.{field}") if f"valid.{field}" in catalogue() else "described at /docs"
-    return t(type, **{"valid": valid, **ctx})
+    known = f"valid.{field}" in catalogue()
+    valid = t(f"valid.{field}", language=language) if known else "described at /docs"
+    return t(type, language=language, **{"valid": valid, **ctx})
 
 
 def item(loc: Iterable[str | int], type: str, **ctx: Any) -> dict[str, Any]:
-    """One entry of ``detail``; a type missing from the catalogue becomes ``value_error``."""
+    """One entry of ``detail``; a type missing from the catalogue becomes ``value_error``.
+    ``msg`` is English; ``msg_local`` is added when the request named a language."""
     ctx = {key: value if key in OUR_WORDS else shown(value) for key, value in ctx.items()}
-    msg = message(type, ctx)
-    return {
+    entry = {
         "loc": [shown(part) for part in loc],  # an unknown name can be long too
-        "msg": msg,
+        "msg": message(type, ctx),
         "type": type if type in catalogue() else "value_error",
         "ctx": ctx,
     }
+    local = requested()
+    if local is not None:
+        entry["msg_local"] = message(type, ctx, local)
+    return entry
 
 
 def refusal(

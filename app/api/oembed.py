@@ -15,9 +15,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from app.api.errors import Refused
+from app.api.language import CHOICES
 from app.api.pages import describe, page_state, public_url
 from app.api.render import picture_size
 from app.arithmetic.errors import ConfigError
+from app.i18n.languages import LANGUAGES, current, using
 from app.layer.fields import LINK_FIELDS
 from app.layer.query import parse_int, single
 from app.layer.schemas import ErrorResponse
@@ -98,6 +100,10 @@ def oembed(
     embed_query = (own_link(state.page) or query) + "".join(
         "&" + urlencode({k: v}, safe=SAFE) for k, v in state.page.items() if k in EMBED_PARAMS
     )
+    choice = current()
+    if choice.explicit:  # links the product writes keep ?lang=
+        query += f"&lang={choice.language}"
+        embed_query += f"&lang={choice.language}"
     title, _ = tour_title(state.page) or describe(state.trace)
     width, height = _fit(maxwidth, maxheight)
     answer: dict[str, Any] = {
@@ -116,7 +122,7 @@ def oembed(
         "cache_age": 86400,
     }
     try:
-        size = picture_size(query)
+        size = picture_size(state.trace["query"])
     except ConfigError:  # too large to draw: no thumbnail
         return answer
     answer["thumbnail_url"] = f"{base}/api/render.png?{query}"
@@ -151,5 +157,12 @@ async def get_oembed(
         raise Refused(501, ["query", "format"], "format_not_served", value=given["format"])
     base = public_url(request)
     params = _ours(given["url"], base)
+    languages = [v for k, v in params if k == "lang"]
+    params = [(k, v) for k, v in params if k != "lang"]
     cost = cost_of_query((k, v) for k, v in params if k in LINK_FIELDS)
+    if languages:  # the link's own ?lang= is the embed's language, and the answer's
+        if len(languages) > 1 or languages[0] not in LANGUAGES:
+            raise ConfigError("url", "not_a_choice", value=languages[-1], choices=CHOICES)
+        with using(languages[0]):
+            return await offload(request, cost, oembed, params, base, width, height)
     return await offload(request, cost, oembed, params, base, width, height)

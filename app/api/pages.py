@@ -23,8 +23,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api.errors import friendly, item
+from app.api.errors import friendly, item, message
+from app.api.language import REFUSED_KEY
 from app.arithmetic.errors import ConfigError
+from app.i18n.languages import NAMES, current, language
 from app.i18n.messages import catalogue, t
 from app.layer.fields import LINK_FIELDS, PAGE, form_fields
 from app.layer.query import SPACES, Pairs, parse_param, request_from_query
@@ -61,7 +63,9 @@ def _message(error: dict[str, Any], fallback: str = "page_fallback") -> dict[str
     """A refusal shown on the page: the API's own ``detail`` entry, plus what happens instead."""
     names = [part for part in error["loc"][1:] if isinstance(part, str)]
     param = names[-1] if names else str(error["ctx"].get("field", "input_size"))
-    return {**error, "param": param, "fallback": t(fallback)}
+    known = error["type"] in catalogue()
+    local = message(error["type"], error["ctx"], language()) if known else error["msg"]
+    return {**error, "param": param, "fallback": t(fallback), "msg_local": local}
 
 
 def _refused(exc: ConfigError, where: str = "query") -> dict[str, Any]:
@@ -186,24 +190,42 @@ def _sizes(values: list[int]) -> str:
 
 
 def describe(trace: dict[str, Any]) -> tuple[str, str]:
-    """A title and a one-line description of a trace, for the tab and link previews."""
+    """A title and a one-line description of a trace, for the tab and link previews, in the
+    request's language (numbers and field values as they are)."""
     config = trace["config"]
-    kind = "Transposed convolution" if config["transposed"] else "Convolution"
-    title = (
-        f"{kind}: {_sizes(config['input_size'])} input, {_sizes(config['kernel_size'])} kernel "
-        f"→ {_sizes(trace['output_size'])} output"
+    kind = "transposed" if config["transposed"] else "conv"
+    title = t(
+        f"meta.title.{kind}",
+        input=_sizes(config["input_size"]),
+        kernel=_sizes(config["kernel_size"]),
+        output=_sizes(trace["output_size"]),
     )
-    parts = [f"stride {','.join(map(str, config['stride']))}"]
-    parts.append("padding " + ",".join(f"{a}:{b}" for a, b in config["padding"]))
+    parts = [t("meta.stride", value=",".join(map(str, config["stride"])))]
+    parts.append(t("meta.padding", value=",".join(f"{a}:{b}" for a, b in config["padding"])))
     if any(d != 1 for d in config["dilation"]):
-        parts.append(f"dilation {','.join(map(str, config['dilation']))}")
+        parts.append(t("meta.dilation", value=",".join(map(str, config["dilation"]))))
     if config["in_channels"] > 1 or config["out_channels"] > 1:
-        parts.append(f"{config['in_channels']}→{config['out_channels']} channels")
-    description = (
-        f"{title} ({', '.join(parts)}), animated cell by cell: "
-        f"{_step_count(trace)} steps, with the numbers of each step."
+        parts.append(t("meta.channels", value=f"{config['in_channels']}→{config['out_channels']}"))
+    description = t(
+        "meta.description", title=title, parts=", ".join(parts), count=_step_count(trace)
     )
     return title, description
+
+
+def languages_context(path: str, query: str) -> dict[str, Any]:
+    """``<html lang dir>``, the catalogue and the switcher's links (``path?query&lang=xx``)
+    of a page answered in the request's language."""
+    choice = current()
+    prefix = f"{path}?{query}&" if query else f"{path}?"
+    return {
+        "lang": choice.language,
+        "dir": choice.direction,
+        "lang_query": f"lang={choice.language}" if choice.explicit else "",
+        "languages": [
+            {"code": code, "name": name, "href": f"{prefix}lang={code}"}
+            for code, name in NAMES.items()
+        ],
+    }
 
 
 def _script_json(value: Any) -> str:
@@ -214,15 +236,20 @@ def _script_json(value: Any) -> str:
 
 def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
     query = state.trace["query"]
-    page_url = f"{base}/?{own_link(state.page) or query}"
+    languages = languages_context("/embed" if embed else "/", _page_query(state))
+    lang = languages["lang_query"]
+    own = own_link(state.page) or query
+    linked = f"{own}&{lang}" if lang else own  # links the page writes keep ?lang=
+    page_url = f"{base}/?{linked}"
     title, description = tour_title(state.page) or describe(state.trace)
     theme = state.page.get("theme", "light")
     return {
+        **languages,
         "title": title,
         "description": description,
         "query": query,
         "page_url": page_url,
-        "og_image": f"{base}/api/render.png?{query}&step=0",
+        "og_image": f"{base}/api/render.png?{linked}&step=0",
         "oembed_url": f"{base}/api/oembed?url={quote(page_url, safe='')}&format=json",
         "fields": state.fields,
         "form_fields": form_fields(),
@@ -239,11 +266,20 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
                 "messages": state.messages,
                 # the page reads axes × channel_taps: no per-step list in its first paint
                 "trace": {k: v for k, v in state.trace.items() if k != "steps"},
-                "catalogue": catalogue(),
+                "catalogue": catalogue(language()),
                 "tour": tour_state(state.page),
+                "lang": current().language,
+                "lang_explicit": current().explicit,
             }
         ),
     }
+
+
+def _page_query(state: PageState) -> str:
+    """The page's own link without ``lang``: the trace's share query and its page parameters."""
+    query: str = state.trace["query"]
+    extra = "&".join(f"{k}={quote(v, safe=',;:|')}" for k, v in state.page.items())
+    return f"{query}&{extra}" if extra else query
 
 
 def public_url(request: Request) -> str:
@@ -252,10 +288,16 @@ def public_url(request: Request) -> str:
     return settings.public_url
 
 
-def page_html(template: str, params: Pairs, base: str, embed: bool) -> str:
-    """The page of a query (a module function, so a worker process can render it)."""
+def page_html(
+    template: str, params: Pairs, base: str, embed: bool, refused: dict[str, Any] | None = None
+) -> str:
+    """The page of a query (a module function, so a worker process can render it);
+    ``refused`` is a refusal of ``?lang=`` (app/api/language.py), shown like any other."""
     pairs = list(params.items() if isinstance(params, Mapping) else params)
-    context = _context(base, page_state(expand(pairs)), embed)
+    state = page_state(expand(pairs))
+    if refused is not None:
+        state.messages.insert(0, _message(refused))
+    context = _context(base, state, embed)
     context["questions"] = [] if pairs or embed else questions()  # a first visit: bare /
     return templates.get_template(template).render(context)
 
@@ -278,7 +320,9 @@ async def _page(request: Request, template: str, embed: bool) -> HTMLResponse:
     """Render off the event loop; a page with a large trace goes through the heavy lane."""
     params = request.query_params.multi_items()
     cost = cost_of_query((k, v) for k, v in params if k in LINK_FIELDS)
-    html = await offload(request, cost, page_html, template, params, public_url(request), embed)
+    refused = request.scope.get(REFUSED_KEY)
+    base = public_url(request)
+    html = await offload(request, cost, page_html, template, params, base, embed, refused)
     return HTMLResponse(html)
 
 

@@ -15,8 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
-from app.api.pages import _script_json, public_url
+from app.api.pages import _script_json, languages_context, public_url
 from app.api.trace import TraceJSONResponse
+from app.i18n.languages import current
 from app.i18n.messages import catalogue, t
 from app.layer.schemas import ErrorResponse
 from app.stack.build import StackRefusal, run_stack
@@ -67,16 +68,26 @@ def presets() -> list[dict[str, Any]]:
 
 def _page(request: Request, embed: bool) -> HTMLResponse:
     base = public_url(request)  # never the Host header: the page is cached by its query
-    query = request.url.query
+    query = request.url.query  # without ?lang= (app/api/language.py takes it out)
+    languages = languages_context(request.url.path, query)
+    lang = languages["lang_query"]
+    linked = "&".join(part for part in (query, lang) if part)
     context = {
-        "title": "Stack explorer: shapes, cost and receptive fields of a network",
-        "description": "Paste a PyTorch or Keras network, see every layer's shape, params, "
-        "multiply-adds and the receptive field of any output cell.",
-        "page_url": f"{base}/stack" + (f"?{query}" if query else ""),
+        **languages,
+        "title": t("meta.stack.title"),
+        "description": t("meta.stack.description"),
+        "page_url": f"{base}/stack" + (f"?{linked}" if linked else ""),
         "embed": embed,
         "theme": "dark" if request.query_params.get("theme") == "dark" else "light",
         "t": t,
-        "initial": _script_json({"catalogue": catalogue(), "presets": presets()}),
+        "initial": _script_json(
+            {
+                "catalogue": catalogue(current().language),
+                "lang": current().language,
+                "lang_explicit": current().explicit,
+                "presets": presets(),
+            }
+        ),
     }
     return templates.TemplateResponse(request, "stack.html", context)
 

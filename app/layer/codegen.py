@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis, same_padding
 from app.arithmetic.trace import Trace, json_numbers
+from app.i18n.messages import comment, t
 
 
 def snippets(config: ConvConfig, result: Trace) -> dict[str, str]:
@@ -119,7 +120,7 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
         "import torch",
         "import torch.nn.functional as F",
         "",
-        f"# input [in_channels, {dims}]: unbatched, PyTorch's layout",
+        *comment("torch.input", dims=dims),
         f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
         "dtype=torch.float32)",
     ]
@@ -156,7 +157,7 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
 def _sides(config: ConvConfig) -> str:
     """``height 0 before, 1 after; width 0 before, 1 after``."""
     return "; ".join(
-        f"{name} {b} before, {a} after"
+        t("snippet.side", axis=name, before=b, after=a)
         for name, (b, a) in zip(config.axis_names, config.padding, strict=True)
     )
 
@@ -170,28 +171,20 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
         before = []
         if config.padding_name in ("valid", "same"):
             given = config.output_padding_given
-            before = [
-                f'# this is Keras padding="{config.padding_name}" for a transposed convolution'
-                + ("" if given is None else f", output_padding={_tuple(given)}")
-                + ";",
-                "# PyTorch's ConvTranspose has no named paddings, so the crop and output_padding "
-                "it resolves to are written out",
-            ]
+            before = comment(
+                "torch.named_transposed",
+                name=config.padding_name,
+                given="" if given is None else f", output_padding={_tuple(given)}",
+            )
         elif all(_is_same(a) for a in config.axes):
-            before = [
-                '# this is TensorFlow/Keras padding="same" for a transposed convolution; '
-                "PyTorch's ConvTranspose",
-                '# has no padding="same", so the crop and output_padding it resolves to are '
-                "written out",
-            ]
+            before = comment("torch.same_transposed")
         if symmetric:
             return numbers, before, []
         return (
             "0",
             before,
             [
-                f"# {name}'s padding crops both sides alike; this crop is {_sides(config)},",
-                "# so the layer keeps the full output (padding=0) and a slice crops it",
+                *comment("torch.crop", name=name, sides=_sides(config)),
                 f"y = y[:, {_crop_slices(config)}]",
             ],
         )
@@ -199,18 +192,13 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
     if any(b or a for b, a in config.padding) and all(_is_same(a) for a in config.axes):
         if all(s == 1 for s in config.stride):
             return '"same"', [], []
-        before = [
-            '# this is TensorFlow/Keras padding="same"; PyTorch\'s padding="same" only '
-            "supports stride 1,",
-            "# so the numbers it resolves to are written out",
-        ]
+        before = comment("torch.same_direct")
     if symmetric:
         return numbers, before, []
     sides = ", ".join(f"{b}, {a}" for b, a in reversed(config.padding))
-    order = " (F.pad lists the last dimension first)" if config.ndim > 1 else ""
+    order = t("snippet.pad_order") if config.ndim > 1 else ""
     before += [
-        f"# {name} pads both sides alike; this padding is {_sides(config)},",
-        f"# so F.pad pads the input first{order} and the layer adds none",
+        *comment("torch.pad_first", name=name, sides=_sides(config), order=order),
         f"x = F.pad(x, ({sides}))",
     ]
     return "0", before, []
@@ -238,9 +226,9 @@ def keras(config: ConvConfig, result: Trace) -> str:
         "import keras",
         "import numpy as np",
         "",
-        f"# input [in_channels, {dims}] (PyTorch's layout, as on the page)",
+        *comment("keras.input", dims=dims),
         f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
-        f"# Keras is channels-last and batched: [1, {dims}, in_channels]",
+        *comment("keras.channels_last", dims=dims),
         f"x = np.transpose(x, {to_last})[None]",
     ]
     weight_layout = (
@@ -249,7 +237,7 @@ def keras(config: ConvConfig, result: Trace) -> str:
         else "out_channels, in_channels/groups"
     )
     kdims = _kdims(n)
-    lines.append(f"# weight [{weight_layout}, {kdims}] (PyTorch's layout)")
+    lines += comment("keras.weight", layout=weight_layout, kdims=kdims)
     lines.append(
         f'w = np.array({_indented(_numbers(result.weight), "w = np.array(")}, dtype="float32")'
     )
@@ -265,7 +253,7 @@ def keras(config: ConvConfig, result: Trace) -> str:
         lines.append("layer.set_weights([kernel, bias])")
     lines += ["y = layer(x)", *after]
     shape = ", ".join(map(str, (1, *config.output_size, config.out_channels)))
-    lines.append(f"print(y.shape)  # ({shape}): channels-last")
+    lines.append(f"print(y.shape)  # {t('snippet.keras.shape', shape=shape)}")
     return "\n".join(lines) + "\n"
 
 
@@ -299,22 +287,15 @@ def _keras_direct(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[s
         padding = "causal"
     else:
         padding = "valid"
-        lines.append(
-            '# Keras takes padding="valid" or "same" only; this padding is a ZeroPadding '
-            "layer before the convolution"
-        )
+        lines += comment("keras.zero_padding")
         lines.append(f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(config.padding)})(x)")
     if dilated_strides:
-        lines.append(
-            "# Keras refuses strides > 1 together with dilation_rate > 1: run with stride 1, "
-            "then keep every"
-        )
-        lines.append("# stride-th output cell, which is the same result")
+        lines += comment("keras.dilated_strides")
         every = ", ".join(f"::{s}" for s in strides)
         after.append(f"y = y[:, {every}, :]")
         strides = tuple(1 for _ in strides)
     if config.groups > 1:
-        lines.append("# groups > 1: TensorFlow runs grouped convolutions on GPU only")
+        lines += comment("keras.groups_gpu")
     lines += _layer(
         f"Conv{n}D",
         [
@@ -342,8 +323,7 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
             config.out_channels // config.groups,
         )
         lines += [
-            f"# Keras's Conv{n}DTranspose has no groups: a block-diagonal kernel (zero between",
-            "# groups) gives the same result",
+            *comment("keras.transposed_groups", n=n),
             f"blocks = np.zeros(kernel.shape[:-2] + ({config.out_channels}, {config.in_channels}), "
             'dtype="float32")',
             f"for g in range({g}):",
@@ -361,8 +341,7 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
         )
         every = ", ".join(f"::{s}" for s in config.stride)
         lines += [
-            "# Keras refuses strides > 1 together with dilation_rate > 1: insert the stride's",
-            "# zeros between input cells by hand (the zero-insertion view), then use stride 1",
+            *comment("keras.transposed_dilated_strides"),
             f'spread = np.zeros((1, {sizes}, x.shape[-1]), dtype="float32")',
             f"spread[:, {every}, :] = x",
             "x = spread",
@@ -396,9 +375,7 @@ def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], li
             after += _extend_past_windows(rest, has_bias)
         if any(b or a for b, a in config.padding):
             after += [
-                "# PyTorch's padding of a transposed convolution crops its output; Keras "
-                "takes only",
-                '# "valid"/"same", so crop with a Cropping layer',
+                *comment("keras.transposed_crop"),
                 f"y = keras.layers.Cropping{n}D(cropping={_pairs(config.padding)})(y)",
             ]
     args += [f"dilation_rate={_tuple(config.dilation)}", f"use_bias={has_bias}"]
@@ -415,8 +392,7 @@ def _extend_past_windows(rest: list[int], has_bias: bool) -> list[str]:
     else:
         pad = f"keras.ops.pad(y, [{widths}])"
     return [
-        "# PyTorch's output_padding may reach max(stride, dilation) − 1, more than Keras takes;",
-        "# the cells past the last window hold the bias alone, so add them by hand",
+        *comment("keras.output_padding"),
         f"y = {pad}",
     ]
 
@@ -459,7 +435,7 @@ def pytorch_pool(config: ConvConfig, result: Trace) -> str:
             [
                 "import torch",
                 "",
-                f"# input [channels, {_dims(n)}]: unbatched, PyTorch's layout",
+                *comment("torch.pool_input", dims=_dims(n)),
                 f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
                 "dtype=torch.float32)",
                 f"layer = torch.nn.{name}({', '.join(args)})",
@@ -482,29 +458,26 @@ def keras_pool(config: ConvConfig, result: Trace) -> str:
         "import keras",
         "import numpy as np",
         "",
-        f"# input [channels, {dims}] (PyTorch's layout, as on the page)",
+        *comment("keras.pool_input", dims=dims),
         f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
-        f"# Keras is channels-last and batched: [1, {dims}, channels]",
+        *comment("keras.pool_channels_last", dims=dims),
         f"x = np.transpose(x, {(*range(1, n + 1), 0)})[None]",
     ]
     if any(b for b, _ in config.padding):
         widths = ", ".join(["[0, 0]", *(f"[{b}, {a}]" for b, a in config.padding), "[0, 0]"])
         if config.op == "avg_pool":
             lines += [
-                "# PyTorch's AvgPool counts the zero padding (count_include_pad=True); Keras's",
-                '# padding="same" would not, so pad with zeros first',
+                *comment("keras.avg_pool_padding"),
                 f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(config.padding)})(x)",
             ]
         else:
             lines += [
-                "# PyTorch's MaxPool pads with −∞, which never wins; Keras takes only",
-                '# "valid"/"same", so pad by hand first',
+                *comment("keras.max_pool_padding"),
                 f'x = keras.ops.pad(x, [{widths}], constant_values=float("-inf"))',
             ]
     if any(d > 1 for d in config.dilation):
         lines += [
-            "# Keras's pooling layers have no dilation: the largest of the kernel's dilated,",
-            "# strided slices is the same result",
+            *comment("keras.pool_dilation"),
         ]
         slices, loops = [], []
         for axis, k in zip(config.axes, KERNEL_INDEX[n], strict=True):
@@ -524,7 +497,7 @@ def keras_pool(config: ConvConfig, result: Trace) -> str:
             "y = layer(x)",
         ]
     shape = ", ".join(map(str, (1, *config.output_size, config.out_channels)))
-    lines.append(f"print(y.shape)  # ({shape}): channels-last")
+    lines.append(f"print(y.shape)  # {t('snippet.keras.shape', shape=shape)}")
     return "\n".join(lines) + "\n"
 
 

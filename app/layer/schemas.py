@@ -200,6 +200,9 @@ class MatrixResponse(BaseModel):
 class ErrorItem(BaseModel):
     loc: list[str | int] = Field(description="where: body or query, then the field")
     msg: str = Field(description="the English sentence, rendered from the catalogue")
+    msg_local: str | None = Field(
+        default=None, description="the same sentence in the request's ?lang= (only then)"
+    )
     type: str = Field(description="a stable code per kind of mistake (docs/api.md)")
     ctx: dict[str, Any] = Field(default_factory=dict, description="the numbers of the message")
 

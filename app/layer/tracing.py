@@ -16,6 +16,7 @@ from app.arithmetic.formulas import formulas
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import Trace, trace, whole_or_float
 from app.arithmetic.values import resolve_values
+from app.i18n.formulas import localized
 from app.layer import codegen
 from app.layer.query import FlatValues, to_query
 from app.layer.schemas import TraceRequest
@@ -217,7 +218,7 @@ def describe(
         "overlap": result.overlap,
         "unused_input": result.unused_input,
         "twin": twin_query,
-        "formulas": formulas(config),
+        "formulas": localized(formulas(config)),  # their words in the request's language
         "cost": {
             "params": config.params + (config.out_channels if result.bias is not None else 0),
             "macs": config.macs,

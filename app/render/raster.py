@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from app.arithmetic.errors import ConfigError
 from app.limits import LIMITS, Limits
 from app.render.look import DASHES, Look, blend, shaded
-from app.render.scene import CELL_MIN, Diagram, Item, Rect, font
+from app.render.scene import CELL_MIN, Diagram, Item, Rect, font, runs, text_width
 from app.render.views import Cell, Key, View
 
 ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
@@ -68,7 +68,7 @@ def draw_items(image: Image.Image, items: list[Item]) -> None:
                 _dashed(draw, box, item.stroke, item.dash)
             elif item.stroke:
                 draw.rectangle(box, outline=item.stroke, width=item.stroke_width)
-        else:
+        elif all(script is None for _, script in runs(item.text)):
             draw.text(
                 (item.x, item.y),
                 item.text,
@@ -76,6 +76,16 @@ def draw_items(image: Image.Image, items: list[Item]) -> None:
                 font=font(item.size),
                 anchor=ANCHORS[item.anchor],
             )
+        else:  # Bengali or Devanagari in it: each run in its own font, side by side
+            x = item.x - {"start": 0.0, "middle": 0.5, "end": 1.0}[item.anchor] * text_width(
+                item.text, item.size
+            )
+            ascent, descent = font(item.size).getmetrics()  # one baseline: DejaVu's middle
+            baseline = item.y + (ascent - descent) / 2
+            for run, script in runs(item.text):
+                face = font(item.size, script)
+                draw.text((x, baseline), run, fill=item.fill, font=face, anchor="ls")
+                x += face.getlength(run)
 
 
 def render_png(view: View, step: int, theme: str = "light") -> bytes:

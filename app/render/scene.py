@@ -15,6 +15,7 @@ from typing import Literal
 from PIL import ImageFont
 
 from app.arithmetic.errors import ConfigError
+from app.i18n.messages import t
 from app.limits import LIMITS, Limits
 from app.render.look import LOOKS, Look, scale_color, shaded
 from app.render.views import Cell, Grid, Key, Sum, View
@@ -37,7 +38,15 @@ MATH_LINES = 3
 OPERATOR_SIZE = 22
 BRACKET = 30  # room under the grids for the group bracket and its label
 FONT_FILE = STATIC_DIR / "fonts" / "DejaVuSans-2.37-subset.ttf"
-FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
+# Bengali and Devanagari words are set in Noto Sans (vendored subsets, scripts/fonts) and
+# shaped by libraqm, so conjuncts, reph and vowel signs come out as a reader writes them.
+SCRIPT_FONTS = {
+    "bengali": STATIC_DIR / "fonts" / "NotoSansBengali-2.001-subset.ttf",
+    "devanagari": STATIC_DIR / "fonts" / "NotoSansDevanagari-2.001-subset.ttf",
+}
+SCRIPT_FAMILIES = {"bengali": "ConvScope Bengali", "devanagari": "ConvScope Devanagari"}
+FONT_FAMILY = "DejaVu Sans, ConvScope Bengali, ConvScope Devanagari, Verdana, Arial, sans-serif"
+NEUTRAL = " \u0964\u0965\u200c\u200d"  # spaces, dandas and joiners stay in their word's run
 
 
 @dataclass(frozen=True)
@@ -70,14 +79,48 @@ Item = Rect | Text
 
 
 @lru_cache(maxsize=64)
-def font(size: int) -> ImageFont.FreeTypeFont:
-    """DejaVu Sans (vendored, with ×, →, −, ᵀ) at ``size`` px, laid out without libraqm so
-    pictures are the same on every machine."""
-    return ImageFont.truetype(str(FONT_FILE), size, layout_engine=ImageFont.Layout.BASIC)
+def font(size: int, script: str | None = None) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans (vendored, with ×, →, −, ᵀ and Vietnamese's letters) at ``size`` px, laid
+    out without libraqm so pictures are the same on every machine; Noto Sans Bengali or
+    Devanagari for those scripts, shaped by libraqm (``PIL.features.check("raqm")``)."""
+    if script is None:
+        return ImageFont.truetype(str(FONT_FILE), size, layout_engine=ImageFont.Layout.BASIC)
+    return ImageFont.truetype(str(SCRIPT_FONTS[script]), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def script_of(char: str) -> str | None:
+    """``"bengali"``, ``"devanagari"`` or None (Latin, digits, signs: DejaVu Sans).
+
+    >>> script_of("ক"), script_of("क"), script_of("a")
+    ('bengali', 'devanagari', None)
+    """
+    code = ord(char)
+    if 0x0980 <= code <= 0x09FF:
+        return "bengali"
+    if 0x0900 <= code <= 0x097F or 0xA8E0 <= code <= 0xA8FF or 0x1CD0 <= code <= 0x1CFF:
+        return "devanagari"
+    return None
+
+
+def runs(text: str) -> list[tuple[str, str | None]]:
+    """``text`` cut where the script changes, each run with its script (a space or a danda
+    stays with the word before it, so a phrase is shaped as one).
+
+    >>> runs("output (0,1) ইনপুট সেল")
+    [('output (0,1) ', None), ('ইনপুট সেল', 'bengali')]
+    """
+    found: list[tuple[str, str | None]] = []
+    for char in text:
+        script = script_of(char)
+        if found and (script == found[-1][1] or (char in NEUTRAL and found[-1][1])):
+            found[-1] = (found[-1][0] + char, found[-1][1])
+        else:
+            found.append((char, script))
+    return found
 
 
 def text_width(text: str, size: int) -> float:
-    return float(font(size).getlength(text))
+    return float(sum(font(size, script).getlength(run) for run, script in runs(text)))
 
 
 def fit(text: str, size: int, room: float, smallest: int = 7) -> int:
@@ -352,7 +395,8 @@ class Diagram:
 
     def step_title(self, step: int) -> str:
         lines = wrap(self.view.arithmetic(step), self.width - 2 * MARGIN, MATH_LINES)
-        return f"{self.view.title}; step {step + 1}/{self.view.count}: " + " ".join(lines)
+        head = t("picture.step", title=self.view.title, n=step + 1, count=self.view.count)
+        return head + " ".join(lines)
 
 
 def _caption_lines(text: str, room: float, most: int) -> list[str]:

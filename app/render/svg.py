@@ -1,10 +1,21 @@
 """A step of a view as a standalone SVG: no script, no external file, a ``<title>``."""
 
+import base64
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from app.render.look import DASHES
 from app.render.raster import DOT_PERIOD, HATCH_PERIOD, HATCH_WIDTH
-from app.render.scene import FONT_FAMILY, Diagram, Item, Rect
+from app.render.scene import (
+    FONT_FAMILY,
+    SCRIPT_FAMILIES,
+    SCRIPT_FONTS,
+    Diagram,
+    Item,
+    Rect,
+    Text,
+    runs,
+)
 from app.render.views import View
 
 
@@ -55,6 +66,25 @@ def _item(item: Item) -> str:
     )
 
 
+def _font_faces(items: list[Item]) -> str:
+    """``@font-face`` rules for the Bengali or Devanagari in the picture, the vendored woff2
+    inline: an SVG shown through ``<img>`` may load nothing else, and a reader's machine
+    may have no font for the script."""
+    scripts = {script for i in items if isinstance(i, Text) for _, script in runs(i.text)}
+    rules = [
+        f'@font-face{{font-family:"{SCRIPT_FAMILIES[s]}";src:url(data:font/woff2;base64,'
+        f'{_woff2(s)}) format("woff2")}}'
+        for s in sorted(x for x in scripts if x)
+    ]
+    return f"<style>{''.join(rules)}</style>" if rules else ""
+
+
+@lru_cache(maxsize=2)
+def _woff2(script: str) -> str:
+    path = SCRIPT_FONTS[script].with_suffix(".woff2")
+    return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
 def render_svg(view: View, step: int, theme: str = "light") -> bytes:
     """The SVG of ``step`` (0-based) of ``view``.
 
@@ -73,6 +103,7 @@ def render_svg(view: View, step: int, theme: str = "light") -> bytes:
         (i.pattern, i.pattern_color) for i in items if isinstance(i, Rect) and i.pattern_color
     }
     defs = "".join(_pattern(p, c) for p, c in sorted(patterns) if p)
+    defs += _font_faces(items)
     body = "\n".join(_item(item) for item in items)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{diagram.width}" '

@@ -243,6 +243,13 @@ def _output_cell(reader: Reader, o: int, y: int, x: int, kind: str) -> Cell:
 # ---------------------------------------------------------------------- the views
 
 
+def input_caption(config: ConvConfig) -> str:
+    """The input grid's caption: zeros inserted (a strided transposed layer), padded, or plain."""
+    if config.transposed and max(config.stride) > 1:
+        return t("picture.input.zeros")
+    return t("picture.input.padded" if any(b or a for b, a in config.padding) else "picture.input")
+
+
 class View(ABC):
     """What one view draws; ``app.render.scene`` places it."""
 
@@ -374,29 +381,27 @@ class CanvasView(View):
     def captions(self, phase: int) -> list[str]:
         r, config = self.r, self.r.config
         many_in, many_out = config.in_channels > 1, config.out_channels > 1
-        what = (
-            "input with zeros inserted"
-            if config.transposed and max(config.stride) > 1
-            else ("input, padded" if any(b or a for b, a in config.padding) else "input")
-        )
+        what = input_caption(config)
         found = []
         channels = self.channels(phase)
         for c, _, _ in channels:
-            found.append(f"{what} · channel {c}" if many_in else what)
+            found.append(t("picture.channel", what=what, c=c) if many_in else what)
         if r.cin_g > self.drawn and not self.pool:
-            found[-1] += f" (+{r.cin_g - self.drawn} more)"
+            found[-1] += t("picture.more", count=r.cin_g - self.drawn)
         if not self.pool:
-            flipped = " · rotated 180°" if config.transposed else ""
+            flipped = t("picture.rotated") if config.transposed else ""
             for _, w0, w1 in channels:
-                name = f"kernel · w[{w0}][{w1}]" if many_in or many_out else "kernel"
+                many = many_in or many_out
+                name = t("picture.kernel.slice", w0=w0, w1=w1) if many else t("picture.kernel")
                 found.append(name + flipped)
-        found.append(f"output · channel {phase}" if many_out else "output")
+        output = t("picture.output")
+        found.append(t("picture.channel", what=output, c=phase) if many_out else output)
         return found
 
     def bracket_label(self, phase: int) -> str:
         group = phase // self.r.cout_g
         first = group * self.r.cin_g
-        return f"group {group}: input channels {first}–{first + self.r.cin_g - 1}"
+        return t("picture.group", group=group, first=first, last=first + self.r.cin_g - 1)
 
     def changes(self, step: int) -> dict[Key, Cell]:
         r = self.r
@@ -452,14 +457,14 @@ class CanvasView(View):
             for v, (_, _, _, w0, w1, ky, kx) in zip(values, taps, strict=True)
         ]
         if r.bias is not None:
-            terms.append(f"{number(r.bias[o])} (bias)")
+            terms.append(t("picture.bias", value=number(r.bias[o])))
         return Sum(head, terms or ["0"], f" = {number(value)}")
 
     def legend(self) -> list[tuple[Cell, str]]:
-        window = "pooling window" if self.pool else t("legend.kernel")
+        window = t("picture.pool_window") if self.pool else t("legend.kernel")
         entries = [*self.kind_legend(), (Cell("input", shade=True), window)]
         if self.r.op == "max_pool":
-            entries.append((Cell("input", shade=True, mark="max"), "max of the window"))
+            entries.append((Cell("input", shade=True, mark="max"), t("picture.max_of_window")))
         return [*entries, (Cell("output"), t("legend.output"))]
 
 
@@ -536,9 +541,16 @@ class ScatterView(View):
         config = self.r.config
         fed = self.fed(phase)
         many = config.in_channels > 1 or config.out_channels > 1
-        found = [f"input · channel {phase}" if config.in_channels > 1 else "input"]
-        found += [f"kernel · w[{w0}][{w1}]" if many else "kernel" for _, w0, w1 in fed]
-        found += [f"output · channel {o}" if config.out_channels > 1 else "output" for o, *_ in fed]
+        input_, output = t("picture.input"), t("picture.output")
+        found = [t("picture.channel", what=input_, c=phase) if config.in_channels > 1 else input_]
+        found += [
+            t("picture.kernel.slice", w0=w0, w1=w1) if many else t("picture.kernel")
+            for _, w0, w1 in fed
+        ]
+        found += [
+            t("picture.channel", what=output, c=o) if config.out_channels > 1 else output
+            for o, *_ in fed
+        ]
         return found
 
     def _range(self, step: int) -> tuple[int, int]:
@@ -591,14 +603,15 @@ class ScatterView(View):
             out = r.where(o, y, x, r.config.out_channels > 1)
             product_ = f"{factor(value)}·{factor(self.weights[i])}"
             terms.append(f"output ({out}) += {product_} → {number(sums[flat])}")
-        return Sum(f"input ({where}) = {number(value)} scatters: ", terms or ["nothing"], "", "; ")
+        head = t("picture.scatters", where=where, value=number(value))
+        return Sum(head, terms or [t("picture.nothing")], "", "; ")
 
     def legend(self) -> list[tuple[Cell, str]]:
         return [
-            (Cell("input_current"), "input cell scattering"),
-            (Cell("kernel"), "kernel"),
-            (Cell("output", shade=True), "cells it adds into"),
-            (Cell("output"), "running sum"),
+            (Cell("input_current"), t("picture.legend.scattering")),
+            (Cell("kernel"), t("picture.kernel")),
+            (Cell("output", shade=True), t("picture.legend.adds_into")),
+            (Cell("output"), t("picture.legend.running_sum")),
         ]
 
 
@@ -644,9 +657,9 @@ class MatrixView(View):
         rows, cols = self.matrix.shape
         name = "Cᵀ" if self.r.config.transposed else "C"
         return [
-            "input x · flattened",
-            f"{name} {rows}×{cols} · one row per output cell",
-            "output y",
+            t("picture.matrix.x"),
+            t("picture.matrix.c", name=name, rows=rows, columns=cols),
+            t("picture.matrix.y"),
         ]
 
     def changes(self, step: int) -> dict[Key, Cell]:
@@ -672,20 +685,19 @@ class MatrixView(View):
         ]
         if self.r.bias is not None:
             o = step // self.r.out_cells
-            terms.append(f"{number(self.r.bias[o])} (bias)")
+            terms.append(t("picture.bias", value=number(self.r.bias[o])))
         value = float(self.r.output.ravel()[step])
         name = "Cᵀ" if self.r.config.transposed else "C"
-        return Sum(
-            f"y[{step}] = row {step} of {name} · x = ", terms or ["0"], f" = {number(value)}"
-        )
+        head = t("picture.matrix.row", step=step, name=name)
+        return Sum(head, terms or ["0"], f" = {number(value)}")
 
     def legend(self) -> list[tuple[Cell, str]]:
         return [
-            (Cell("matrix_positive"), "weight > 0"),
-            (Cell("matrix_negative"), "weight < 0"),
-            (Cell("matrix_zero"), "0 (no tap)"),
-            (Cell("output_empty", mark="now"), "row of this step"),
-            (Cell("output"), "output"),
+            (Cell("matrix_positive"), t("picture.legend.positive")),
+            (Cell("matrix_negative"), t("picture.legend.negative")),
+            (Cell("matrix_zero"), t("picture.legend.zero")),
+            (Cell("output_empty", mark="now"), t("picture.legend.this_row")),
+            (Cell("output"), t("picture.output")),
         ]
 
 
@@ -725,12 +737,8 @@ class OverlapView(View):
 
     def captions(self, phase: int) -> list[str]:
         config = self.r.config
-        what = (
-            "input with zeros inserted"
-            if config.transposed and max(config.stride) > 1
-            else ("input, padded" if any(b or a for b, a in config.padding) else "input")
-        )
-        return [what, "taps per output cell"]
+        what = input_caption(config)
+        return [what, t("picture.overlap.caption")]
 
     def changes(self, step: int) -> dict[Key, Cell]:
         base = self.base(0)
@@ -744,12 +752,11 @@ class OverlapView(View):
         _, y, x = self.r.out(step)
         count = int(self.counts[y, x])
         where = self.r.where(0, y, x, False)
-        noun = "input cell lands" if count == 1 else "input cells land"
-        return Sum(f"output ({where}): ", [f"{count} {noun} under the window"], "")
+        return Sum(f"output ({where}): ", [t("picture.overlap.lands", count=count)], "")
 
     def legend(self) -> list[tuple[Cell, str]]:
         scale = [
-            (Cell("output", scale=self.scale(n)), f"{n} tap" + ("" if n == 1 else "s"))
+            (Cell("output", scale=self.scale(n)), t("picture.taps", count=n))
             for n in sorted({int(v) for v in self.counts.ravel()})
         ]
         return [*self.kind_legend(), *scale]

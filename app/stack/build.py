@@ -4,13 +4,14 @@ The stack's limits are a real network's (``app/limits.py``, ``max_stack_*``), no
 trace's; each layer also says whether the one-layer page (the trace limits) can show it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
 from app import limits
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.stack import LayerError, LayerSpec, StackLayer, build_stack, growing_field
+from app.i18n.languages import ENGLISH, requested
 from app.i18n.messages import catalogue, t
 from app.layer.query import to_query
 from app.layer.schemas import TraceRequest
@@ -23,18 +24,30 @@ from app.stack.schemas import StackLayerRequest, StackRequest
 class StackRefusal(Exception):
     """A 422 of the stack routes: where (``loc`` after ``"body"``), a stable type, ctx."""
 
-    def __init__(self, loc: list[str | int], type: str, message: str, ctx: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.loc, self.type, self.message, self.ctx = loc, type, message, ctx
+    def __init__(
+        self,
+        loc: list[str | int],
+        type: str,
+        message: Callable[[str], str],
+        ctx: dict[str, Any],
+    ) -> None:
+        """``message(language)`` renders the sentence: English in ``msg``, and the
+        request's ``?lang=`` in ``msg_local`` (SPEC.md, "Languages")."""
+        super().__init__(message(ENGLISH))
+        self.loc, self.type, self.message, self.ctx = loc, type, message(ENGLISH), ctx
+        local = requested()
+        self.local = message(local) if local is not None else None
 
     def detail(self) -> list[dict[str, Any]]:
-        return [
-            {"loc": ["body", *self.loc], "msg": self.message, "type": self.type, "ctx": self.ctx}
-        ]
+        entry: dict[str, Any] = {"loc": ["body", *self.loc], "msg": self.message}
+        entry.update(type=self.type, ctx=self.ctx)
+        if self.local is not None:
+            entry["msg_local"] = self.local
+        return [entry]
 
 
 def refuse(loc: list[str | int], type: str, **ctx: Any) -> StackRefusal:
-    return StackRefusal(loc, type, t(type, **ctx), ctx)
+    return StackRefusal(loc, type, lambda language: t(type, language=language, **ctx), ctx)
 
 
 def layer_refusal(index: int, field: str, type: str, ctx: dict[str, Any]) -> StackRefusal:
@@ -42,7 +55,11 @@ def layer_refusal(index: int, field: str, type: str, ctx: dict[str, Any]) -> Sta
     loc: list[str | int] = ["layers", index]
     if field:
         loc.append(field)
-    message = t("stack_layer", layer=index + 1, message=t(type, **ctx))
+
+    def message(language: str) -> str:
+        inner = t(type, language=language, **ctx)
+        return t("stack_layer", language=language, layer=index + 1, message=inner)
+
     # Older errors still carry a whole sentence as their type (being converted to codes).
     code = type if type in catalogue() else "value_error"
     return StackRefusal(loc, code, message, {**ctx, "layer": index + 1})

@@ -9,6 +9,7 @@ the code pads or crops by hand, with a comment that says why; the shapes are the
 from collections.abc import Sequence
 
 from app.arithmetic.stack import StackLayer
+from app.i18n.messages import comment
 
 TORCH_POOL = {"max_pool": "MaxPool", "avg_pool": "AvgPool"}
 KERAS_POOL = {"max_pool": "MaxPooling", "avg_pool": "AveragePooling"}
@@ -52,7 +53,7 @@ def _torch_layer(layer: StackLayer) -> tuple[list[str], str]:
         if op == "avg_pool" and dil:
             name, note = (
                 "MaxPool",
-                ["# AvgPool has no dilation; MaxPool's window of that span gives the same shape"],
+                comment("stack.avg_pool_dilation"),
             )
         pool_pad = (
             f", padding={_t([a for a, _ in pads])}" if fits and any(a for a, _ in pads) else ""
@@ -60,9 +61,7 @@ def _torch_layer(layer: StackLayer) -> tuple[list[str], str]:
         expr = f"nn.{name}{n}d({common}{pool_pad}{dil})"
         if not fits:
             value = "float('-inf')" if op == "max_pool" else "0.0"
-            note.append(
-                "# PyTorch pools pad at most half the kernel, and on both sides alike: pad first"
-            )
+            note += comment("stack.pool_pad_first")
             expr = f"nn.Sequential(nn.ConstantPad{n}d({_torch_pads(pads)}, {value}), {expr})"
         return note, expr
     channels = f"{config.in_channels}, {config.out_channels}"
@@ -73,7 +72,7 @@ def _torch_layer(layer: StackLayer) -> tuple[list[str], str]:
             pad = f", padding={_t([a for a, _ in pads])}" if any(a for a, _ in pads) else ""
             return [], f"nn.Conv{n}d({channels}, {common}{pad}{dil}{extra}{bias})"
         conv = f"nn.Conv{n}d({channels}, {common}{dil}{extra}{bias})"
-        return ["# per-side padding: pad first, then convolve"], (
+        return comment("stack.per_side_padding"), (
             f"nn.Sequential(nn.ZeroPad{n}d({_torch_pads(pads)}), {conv})"
         )
     out_pad = f", output_padding={_t(config.output_padding)}" if any(config.output_padding) else ""
@@ -81,7 +80,7 @@ def _torch_layer(layer: StackLayer) -> tuple[list[str], str]:
         pad = f", padding={_t([a for a, _ in pads])}" if any(a for a, _ in pads) else ""
         return [], f"nn.ConvTranspose{n}d({channels}, {common}{pad}{out_pad}{extra}{bias}{dil})"
     conv = f"nn.ConvTranspose{n}d({channels}, {common}{out_pad}{extra}{bias}{dil})"
-    return ["# per-side cropping: a transposed layer crops its padding from the output"], (
+    return comment("stack.per_side_cropping"), (
         f"nn.Sequential({conv}, Crop({[list(p) for p in pads]}))"
     )
 
@@ -149,12 +148,10 @@ def _keras_layer(layer: StackLayer) -> list[str]:
     if op != "conv":
         span = [d * (k - 1) + 1 for k, d in zip(config.kernel_size, config.dilation, strict=True)]
         if any(d > 1 for d in config.dilation):
-            lines.append(
-                "# Keras pooling has no dilation; a window of the same span gives the same shape"
-            )
+            lines += comment("stack.keras_pool_dilation")
         padding = '"same"' if named == "same" else '"valid"'
         if named != "same" and any(a or b for a, b in pads):
-            lines.append("# PyTorch pads max pooling with −inf, Keras pads here with 0: same shape")
+            lines += comment("stack.keras_pool_padding")
             lines.append(f"x = layers.ZeroPadding{n}D({_pairs(pads)})(x)")
         lines.append(
             f"x = layers.{KERAS_POOL[op]}{n}D(pool_size={_k(span)}, strides={_k(config.stride)}, "
@@ -175,15 +172,14 @@ def _keras_layer(layer: StackLayer) -> list[str]:
         lines.append(f"x = layers.Conv{n}D({common}, padding={padding}{dil}{groups}{bias})(x)")
         return lines
     if config.groups > 1:
-        lines.append(f"# Conv{n}DTranspose has no groups; the shape is the same without them")
+        lines += comment("stack.keras_transposed_groups", n=n)
     strides = list(config.stride)
     if any(s > 1 for s in strides) and any(d > 1 for d in config.dilation):
         spread = ", ".join(
             str((i - 1) * s + 1) for i, s in zip(config.input_size, strides, strict=True)
         )
         lines += [
-            "# Keras refuses strides > 1 with dilation > 1: insert the stride's zeros between",
-            "# cells by hand (the zero-insertion view; all zeros here), then stride 1",
+            *comment("stack.keras_dilated_strides"),
             f"x = keras.ops.zeros((1, {spread}, {config.in_channels}))",
         ]
         strides = [1] * n

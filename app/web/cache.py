@@ -30,6 +30,8 @@ import anyio.to_thread
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+LANGUAGE_KEY = "convscope.language"  # set by app/api/language.py, outside this cache
+
 # How long a browser or a proxy may keep each kind of answer without asking again.
 API_MAX_AGE = 86400
 PAGE_MAX_AGE = 300
@@ -178,6 +180,7 @@ class CachingMiddleware:
             await self.app(scope, receive, send)
             return
         key = canonical_key(scope["path"], scope.get("query_string", b""))
+        key += "#" + scope.get(LANGUAGE_KEY, "")  # the answer's language (app/api/language.py)
         entry = self.lru.get(key)
         pending = self._pending.get(key)
         if entry is None and pending is not None:

@@ -37,6 +37,8 @@ from fastapi.responses import JSONResponse
 
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
+from app.i18n.languages import ENGLISH, current, in_language, requested
+from app.i18n.messages import t
 from app.layer.query import request_from_query
 from app.layer.schemas import TraceRequest
 from app.layer.tracing import config_of
@@ -188,8 +190,9 @@ def lane(request: Request) -> HeavyLane:
 
 
 async def offload(request: Request, cost: int, func: Callable[..., T], *args: Any) -> T:
-    """``func(*args)`` off the event loop; through the heavy lane when ``cost`` is high."""
-    return await lane(request).run(cost, func, *args)
+    """``func(*args)`` off the event loop; through the heavy lane when ``cost`` is high;
+    in the request's language, which a worker process does not inherit."""
+    return await lane(request).run(cost, in_language, current(), func, *args)
 
 
 def taps_bound(request: TraceRequest) -> int:
@@ -253,9 +256,11 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.exception_handler(Busy)
     async def busy(request: Request, exc: Busy) -> JSONResponse:
-        msg = "the server is busy with other large requests; try again in a few seconds"
+        entry = {"loc": [], "msg": t("busy", language=ENGLISH), "type": "busy", "ctx": {}}
+        if (local := requested()) is not None:
+            entry["msg_local"] = t("busy", language=local)
         return JSONResponse(
             status_code=503,
-            content={"detail": [{"loc": [], "msg": msg, "type": "busy"}]},
+            content={"detail": [entry]},
             headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"},
         )

@@ -1,12 +1,13 @@
-// Fetching traces. Errors come back as the API's own words, per field.
+// Fetching traces. Errors come back as the API's own words, per field, in the page's
+// language (?lang= on the call: the API answers msg_local beside its English msg).
 
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 /** GET /api/trace?query (compact: no per-step list) → { trace } or { errors: [{ field, msg }] }. */
 export async function fetchTrace(query, signal) {
   let response;
   try {
-    response = await fetch(`/api/trace?${query}&steps=0`, { signal });
+    response = await fetch(`/api/trace?${query}&steps=0&lang=${lang}`, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     return { errors: [{ field: null, msg: t("form.unreachable") }] };
@@ -15,7 +16,7 @@ export async function fetchTrace(query, signal) {
   if (response.ok && body) return { trace: body };
   if (response.status === 422 && body && Array.isArray(body.detail)) {
     return {
-      errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg })),
+      errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg_local ?? d.msg })),
     };
   }
   return { errors: [{ field: null, msg: t("form.status", { status: response.status }) }] };
@@ -25,7 +26,7 @@ export async function fetchTrace(query, signal) {
 export async function fetchMatrix(query, signal) {
   let response;
   try {
-    response = await fetch(`/api/matrix?${query}`, { signal });
+    response = await fetch(`/api/matrix?${query}&lang=${lang}`, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     return { errors: [{ field: null, msg: t("form.unreachable") }] };
@@ -34,7 +35,7 @@ export async function fetchMatrix(query, signal) {
   if (response.ok && body) return { matrix: body };
   if (response.status === 422 && body && Array.isArray(body.detail)) {
     return {
-      errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg })),
+      errors: body.detail.map((d) => ({ field: String(d.loc[d.loc.length - 1]), msg: d.msg_local ?? d.msg })),
     };
   }
   return { errors: [{ field: null, msg: t("form.status", { status: response.status }) }] };

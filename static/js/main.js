@@ -5,8 +5,8 @@
 import { fetchTrace } from "./api.js";
 import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
-import { t } from "./i18n.js";
-import { fillPresets, presetById } from "./presets.js";
+import { inPageLang, t, updateLanguageLinks, withLang } from "./i18n.js";
+import { fillPresets, presetById, presetName } from "./presets.js";
 import { updateDownloads, wireSharing } from "./share.js";
 import { TRACE_FIELDS, initialState, readQuery, shareQuery, toQuery, writeUrl } from "./state.js";
 import { startGuides } from "./tours/page.js";
@@ -26,7 +26,7 @@ const viewerOptions = {
 };
 const viewer = new Viewer($("viewer"), {
   ...viewerOptions,
-  onStep: (n) => updateDownloads(raw.query, viewer.viewName, n),
+  onStep: (n) => updateDownloads(inPageLang(raw.query), viewer.viewName, n),
 });
 // Tours and compare mode (static/js/tours/) hold their own link and follow each diagram shown.
 const hooks = { link: (trace, view) => shareQuery(trace.query, { view }), shown: () => {} };
@@ -51,7 +51,7 @@ function showTwin(trace) {
   if (!trace.twin) return;
   const kind = trace.config.transposed ? "transposed" : "direct";
   const link = $("twin");
-  link.href = `/?${trace.twin}`;
+  link.href = `/?${withLang(trace.twin)}`;
   link.textContent = t(`twin.link.${kind}`);
   const sizes = { input: trace.config.input_size.join("×"), output: trace.output_size.join("×") };
   $("twin-text").textContent = t(`twin.text.${kind}`, sizes);
@@ -89,8 +89,9 @@ async function show(trace, { step = 0 } = {}) {
   showLegend(trace);
   renderFormulas($("formulas"), trace);
   renderCode($("code-card"), $("code"), trace);
-  writeUrl(hooks.link(trace, shown));
-  updateDownloads(trace.query, shown, viewer.cur);
+  writeUrl(withLang(hooks.link(trace, shown)));
+  updateLanguageLinks();
+  updateDownloads(inPageLang(trace.query), shown, viewer.cur);
   hooks.shown(trace);
 }
 
@@ -139,7 +140,7 @@ function loadPreset(id) {
   const next = preset.next && presetById(preset.next);
   $("preset-next").hidden = !next;
   if (next) {
-    $("preset-next").textContent = `${t("preset.next")} ${next.name}`;
+    $("preset-next").textContent = `${t("preset.next")} ${presetName(next)}`;
     $("preset-next").dataset.preset = next.id;
   }
   update(readForm(form));
@@ -157,7 +158,7 @@ for (const radio of document.querySelectorAll("input[name=view]")) {
   });
 }
 
-const shared = () => (page.tour || page.compare ? hooks.link(raw, viewer.viewName) : raw.query);
+const shared = () => withLang(page.tour || page.compare ? hooks.link(raw, viewer.viewName) : raw.query);
 wireSharing({ current: () => ({ query: shared(), title: title(raw) }), diagram: $("diagram-section") });
 
 extra = withoutFormFields(state.fields);

@@ -3,6 +3,8 @@
 // learning" (2016), and the seed questions' examples. Each is a share-link query,
 // optionally with a view and the next preset of a linked series (WaveNet's layers).
 
+import { slug, tOr } from "./i18n.js";
+
 // Fetched beside this module (so under the same content-hashed URL), after the first paint.
 const loaded = fetch(new URL("../presets/layer.json", import.meta.url))
   .then((response) => response.json())
@@ -10,6 +12,9 @@ const loaded = fetch(new URL("../presets/layer.json", import.meta.url))
   .catch(() => []);
 
 let byId = new Map();
+
+/** A preset's name in the page's language (presets.json: preset.<id>). */
+export const presetName = (preset) => tOr(`preset.${preset.id}`, preset.name);
 
 export function presetById(id) {
   return byId.get(id);
@@ -21,8 +26,8 @@ export async function fillPresets(select) {
   byId = new Map(groups.flatMap((g) => g.items).map((p) => [p.id, p]));
   for (const { name, items } of groups) {
     const optgroup = document.createElement("optgroup");
-    optgroup.label = name;
-    for (const item of items) optgroup.append(new Option(item.name, item.id));
+    optgroup.label = tOr(`preset.group.${slug(name)}`, name);
+    for (const item of items) optgroup.append(new Option(presetName(item), item.id));
     select.append(optgroup);
   }
 }

@@ -104,3 +104,25 @@ def test_compose_runs_replicas_behind_this_nginx_configuration() -> None:
     assert (
         "/healthz" in (ROOT / "Dockerfile").read_text().split("HEALTHCHECK", 1)[1].splitlines()[0]
     )
+
+
+@needs_nginx
+def test_pages_keep_one_copy_per_language_behind_nginx(proxied: tuple[Server, Nginx]) -> None:
+    """nginx ignores Vary, so its key carries Accept-Language where the page follows it: a
+    Bengali reader's cached page is never served to a Hindi one (SPEC.md, "Languages")."""
+    _, proxy = proxied
+
+    def page(path: str, language: str) -> tuple[str, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=60)
+        connection.request("GET", path, headers={"Accept-Language": language})
+        response = connection.getresponse()
+        body = response.read().decode()
+        connection.close()
+        return body.split('<html lang="')[1][:2], response.getheader("x-cache-status") or ""
+
+    path = f"/?{QUERY}&seed=7"
+    for _ in range(2):
+        assert page(path, "bn")[0] == "bn"
+        assert page(path, "hi-IN,hi;q=0.9")[0] == "hi"
+    assert page(path, "bn")[1] == "HIT"
+    assert page(f"{path}&lang=vi", "bn")[0] == "vi"

@@ -4,7 +4,7 @@
 
 import { initialState } from "../state.js";
 
-export { t } from "../i18n.js";
+export { lang, t, tOr, updateLanguageLinks, withLang } from "../i18n.js";
 
 export const initial = initialState();
 

@@ -4,7 +4,7 @@
 import { computeStack, parseCode } from "./api.js";
 import { markError, renderEditor } from "./editor.js";
 import { renderInput, renderOutput } from "./field.js";
-import { initial, t } from "./i18n.js";
+import { initial, t, tOr, updateLanguageLinks, withLang } from "./i18n.js";
 import { readQuery, requestBody, toQuery, writeUrl } from "./state.js";
 import { renderCompare, renderFlow, renderTable, shapeText } from "./view.js";
 
@@ -68,7 +68,8 @@ function edited(changes) {
 }
 
 async function update({ redrawEditor = true } = {}) {
-  writeUrl(state);
+  writeUrl(state, withLang);
+  updateLanguageLinks();
   if (!embed) {
     if (redrawEditor) drawEditor();
     $("preset").value = state.preset || "";
@@ -86,7 +87,7 @@ async function update({ redrawEditor = true } = {}) {
       update({ redrawEditor: false });
       return;
     }
-    showMessages(detail.map((d) => d.msg));
+    showMessages(detail.map((d) => d.msg_local ?? d.msg));
     if (!embed) markError($("layers"), detail[0]?.loc || []);
     return;
   }
@@ -96,7 +97,8 @@ async function update({ redrawEditor = true } = {}) {
   if (!state.probe && result.layers.length) {
     const last = result.layers.length - 1;
     state.probe = { layer: last, index: result.layers[last].output_size.map((s) => Math.floor(s / 2)) };
-    writeUrl(state);
+    writeUrl(state, withLang);
+    updateLanguageLinks();
     update({ redrawEditor: false });
     return;
   }
@@ -130,12 +132,12 @@ function drawResults() {
   drawLeftOut();
   const preset = presets.find((p) => p.slug === state.preset);
   $("lesson").hidden = !preset;
-  $("lesson").textContent = preset ? preset.lesson : "";
+  $("lesson").textContent = preset ? tOr(`stack_preset.${preset.slug}.lesson`, preset.lesson) : "";
   if (!embed) {
     $("code-pytorch").textContent = result.code.pytorch;
     $("code-keras").textContent = result.code.keras;
   } else {
-    $("full-page").href = `/stack?${toQuery(state)}`;
+    $("full-page").href = `/stack?${withLang(toQuery(state))}`;
   }
   const select = $("probe-layer");
   select.replaceChildren(...result.layers.map((layer, i) => {
@@ -207,7 +209,8 @@ async function drawCompare() {
     if (!answer.ok) return;
     compared.set(preset.slug, answer.body);
   }
-  renderCompare($("compare"), result, compared.get(preset.slug), preset.compare.title);
+  const title = tOr(`stack_preset.${preset.slug}.compare`, preset.compare.title);
+  renderCompare($("compare"), result, compared.get(preset.slug), title);
 }
 
 function grow() {
@@ -243,7 +246,7 @@ function wireEditor() {
   select.append(none, ...presets.map((p) => {
     const option = document.createElement("option");
     option.value = p.slug;
-    option.textContent = p.title;
+    option.textContent = tOr(`stack_preset.${p.slug}.title`, p.title);
     return option;
   }));
   select.addEventListener("change", () => {
@@ -273,7 +276,7 @@ function wireEditor() {
     const answer = await parseCode($("paste-code").value);
     if (!answer.ok) {
       out.classList.add("error");
-      out.textContent = (answer.body.detail || []).map((d) => d.msg).join(" ");
+      out.textContent = (answer.body.detail || []).map((d) => d.msg_local ?? d.msg).join(" ");
       return;
     }
     out.classList.remove("error");
@@ -294,7 +297,7 @@ function wireEditor() {
   $("copy-pytorch").addEventListener("click", (e) => copy($("code-pytorch").textContent, e.currentTarget));
   $("copy-keras").addEventListener("click", (e) => copy($("code-keras").textContent, e.currentTarget));
   $("open-embed").addEventListener("click", () => {
-    const src = `${location.origin}/stack/embed?${toQuery(state)}`.replace(/&/g, "&amp;");
+    const src = `${location.origin}/stack/embed?${withLang(toQuery(state))}`.replace(/&/g, "&amp;");
     $("embed-iframe").value = `<iframe src="${src}" width="760" height="720" title="ConvScope stack" `
       + 'style="border:0" loading="lazy"></iframe>';
     $("embed-dialog").showModal();

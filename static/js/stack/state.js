@@ -141,8 +141,8 @@ export function toQuery(state) {
 }
 
 /** The address bar always holds the share link of what is on screen. */
-export function writeUrl(state) {
-  const url = `${location.pathname}?${toQuery(state)}`;
+export function writeUrl(state, link = (query) => query) {
+  const url = `${location.pathname}?${link(toQuery(state))}`;
   if (url !== location.pathname + location.search) history.replaceState(null, "", url);
 }
 

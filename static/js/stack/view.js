@@ -2,7 +2,7 @@
 // multiply-adds as bars, its receptive field, and its link to the one-layer page.
 // Everything drawn here is read from the /api/stack answer.
 
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, t, withLang } from "./i18n.js";
 import { kindOf } from "./state.js";
 
 function el(tag, props = {}, children = []) {
@@ -71,7 +71,7 @@ export function renderTable(body, foot, result, selected, onPick) {
     if (layer.trace_refusal) {
       open = el("span", { className: "refusal", textContent: layer.trace_refusal });
     } else {
-      open = el("a", { href: `/?${layer.query}`, textContent: t("stack_page.open") });
+      open = el("a", { href: `/?${withLang(layer.query)}`, textContent: t("stack_page.open") });
       open.dataset.layerLink = String(i);
     }
     const pick = el("button", { type: "button", className: "link-button", textContent: layerSummary(layer) });
