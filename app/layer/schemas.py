@@ -87,7 +87,7 @@ class TraceRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", json_schema_extra=_document_fields)
 
     transposed: bool = False
-    input_size: list[int] = Field(description="spatial size: [L] (1-D) or [H, W] (2-D)")
+    input_size: list[int] = Field(description="spatial size: [L] (1-D), [H, W] (2-D) or [D, H, W] (3-D)")
     kernel_size: IntOrList = 3
     stride: IntOrList = 1
     padding: PaddingField = 0
@@ -96,7 +96,10 @@ class TraceRequest(BaseModel):
     in_channels: int = 1
     out_channels: int = 1
     groups: int = 1
+    padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros"
     op: Literal["conv", "max_pool", "avg_pool"] = "conv"
+    ceil_mode: bool = False
+    count_include_pad: bool = True
     input: list[Any] | None = Field(default=None, description="[in_channels, *input_size]")
     weight: list[Any] | None = Field(
         default=None,
@@ -120,6 +123,10 @@ class Canvas(BaseModel):
     size: list[int]
     origin: list[int]
     step: list[int]
+    source: list[list[int | None]] = Field(
+        description="per dimension: the input index each canvas coordinate shows (a padding "
+        "cell copies one under padding_mode), or null for a zero"
+    )
 
 
 class Formula(BaseModel):
@@ -159,6 +166,10 @@ class TraceConfig(BaseModel):
     in_channels: int
     out_channels: int
     groups: int
+    padding_mode: str
+    op: str
+    ceil_mode: bool
+    count_include_pad: bool
     seed: int
     fill: str
 

@@ -41,6 +41,9 @@ def config_of(request: TraceRequest) -> ConvConfig:
         out_channels=request.out_channels,
         groups=request.groups,
         op=request.op,
+        padding_mode=request.padding_mode,
+        ceil_mode=request.ceil_mode,
+        count_include_pad=request.count_include_pad,
     )
     limits.check_config(config)
     return config
@@ -195,6 +198,10 @@ def describe(
             "in_channels": config.in_channels,
             "out_channels": config.out_channels,
             "groups": config.groups,
+            "padding_mode": config.padding_mode,
+            "op": config.op,
+            "ceil_mode": config.ceil_mode,
+            "count_include_pad": config.count_include_pad,
             "seed": request.seed,
             "fill": request.fill,
         },
@@ -209,6 +216,7 @@ def describe(
             "size": [a.canvas_size for a in config.axes],
             "origin": [a.canvas_origin for a in config.axes],
             "step": [a.canvas_step for a in config.axes],
+            "source": [a.sources for a in config.axes],
         },
         "kernel_flipped": config.transposed,
         "steps": orjson.Fragment(steps_json(result)) if request.steps else None,
