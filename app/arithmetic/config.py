@@ -269,7 +269,7 @@ def build_config(
         _check_axis(axis, names[d])
         _check_padding_mode(axis, names[d])
         if op != "conv":
-            _check_pool_axis(op, axis)
+            _check_pool_axis(op, axis, ndim, names[d])
         axes.append(axis)
     return ConvConfig(
         tuple(axes),
@@ -341,7 +341,7 @@ def _check_pool(
         raise ConfigError("padding", "pool_padding_name", op=op, name=padding)
 
 
-def _check_pool_axis(op: str, axis: Axis) -> None:
+def _check_pool_axis(op: str, axis: Axis, ndim: int, name: str) -> None:
     """PyTorch's own rules for ``F.max_pool*d`` / ``F.avg_pool*d``: symmetric padding of at
     most half the kernel, and no dilation for the average."""
     before, after = axis.padding
@@ -353,6 +353,12 @@ def _check_pool_axis(op: str, axis: Axis) -> None:
         )
     if op == "avg_pool" and axis.dilation != 1:
         raise ConfigError("dilation", "pool_average_dilation")
+    if op == "avg_pool" and ndim == 3 and axis.input_size < axis.kernel_size:
+        # PyTorch's avg_pool3d (alone) refuses an input smaller than the kernel, padding or not
+        raise ConfigError(
+            "kernel_size", "avg_pool3d_input_smaller_than_kernel",
+            size=axis.input_size, kernel_size=axis.kernel_size, axis=name,
+        )  # fmt: skip
     reads = [
         any(0 <= o * axis.stride + axis.dilation * k - before < axis.input_size
             for k in range(axis.kernel_size))

@@ -27,6 +27,7 @@ def _one_channel(config: ConvConfig) -> ConvConfig:
         dilation=list(config.dilation),
         output_padding=list(config.output_padding) if config.transposed else None,
         transposed=config.transposed,
+        padding_mode=config.padding_mode,
     )
 
 
@@ -79,7 +80,8 @@ def test_unused_input_gets_no_gradient(config: ConvConfig) -> None:
         crop = tuple(slice(b, n - a) for (b, a), n in zip(single.padding, y.shape[2:], strict=True))
         y = y[(slice(None), slice(None), *crop)]
     else:
-        padded = torch.nn.functional.pad(padded, pads)
+        mode = "constant" if config.padding_mode == "zeros" else config.padding_mode
+        padded = torch.nn.functional.pad(padded, pads, mode=mode)
         y = fn[config.ndim](padded, w, stride=single.stride, dilation=single.dilation)
     (grad,) = torch.autograd.grad(y.sum(), x)
     reached = grad[0].numpy() != 0
