@@ -1,7 +1,8 @@
 """Hypothesis strategies: every request field in every form it takes.
 
 ``conv_fields`` draws keyword arguments of ``build_config``: 1-D and 2-D (3-D when asked
-for: ``dims=(1, 2, 3)``), direct and transposed, every ``padding_mode`` of a direct one, padding as an int, one per dimension, [before, after] pairs, or a name
+for: ``dims=(1, 2, 3)``), direct and transposed, every ``padding_mode`` of a direct one,
+padding as an int, one per dimension, [before, after] pairs, or a name
 ("valid", "same", and for a direct convolution "full", and in 1-D "causal"),
 ``output_padding`` not given (None) or given (an int or one per dimension) with every
 padding form, groups, dilation and stride. ``pool_fields`` draws PyTorch pools.
@@ -104,8 +105,9 @@ def pool_fields(
                                                               max_size=n))  # fmt: skip
     return {
         "op": op,
-        "input_size": draw(st.lists(st.integers(1, {1: 14, 2: 9, 3: 6}[n]), min_size=n,
-                                    max_size=n)),
+        "input_size": draw(
+            st.lists(st.integers(1, {1: 14, 2: 9, 3: 6}[n]), min_size=n, max_size=n)
+        ),
         "ceil_mode": draw(st.booleans()),
         "count_include_pad": op == "max_pool" or draw(st.booleans()),
         "kernel_size": _per_dim(draw, kernel),

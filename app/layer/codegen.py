@@ -595,12 +595,13 @@ def keras_pool(config: ConvConfig, result: Trace) -> str:
     divisor = pool_divisor(config)
     size = float(np.prod(config.kernel_size))
     if config.op == "avg_pool" and np.any(divisor != size):
+        opening = "divisor = np.array("
         lines += [
             "# PyTorch divides each window by the cells it counts"
             + (" (count_include_pad=False: input cells only)" if not config.count_include_pad
                else " (ceil_mode: not the part past the padded input)"),
             f"# Keras divides by all {int(size)}; rescale by {int(size)} / PyTorch's divisor",
-            f'divisor = np.array({_indented(literal(json_numbers(divisor)), "divisor = np.array(")}, '
+            f"divisor = np.array({_indented(literal(json_numbers(divisor)), opening)}, "
             'dtype="float32")',
             f"y = y * ({int(size)} / divisor)[None, ..., None]",
         ]  # fmt: skip

@@ -87,7 +87,9 @@ class TraceRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", json_schema_extra=_document_fields)
 
     transposed: bool = False
-    input_size: list[int] = Field(description="spatial size: [L] (1-D), [H, W] (2-D) or [D, H, W] (3-D)")
+    input_size: list[int] = Field(
+        description="spatial size: [L] (1-D), [H, W] (2-D) or [D, H, W] (3-D)"
+    )
     kernel_size: IntOrList = 3
     stride: IntOrList = 1
     padding: PaddingField = 0

@@ -83,8 +83,10 @@ def test_ceil_mode_sizes_and_last_window_exception(
     the average's divisor of a window that hangs past the padded input, against PyTorch."""
     x = np.arange(1.0, input_size + 1)[None]
     for op, count in (("max_pool", True), ("avg_pool", True), ("avg_pool", False)):
-        config = build_config([input_size], kernel_size=kernel_size, stride=stride,
-                              padding=padding, op=op, ceil_mode=True, count_include_pad=count)  # fmt: skip
+        config = build_config(
+            [input_size], kernel_size=kernel_size, stride=stride, padding=padding, op=op,
+            ceil_mode=True, count_include_pad=count,
+        )  # fmt: skip
         expected = torch_pool(config, x)
         assert config.output_size == expected.shape[1:]
         np.testing.assert_allclose(trace(config, x, resolve_values(config, input=x)[1]).output,
