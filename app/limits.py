@@ -168,6 +168,22 @@ def check_matrix(config: ConvConfig, limits: Limits = LIMITS) -> None:
         )  # fmt: skip
 
 
+def check_im2col(config: ConvConfig, limits: Limits = LIMITS) -> None:
+    """Refuse an im2col view whose three dense matrices hold more entries than the limit."""
+    k = prod(config.kernel_size)
+    if config.transposed:
+        inner, rows, columns = config.in_channels, config.out_channels * k, prod(config.input_size)
+    else:
+        inner = config.in_channels * k
+        rows, columns = config.out_channels, prod(config.output_size)
+    entries = rows * inner + inner * columns + rows * columns
+    if entries > limits.max_matrix_entries:
+        raise ConfigError(
+            "input_size", "too_many_matrix_entries", rows=rows + inner, columns=columns + inner,
+            value=entries, limit=limits.max_matrix_entries, limit_name="max_matrix_entries",
+        )  # fmt: skip
+
+
 def check_picture(
     steps: int,
     step: int | None = None,

@@ -210,6 +210,39 @@ class MatrixResponse(BaseModel):
     output: list[Any]
 
 
+class Im2colMemory(BaseModel):
+    input_cells: int
+    matrix_cells: int = Field(description="cells of the patch matrix (transposed: the product)")
+
+
+class Im2colResponse(BaseModel):
+    query: str
+    transposed: bool
+    weight_matrix: list[list[float]] = Field(
+        description="direct: out × (in·Πk), zero outside a group's block; transposed: (out·Πk) × in"
+    )
+    input_matrix: list[list[float]] = Field(
+        description="direct: F.unfold(x), rows (c, *k), columns the windows in output order; "
+        "transposed: x flattened, in × Πi"
+    )
+    product: list[list[float]] = Field(description="weight_matrix @ input_matrix")
+    rows: list[list[int]] = Field(description="the product's rows: [o] or, transposed, [o, *k]")
+    columns: list[list[int]] = Field(
+        description="the product's columns: output positions or, transposed, input positions"
+    )
+    inner: list[list[int]] = Field(description="the shared dimension: [c, *k] or, transposed, [c]")
+    input: list[Any]
+    bias: list[float] | None
+    output: list[Any] = Field(
+        description="the product plus bias, reshaped; transposed: F.fold of the product over "
+        "full_size, cropped by padding, output_padding added, plus bias"
+    )
+    output_size: list[int]
+    full_size: list[int] | None
+    padding: list[list[int]]
+    memory: Im2colMemory
+
+
 class ErrorItem(BaseModel):
     loc: list[str | int] = Field(description="where: body or query, then the field")
     msg: str = Field(description="the English sentence, rendered from the catalogue")

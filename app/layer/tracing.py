@@ -13,6 +13,7 @@ from app import limits
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
+from app.arithmetic.im2col import full_size, im2col, patch_cost
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import Trace, trace, whole_or_float
 from app.arithmetic.values import resolve_values
@@ -124,6 +125,34 @@ def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
         "input": whole_or_float(result.input),
         "bias": None if result.bias is None else whole_or_float(result.bias),
         "output": whole_or_float(result.output),
+    }
+
+
+def run_im2col(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
+    """The convolution as one dense matrix product (im2col, small sizes only; not a pool)."""
+    config = config_of(request)
+    if config.pooling:
+        raise ConfigError("op", "im2col_pool", op=config.op)
+    limits.check_im2col(config)
+    result, fields = compute(config, request, flat)
+    fields.pop("steps", None)
+    gemm = im2col(result)
+    return {
+        "query": to_query(fields, DEFAULTS, config.ndim),
+        "transposed": config.transposed,
+        "weight_matrix": whole_or_float(gemm.weight_matrix),
+        "input_matrix": whole_or_float(gemm.input_matrix),
+        "product": whole_or_float(gemm.product),
+        "rows": gemm.rows,
+        "columns": gemm.columns,
+        "inner": gemm.inner,
+        "input": whole_or_float(result.input),
+        "bias": None if result.bias is None else whole_or_float(result.bias),
+        "output": whole_or_float(gemm.output),
+        "output_size": list(config.output_size),
+        "full_size": list(full_size(config)) if config.transposed else None,
+        "padding": [list(p) for p in config.padding],
+        "memory": patch_cost(config),
     }
 
 
