@@ -48,10 +48,11 @@ def test_col2im_is_fold_cropped(config: ConvConfig, seed: int) -> None:
     gemm = im2col(trace(config, x, w))
     n = config.ndim
     full = full_size(config)
-    lift = (lambda v: (1, *v)) if n == 1 else tuple  # noqa: E731
+    lift = (lambda v: (1, *v)) if n == 1 else tuple
     folded = F.fold(
-        torch.tensor(gemm.product)[None], output_size=lift(full), kernel_size=lift(config.kernel_size),
-        dilation=lift(config.dilation), stride=lift(config.stride),
+        torch.tensor(gemm.product)[None], output_size=lift(full),
+        kernel_size=lift(config.kernel_size), dilation=lift(config.dilation),
+        stride=lift(config.stride),
     )[0]  # fmt: skip
     folded = folded.reshape(config.out_channels, *full)
     grown = F.pad(folded, [q for a in reversed(config.axes) for q in (0, a.output_padding)])
