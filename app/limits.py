@@ -61,6 +61,7 @@ class Limits:
     max_oembed_side: int = 100_000
     # Stacks (/api/stack, /api/stack/parse): shapes only, no values, so a real network fits.
     max_stack_size: int = 4096
+    max_stack_size_3d: int = 512
     max_stack_channels: int = 4096
     max_stack_layers: int = 128
     max_stack_code_chars: int = 20_000

@@ -59,17 +59,18 @@ def _numbers(value: Any) -> Iterator[int]:
 def check_request(request: StackRequest, lim: limits.Limits = limits.LIMITS) -> None:
     """Refuse sizes above the stack limits before any work is done."""
     ndim = len(request.input_size)
-    if ndim not in (1, 2):
+    if ndim not in (1, 2, 3):
         raise refuse(["input_size"], "stack_dimensions", value=ndim)
+    size_limit = lim.max_stack_size_3d if ndim == 3 else lim.max_stack_size
     if len(request.layers) > lim.max_stack_layers:
         raise refuse(
             ["layers"], "stack_too_many_layers", value=len(request.layers),
             limit=lim.max_stack_layers,
         )  # fmt: skip
     for value in request.input_size:
-        if value > lim.max_stack_size:
+        if value > size_limit:
             raise refuse(["input_size"], "stack_above_limit", field="input_size", value=value,
-                         limit=lim.max_stack_size)  # fmt: skip
+                         limit=size_limit)  # fmt: skip
     if request.in_channels > lim.max_stack_channels:
         raise refuse(["in_channels"], "stack_above_limit", field="in_channels",
                      value=request.in_channels, limit=lim.max_stack_channels)  # fmt: skip
@@ -104,6 +105,7 @@ def spec_of(layer: StackLayerRequest) -> LayerSpec:
         output_padding=layer.output_padding,
         bias=layer.bias,
         op=layer.op,
+        ceil_mode=layer.ceil_mode,
     )
 
 

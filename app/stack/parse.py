@@ -51,7 +51,7 @@ KERAS_CONV_T = ("filters", "kernel_size", "strides", "padding", "output_padding"
 KERAS_POOL = ("pool_size", "strides", "padding", "data_format")
 
 KINDS: dict[str, Kind] = {}
-for _n in (1, 2):
+for _n in (1, 2, 3):
     KINDS[f"Conv{_n}d"] = Kind("pytorch", "conv", _n, False, TORCH_CONV)
     KINDS[f"ConvTranspose{_n}d"] = Kind("pytorch", "conv", _n, True, TORCH_CONV_T)
     KINDS[f"MaxPool{_n}d"] = Kind("pytorch", "max_pool", _n, False, TORCH_MAX)
@@ -79,9 +79,9 @@ CONTAINERS = frozenset(
 )
 INPUTS = frozenset(("Input", "InputLayer"))
 SUPPORTED = ", ".join(
-    ["nn.Conv1d/2d", "nn.ConvTranspose1d/2d", "nn.MaxPool1d/2d", "nn.AvgPool1d/2d",
-     "layers.Conv1D/2D", "layers.Conv1DTranspose/2DTranspose", "layers.MaxPooling1D/2D",
-     "layers.AveragePooling1D/2D"]
+    ["nn.Conv1d/2d/3d", "nn.ConvTranspose1d/2d/3d", "nn.MaxPool1d/2d/3d", "nn.AvgPool1d/2d/3d",
+     "layers.Conv1D/2D/3D", "layers.Conv1DTranspose/2DTranspose/3DTranspose",
+     "layers.MaxPooling1D/2D/3D", "layers.AveragePooling1D/2D/3D"]
 )  # fmt: skip
 MAX_NUMBER = 1_000_000
 
@@ -171,9 +171,7 @@ def _torch(layer: _Layer) -> dict[str, Any]:
     kind = layer.kind
     fields: dict[str, Any] = {"op": kind.op, "transposed": kind.transposed}
     if layer.value("ceil_mode", False) is True:
-        raise layer.error("parse_unsupported_option", argument="ceil_mode", value="True",
-                          reason="the explorer computes the floor of each size, as "
-                          "ceil_mode=False does")  # fmt: skip
+        fields["ceil_mode"] = True
     kernel = layer.ints("kernel_size")
     if kernel is None:
         raise layer.error("parse_missing_argument", argument="kernel_size")
