@@ -193,6 +193,11 @@ class TraceResponse(BaseModel):
         description="per output channel: [c, w0, w1] for each input channel it reads"
     )
     overlap: list[Any] = Field(description="real input cells under each output cell's window")
+    divisor: list[Any] | None = Field(
+        default=None,
+        description="avg_pool: what each output cell divides its sum by (PyTorch's rule: "
+        "count_include_pad, ceil_mode), shaped like output_size",
+    )
     unused_input: list[list[int]]
     twin: str = Field(description="share query of the twin (transposed ↔ direct)")
     formulas: list[Formula]

@@ -15,7 +15,7 @@ from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
 from app.arithmetic.im2col import full_size, im2col, patch_cost
 from app.arithmetic.matrix import conv_matrix
-from app.arithmetic.trace import Trace, trace, whole_or_float
+from app.arithmetic.trace import Trace, pool_divisor, trace, whole_or_float
 from app.arithmetic.values import resolve_values
 from app.layer import codegen
 from app.layer.query import FlatValues, to_query
@@ -252,6 +252,7 @@ def describe(
         "axes": _axes_json(result),
         "channel_taps": result.channel_taps,
         "overlap": result.overlap,
+        "divisor": pool_divisor(config) if config.op == "avg_pool" else None,
         "unused_input": result.unused_input,
         "twin": twin_query,
         "formulas": formulas(config),

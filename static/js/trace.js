@@ -12,6 +12,7 @@
 export function readTrace(raw) {
   const config = raw.config;
   const nd = config.input_size.length;
+  if (nd === 3) return readVolume(raw);
   const two = (values, fill) => (nd === 1 ? [fill, values[0]] : values);
   const row = (planes) => (nd === 1 ? planes.map((p) => [p]) : planes);
   const ONE_ROW = { anchor: [0], taps: [[[0, 0]]] };
@@ -53,6 +54,8 @@ export function readTrace(raw) {
       size: two(raw.canvas.size, 1),
       origin: two(raw.canvas.origin, 0),
       step: two(raw.canvas.step, 1),
+      // per dimension, the input index each canvas coordinate shows (padding_mode copies)
+      source: raw.canvas.source ? two(raw.canvas.source, [0]) : null,
     },
     input,
     weight,
@@ -116,15 +119,20 @@ export function readTrace(raw) {
       return found;
     },
 
-    /** What canvas cell (cy, cx) holds: an input index, an inserted zero, or padding. */
+    /** What canvas cell (cy, cx) holds: an input index, an inserted zero, padding, or a
+     * padding cell that copies input (iy, ix) (padding_mode: SPEC's canvas.source). */
     canvasCell(cy, cx) {
-      const { origin, step } = t.canvas;
+      const { origin, step, source } = t.canvas;
       const iy = (cy - origin[0]) / step[0];
       const ix = (cx - origin[1]) / step[1];
       const insideY = iy >= 0 && iy <= inputSize[0] - 1;
       const insideX = ix >= 0 && ix <= inputSize[1] - 1;
       if (insideY && insideX && Number.isInteger(iy) && Number.isInteger(ix)) {
         return { kind: "input", iy, ix };
+      }
+      const [sy, sx] = source ? [source[0][cy], source[1][cx]] : [null, null];
+      if (sy !== null && sy !== undefined && sx !== null && sx !== undefined) {
+        return { kind: "copy", iy: sy, ix: sx };
       }
       return { kind: insideY && insideX ? "zero" : "padding" };
     },
