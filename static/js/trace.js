@@ -178,3 +178,104 @@ export function fmt(value) {
   const rounded = Math.round(value * 10000) / 10000;
   return String(rounded).replace("-", "−");
 }
+
+/** A 3-D trace ([D, H, W]) read for the volume view (static/js/views/volume.js): the same
+ * readings as readTrace, one more dimension, depth first (z, y, x). SPEC.md "3-D". */
+export function readVolume(raw) {
+  const config = raw.config;
+  const axes = raw.axes;
+  const channelTaps = raw.channel_taps;
+  const outputSize = raw.output_size;
+  const [od, oh, ow] = outputSize;
+  const perChannel = od * oh * ow;
+  const inverse = (axis, size) => {
+    const map = Array.from({ length: size }, () => []);
+    axis.taps.forEach((pairs, o) => { for (const [k, i] of pairs) map[i]?.push([o, k]); });
+    return map;
+  };
+  let fed = null;
+  const t = {
+    raw,
+    nd: 3,
+    op: config.op || "conv",
+    inChannels: config.in_channels,
+    outChannels: raw.output.length,
+    groups: config.groups,
+    transposed: config.transposed,
+    flipped: Boolean(raw.kernel_flipped),
+    inputSize: config.input_size,
+    kernelSize: config.kernel_size,
+    dilation: config.dilation,
+    outputSize,
+    canvas: raw.canvas,
+    input: raw.input,
+    weight: raw.weight,
+    output: raw.output,
+    bias: raw.bias,
+    stepCount: raw.output.length * perChannel,
+    // the page's "never read" legend reads 2-D [y, x] sets; a volume leaves it out
+    unused: [new Set(), new Set()],
+    step(n) {
+      const o = Math.floor(n / perChannel);
+      const r = n % perChannel;
+      const [z, y, x] = [Math.floor(r / (oh * ow)), Math.floor((r % (oh * ow)) / ow), r % ow];
+      const taps = [];
+      for (const [c, w0, w1] of channelTaps[o]) {
+        for (const [kz, iz] of axes[0].taps[z]) {
+          for (const [ky, iy] of axes[1].taps[y]) {
+            for (const [kx, ix] of axes[2].taps[x]) taps.push([[c, iz, iy, ix], [w0, w1, kz, ky, kx]]);
+          }
+        }
+      }
+      return {
+        output: [o, z, y, x],
+        anchor: [axes[0].anchor[z], axes[1].anchor[y], axes[2].anchor[x]],
+        taps,
+        value: raw.output[o][z][y][x],
+      };
+    },
+    stepOf(o, z, y, x) {
+      return ((o * od + z) * oh + y) * ow + x;
+    },
+    readChannels(o) {
+      return channelTaps[o];
+    },
+    /** Every output cell input cell (c, iz, iy, ix) feeds. */
+    feeds(c, iz, iy, ix) {
+      fed ??= axes.map((a, d) => inverse(a, config.input_size[d]));
+      const found = [];
+      for (const [o, list] of channelTaps.entries()) {
+        if (!list.some(([ci]) => ci === c)) continue;
+        for (const [z] of fed[0][iz] || []) {
+          for (const [y] of fed[1][iy] || []) {
+            for (const [x] of fed[2][ix] || []) found.push([o, z, y, x]);
+          }
+        }
+      }
+      return found;
+    },
+    /** What canvas cell (cz, cy, cx) holds: input (its own place), copy (a padding cell that
+     * copies an input cell, padding_mode), zero (inserted) or padding. */
+    canvasCell(cz, cy, cx) {
+      const { origin, step, source } = raw.canvas;
+      const at = [cz, cy, cx];
+      const index = at.map((p, d) => source[d][p]);
+      const own = at.every((p, d) => index[d] !== null && p === origin[d] + index[d] * step[d]);
+      if (own) return { kind: "input", i: index };
+      if (index.every((i) => i !== null)) return { kind: "copy", i: index };
+      const inside = at.every((p, d) => {
+        const i = (p - origin[d]) / step[d];
+        return i >= 0 && i <= config.input_size[d] - 1;
+      });
+      return { kind: inside ? "zero" : "padding" };
+    },
+    /** Canvas offset of kernel cell (kz, ky, kx) from the window's anchor. */
+    kernelAt(k) {
+      return k.map((kk, d) => config.dilation[d] * (t.flipped ? config.kernel_size[d] - 1 - kk : kk));
+    },
+    weightAt(w) {
+      return raw.weight ? raw.weight[w[0]][w[1]][w[2]][w[3]][w[4]] : null;
+    },
+  };
+  return t;
+}
