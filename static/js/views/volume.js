@@ -47,7 +47,10 @@ export default class VolumeView {
     const parts = [inStage];
     if (!this.pool) parts.push(arrow("⊛"), this.kernelStage());
     parts.push(arrow("→"), this.outputStage());
-    root.append(...parts);
+    const keys = document.createElement("p");
+    keys.className = "hint volume-keys";
+    keys.textContent = tr("explore.keys.depth");
+    root.append(...parts, keys);
     root.querySelectorAll("[role=grid]").forEach((g) => {
       const first = g.querySelector("[role=gridcell][data-index]");
       if (first) first.tabIndex = 0;
