@@ -36,3 +36,10 @@ def test_refusals_name_the_field(client: TestClient) -> None:
     assert (pool["loc"][-1], pool["type"]) == ("op", "im2col_pool")
     big = client.get("/api/im2col?input_size=48,48&in_channels=4&out_channels=4").json()
     assert big["detail"][0]["ctx"]["limit_name"] == "max_matrix_entries"
+
+
+def test_3d_pictures_are_refused_by_name_not_a_500(client: TestClient) -> None:
+    for route in ("render.svg", "render.png", "render.gif"):
+        response = client.get(f"/api/{route}?input_size=3,4,4&kernel_size=2")
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["type"] == "picture_3d"
