@@ -56,11 +56,13 @@ def focused(page: Page) -> tuple[str, str]:
 def test_a_3d_trace_is_explored_by_keyboard_across_depth(page: Page, live_server: str) -> None:
     trace = api(page, live_server, VOLUME)
     (d, h, w), (od, oh, ow) = trace["config"]["input_size"], trace["output_size"]
+    expect(page.locator('[data-grid="output"]')).to_have_count(0)  # nothing before the page
     page.goto(f"{live_server}/?{VOLUME}")
     # depth as a row of slices: one slice per canvas depth, one per output depth
     expect(page.locator(".in-stage .slice")).to_have_count(trace["canvas"]["size"][0])
     expect(page.locator(".out-stage .slice")).to_have_count(od)
     expect(page.locator('[data-grid="input"]')).to_have_count(d * h * w)
+    expect(page.locator('[data-grid="output"]')).to_have_count(od * oh * ow)
     # step 0: the 2×2×2 window at canvas (0, 0, 0) covers canvas slices 0 and 1
     expect(page.locator(".in-stage .slice.reached")).to_have_count(2)
     page.locator('[data-grid="output"][data-index="0,0,0"]').focus()
