@@ -56,6 +56,7 @@ export default class VolumeView {
       if (first) first.tabIndex = 0;
     });
     this.curOut = -1;
+    this.cur = -1;
   }
 
   /** One channel's volume: a captioned box holding one ARIA grid of depth slices. */
@@ -185,8 +186,26 @@ export default class VolumeView {
       }
       outStage.append(box);
     }
-    this.outputList = [...this.outputEls.values()];
+    this.outputList = [...this.outputEls.values()]; // in step order: channel, then z, y, x
+    this.outputPositions = [...this.outputEls.keys()].map((k) => k.split(",").map(Number));
     return outStage;
+  }
+
+  /** Output cells 0..n are written (step order is outputList order); touch only the cells
+   * between the previous step and this one. */
+  writeUpTo(n) {
+    const t = this.t;
+    const cells = this.outputList;
+    const before = this.cur ?? -1;
+    const [lo, hi] = before < n ? [before + 1, n] : [n + 1, before];
+    for (let i = Math.max(lo, 0); i <= hi && i < cells.length; i++) {
+      const [oc, z, y, x] = this.outputPositions[i];
+      const on = i <= n;
+      cells[i].classList.toggle("written", on);
+      cells[i].textContent = on ? fmt(t.output[oc][z][y][x]) : "";
+    }
+    if (before >= 0) cells[before]?.classList.remove("current");
+    cells[n].classList.add("current");
   }
 
   /** The canvas cells under step n's window, every slice its depth window covers. */
@@ -215,23 +234,17 @@ export default class VolumeView {
     const step = t.step(n);
     for (const el of this.windowLit) el.classList.remove("win", "tap");
     const taps = step.taps.map(([i]) => this.inputEls.get(i.join(","))).filter(Boolean);
-    this.windowLit = [...this.windowCells(n), ...taps];
-    for (const el of this.windowCells(n)) el.classList.add("win");
+    const under = this.windowCells(n);
+    this.windowLit = [...under, ...taps];
+    for (const el of under) el.classList.add("win");
     for (const el of taps) el.classList.add("tap");
     // slices the window reaches, lit as a whole (the depth window)
-    const reached = new Set(this.windowCells(n).map((el) => el.closest(".slice")));
-    this.root.querySelectorAll(".in-stage .slice").forEach((s) => s.classList.toggle("reached", reached.has(s)));
+    for (const s of this.reached || []) s.classList.remove("reached");
+    this.reached = new Set(under.map((el) => el.closest(".slice")));
+    for (const s of this.reached) s.classList.add("reached");
     const [o] = step.output;
     if (o !== this.curOut) this.switchOutputChannel(o);
-    this.outputList.forEach((el, i) => {
-      const [oc, z, y, x] = [...this.outputEls.keys()][i].split(",").map(Number);
-      const s = t.stepOf(oc, z, y, x);
-      const written = s <= n;
-      el.classList.toggle("written", written);
-      el.classList.toggle("current", s === n);
-      const text = written ? fmt(t.output[oc][z][y][x]) : "";
-      if (el.textContent !== text) el.textContent = text;
-    });
+    this.writeUpTo(n);
     this.cur = n;
   }
 
