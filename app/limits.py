@@ -40,14 +40,17 @@ class SizedRequest(Protocol):
 class Limits:
     max_spatial_size_1d: int = 512
     max_spatial_size_2d: int = 64
+    max_spatial_size_3d: int = 16  # a row of 16 slices of 16×16 still draws fast
     max_kernel_size: int = 15
     max_stride: int = 16
     max_dilation: int = 16
     max_channels: int = 64
     max_padding_1d: int = 512  # per side
     max_padding_2d: int = 64
+    max_padding_3d: int = 16
     max_canvas_size_1d: int = 2048  # per dimension; the output too
     max_canvas_size_2d: int = 256
+    max_canvas_size_3d: int = 48
     max_taps: int = 500_000
     max_output_cells: int = 65_536
     max_matrix_entries: int = 65_536
@@ -119,8 +122,8 @@ def _ints(value: Any) -> list[int]:
 
 
 def check_dimensions(ndim: int) -> None:
-    """The API and the page draw 1-D and 2-D (the engine also computes 3-D)."""
-    if ndim not in (1, 2):
+    """The API and the page draw 1-D, 2-D and 3-D (depth as a row of slices)."""
+    if ndim not in (1, 2, 3):
         raise ConfigError("input_size", "wrong_dimensions", value=ndim)
 
 
@@ -189,6 +192,22 @@ def check_matrix(config: ConvConfig, limits: Limits = LIMITS) -> None:
             "input_size", "too_many_matrix_entries", rows=rows, columns=columns,
             value=rows * columns, limit=limits.max_matrix_entries,
             limit_name="max_matrix_entries",
+        )  # fmt: skip
+
+
+def check_im2col(config: ConvConfig, limits: Limits = LIMITS) -> None:
+    """Refuse an im2col view whose three dense matrices hold more entries than the limit."""
+    k = prod(config.kernel_size)
+    if config.transposed:
+        inner, rows, columns = config.in_channels, config.out_channels * k, prod(config.input_size)
+    else:
+        inner = config.in_channels * k
+        rows, columns = config.out_channels, prod(config.output_size)
+    entries = rows * inner + inner * columns + rows * columns
+    if entries > limits.max_matrix_entries:
+        raise ConfigError(
+            "input_size", "too_many_matrix_entries", rows=rows + inner, columns=columns + inner,
+            value=entries, limit=limits.max_matrix_entries, limit_name="max_matrix_entries",
         )  # fmt: skip
 
 

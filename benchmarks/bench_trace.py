@@ -16,7 +16,7 @@ from collections.abc import Callable
 from app.arithmetic.trace import count_taps
 from app.layer.query import parse_query
 from app.layer.schemas import TraceRequest
-from app.layer.tracing import config_of, trace_json
+from app.layer.tracing import config_of, encode, run_im2col, trace_json
 
 CASES = [
     "input_size=5,5&kernel_size=3&stride=2&padding=1",
@@ -26,6 +26,18 @@ CASES = [
     "input_size=64,64&kernel_size=5&padding=2&in_channels=2&out_channels=2",
     "input_size=512&kernel_size=15&in_channels=4&out_channels=8&padding=same",
     "input_size=64,64&kernel_size=11&padding=5",
+    # issue 20: padding modes, 3-D at its limits, pooling options
+    "input_size=64,64&kernel_size=5&padding=2&padding_mode=reflect",
+    "input_size=16,16,16&kernel_size=3&padding=1",
+    "input_size=16,16,16&kernel_size=3&padding=1&in_channels=2&out_channels=2&padding_mode=circular",
+    "input_size=8,8,8&kernel_size=3&stride=2&padding=1&transposed=1&output_padding=1",
+    "input_size=63,63&kernel_size=2&stride=2&op=avg_pool&ceil_mode=1&count_include_pad=0",
+]
+# /api/im2col (dense matrices: small sizes only, max_matrix_entries)
+IM2COL_CASES = [
+    "input_size=4,4&kernel_size=3",
+    "input_size=32,32&kernel_size=3&padding=1&in_channels=3&out_channels=4",
+    "input_size=16,16&kernel_size=4&stride=2&padding=1&transposed=1&in_channels=4&out_channels=2",
 ]
 
 
@@ -57,6 +69,14 @@ def main() -> None:
             zipped = len(gzip.compress(body, 6))
             row += f" {ms:>8.2f} {len(body) / 1024:>6.0f} {zipped / 1024:>6.0f}"
         print(row)
+    print(f"\n{'im2col query':<78} {'ms':>8} {'KiB':>6}")
+    for query in IM2COL_CASES:
+        params = dict(part.split("=", 1) for part in query.split("&"))
+        fields, flat = parse_query(params)
+        request = TraceRequest.model_validate(fields)
+        size = len(encode(run_im2col(request, flat)))
+        ms = median_ms(lambda: run_im2col(request, flat), 10)  # noqa: B023
+        print(f"{query[:78]:<78} {ms:>8.2f} {size / 1024:>6.0f}")
 
 
 if __name__ == "__main__":

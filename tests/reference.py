@@ -32,6 +32,8 @@ def torch_output(
         "groups": config.groups,
     }
     if not config.transposed:
+        if config.padding_mode != "zeros":
+            return _torch_padding_mode(config, xt, wt, bt, symmetric)
         if symmetric:
             y = CONV[n](xt, wt, bt, padding=[p for p, _ in config.padding], **common)
         else:
@@ -50,6 +52,36 @@ def torch_output(
         for (before, after), size in zip(config.padding, y.shape[2:], strict=True)
     )
     return y[0][(slice(None), *crop)].numpy()
+
+
+CONV_LAYER = {1: torch.nn.Conv1d, 2: torch.nn.Conv2d, 3: torch.nn.Conv3d}
+
+
+def _torch_padding_mode(
+    config: ConvConfig,
+    xt: torch.Tensor,
+    wt: torch.Tensor,
+    bt: torch.Tensor | None,
+    symmetric: bool,
+) -> np.ndarray:
+    """A ``padding_mode`` through PyTorch's own layer (``nn.Conv*d(padding_mode=…)``) when the
+    padding is symmetric, else ``F.pad(mode=…)`` first, as a PyTorch user would."""
+    n = config.ndim
+    if symmetric:
+        layer = CONV_LAYER[n](
+            config.in_channels, config.out_channels, config.kernel_size, config.stride,
+            [p for p, _ in config.padding], config.dilation, config.groups, bias=bt is not None,
+            padding_mode=config.padding_mode, dtype=torch.float64,
+        )  # fmt: skip
+        with torch.no_grad():
+            layer.weight.copy_(wt)
+            if bt is not None:
+                layer.bias.copy_(bt)
+            return layer(xt)[0].numpy()
+    pads = [side for pair in reversed(config.padding) for side in pair]
+    padded = F.pad(xt, pads, mode=config.padding_mode)
+    common = {"stride": config.stride, "dilation": config.dilation, "groups": config.groups}
+    return CONV[n](padded, wt, bt, padding=0, **common)[0].numpy()
 
 
 def transposed_twin(direct: ConvConfig) -> ConvConfig:

@@ -1,7 +1,8 @@
 """Hypothesis strategies: every request field in every form it takes.
 
-``conv_fields`` draws keyword arguments of ``build_config``: 1-D and 2-D, direct and
-transposed, padding as an int, one per dimension, [before, after] pairs, or a name
+``conv_fields`` draws keyword arguments of ``build_config``: 1-D and 2-D (3-D when asked
+for: ``dims=(1, 2, 3)``), direct and transposed, every ``padding_mode`` of a direct one,
+padding as an int, one per dimension, [before, after] pairs, or a name
 ("valid", "same", and for a direct convolution "full", and in 1-D "causal"),
 ``output_padding`` not given (None) or given (an int or one per dimension) with every
 padding form, groups, dilation and stride. ``pool_fields`` draws PyTorch pools.
@@ -25,10 +26,14 @@ def _per_dim(draw: st.DrawFn, values: list[int]) -> int | list[int]:
 
 @st.composite
 def conv_fields(
-    draw: st.DrawFn, ndim: int | None = None, transposed: bool | None = None
+    draw: st.DrawFn,
+    ndim: int | None = None,
+    transposed: bool | None = None,
+    dims: tuple[int, ...] = (1, 2),
+    modes: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular"),
 ) -> dict[str, Any]:
     """Keyword arguments of ``build_config`` that the maths accepts (most of the time)."""
-    n = draw(st.sampled_from([1, 2])) if ndim is None else ndim
+    n = draw(st.sampled_from(dims)) if ndim is None else ndim
     longest = {1: 14, 2: 9, 3: 5}[n]
     t = draw(st.booleans()) if transposed is None else transposed
     dims = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
@@ -54,6 +59,7 @@ def conv_fields(
             q = [0] * n  # given, and 0: allowed for a direct convolution
         output_padding = _per_dim(draw, q)
     return {
+        "padding_mode": "zeros" if t else draw(st.sampled_from(modes)),
         "input_size": draw(dims(1, longest)),
         "kernel_size": _per_dim(draw, draw(dims(1, 4))),
         "stride": _per_dim(draw, stride),
@@ -68,8 +74,14 @@ def conv_fields(
 
 
 @st.composite
-def configs(draw: st.DrawFn, ndim: int | None = None, transposed: bool | None = None) -> ConvConfig:
-    fields = draw(conv_fields(ndim, transposed))
+def configs(
+    draw: st.DrawFn,
+    ndim: int | None = None,
+    transposed: bool | None = None,
+    dims: tuple[int, ...] = (1, 2),
+    modes: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular"),
+) -> ConvConfig:
+    fields = draw(conv_fields(ndim, transposed, dims, modes))
     try:
         return build_config(**fields)
     except ConfigError:
@@ -78,9 +90,12 @@ def configs(draw: st.DrawFn, ndim: int | None = None, transposed: bool | None = 
 
 
 @st.composite
-def pool_fields(draw: st.DrawFn, ndim: int | None = None) -> dict[str, Any]:
-    """PyTorch pools: max or average, padding up to half the kernel, dilation for the max."""
-    n = draw(st.sampled_from([1, 2])) if ndim is None else ndim
+def pool_fields(
+    draw: st.DrawFn, ndim: int | None = None, dims: tuple[int, ...] = (1, 2)
+) -> dict[str, Any]:
+    """PyTorch pools: max or average, padding up to half the kernel, dilation for the max,
+    ``ceil_mode`` for both, ``count_include_pad`` for the average."""
+    n = draw(st.sampled_from(dims)) if ndim is None else ndim
     op = draw(st.sampled_from(["max_pool", "avg_pool"]))
     kernel = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
     padding: Any = (
@@ -90,7 +105,11 @@ def pool_fields(draw: st.DrawFn, ndim: int | None = None) -> dict[str, Any]:
                                                               max_size=n))  # fmt: skip
     return {
         "op": op,
-        "input_size": draw(st.lists(st.integers(1, {1: 14, 2: 9}[n]), min_size=n, max_size=n)),
+        "input_size": draw(
+            st.lists(st.integers(1, {1: 14, 2: 9, 3: 6}[n]), min_size=n, max_size=n)
+        ),
+        "ceil_mode": draw(st.booleans()),
+        "count_include_pad": op == "max_pool" or draw(st.booleans()),
         "kernel_size": _per_dim(draw, kernel),
         "stride": _per_dim(draw, draw(st.lists(st.integers(1, 3), min_size=n, max_size=n))),
         "dilation": _per_dim(draw, dilation),
@@ -100,8 +119,8 @@ def pool_fields(draw: st.DrawFn, ndim: int | None = None) -> dict[str, Any]:
 
 
 @st.composite
-def pools(draw: st.DrawFn, ndim: int | None = None) -> ConvConfig:
-    fields = draw(pool_fields(ndim))
+def pools(draw: st.DrawFn, ndim: int | None = None, dims: tuple[int, ...] = (1, 2)) -> ConvConfig:
+    fields = draw(pool_fields(ndim, dims))
     try:
         return build_config(**fields)
     except ConfigError:

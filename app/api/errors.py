@@ -225,7 +225,11 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return refusal(status, items, headers)
 
 
-TRACE_BODIES = ("/api/trace", "/api/matrix")  # the routes whose body is a TraceRequest
+TRACE_BODIES = (
+    "/api/trace",
+    "/api/matrix",
+    "/api/im2col",
+)  # the routes whose body is a TraceRequest
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:

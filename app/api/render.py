@@ -65,6 +65,8 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
         raise ConfigError("view", "view_needs_weights", value=view, op=op)
     trace_request, flat = request_from_query(params)
     config = config_of(trace_request)
+    if config.ndim == 3:  # the page draws depth as slices; pictures are 1-D and 2-D
+        raise ConfigError("input_size", "picture_3d", ndim=config.ndim)
     step, fps = own.get("step", 0), own.get("fps", 2)
     count = step_count(config, view)
     check_picture(count, step=None if animated else step, fps=fps if animated else None)

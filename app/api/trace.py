@@ -12,11 +12,12 @@ from app.layer.fields import query_parameters
 from app.layer.query import FlatValues, request_from_query
 from app.layer.schemas import (
     ErrorResponse,
+    Im2colResponse,
     MatrixResponse,
     TraceRequest,
     TraceResponse,
 )
-from app.layer.tracing import encode, run_matrix, trace_json
+from app.layer.tracing import encode, run_im2col, run_matrix, trace_json
 from app.limits import LIMITS
 from app.web.capacity import cost_of_request, offload
 
@@ -91,6 +92,19 @@ async def post_matrix(http: Request, request: TraceRequest) -> TraceJSONResponse
 async def get_matrix(http: Request, query: TraceQuery) -> TraceJSONResponse:
     """The convolution as a matrix, from the share-link query."""
     return await _traced(http, *query, run_matrix)
+
+
+@router.post("/im2col", response_model=Im2colResponse, responses=ERRORS)
+async def post_im2col(http: Request, request: TraceRequest) -> TraceJSONResponse:
+    """The convolution as one dense matrix product: ``product = weight_matrix @ input_matrix``
+    (im2col; col2im for a transposed layer)."""
+    return await _traced(http, request, None, run_im2col)
+
+
+@router.get("/im2col", response_model=Im2colResponse, responses=ERRORS, openapi_extra=QUERY_DOCS)
+async def get_im2col(http: Request, query: TraceQuery) -> TraceJSONResponse:
+    """The convolution as one dense matrix product, from the share-link query."""
+    return await _traced(http, *query, run_im2col)
 
 
 @router.get("/limits", response_model=dict[str, Any])

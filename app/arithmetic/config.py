@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from math import prod
 
 from app.arithmetic.errors import ConfigError
-from app.arithmetic.geometry import Axis, effective_kernel, resolve_named_padding
+from app.arithmetic.geometry import PADDING_MODES, Axis, effective_kernel, resolve_named_padding
 
 PaddingSpec = int | str | Sequence[int] | Sequence[Sequence[int]]
 AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
@@ -38,6 +38,9 @@ class ConvConfig:
     padding_name: str | None = None
     output_padding_given: tuple[int, ...] | None = None
     op: str = "conv"
+    padding_mode: str = "zeros"
+    ceil_mode: bool = False
+    count_include_pad: bool = True
 
     @property
     def pooling(self) -> bool:
@@ -178,6 +181,9 @@ def build_config(
     out_channels: int = 1,
     groups: int = 1,
     op: str = "conv",
+    padding_mode: str = "zeros",
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
 ) -> ConvConfig:
     """Resolve and check a configuration; raise ``ConfigError`` naming the field.
 
@@ -210,7 +216,18 @@ def build_config(
 
     >>> build_config([4, 4], kernel_size=2, stride=2, op="max_pool", in_channels=3).output_shape
     (3, 2, 2)
+
+    ``padding_mode`` (direct convolutions: what the padding cells copy), ``ceil_mode`` (pools)
+    and ``count_include_pad`` (average pools) are PyTorch's, refused where PyTorch refuses them:
+
+    >>> build_config([6], stride=2, op="max_pool", ceil_mode=True).output_size
+    (3,)
+    >>> build_config([3], padding=3, padding_mode="reflect")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    app.arithmetic.errors.ConfigError: padding: padding_mode_reflect_too_large {...}
     """
+    _check_options(op, transposed, padding_mode, ceil_mode, count_include_pad)
     if op != "conv":
         _check_pool(op, padding, transposed, output_padding)
         _check_pool_channels(in_channels, out_channels, groups)
@@ -245,10 +262,14 @@ def build_config(
             pair = (before, after)
         else:
             pair, out_pad = named[d], (q or 0) if transposed else 0
-        axis = Axis(sizes[d], kernels[d], strides[d], pair, dilations[d], out_pad, transposed)
+        axis = Axis(
+            sizes[d], kernels[d], strides[d], pair, dilations[d], out_pad, transposed,
+            padding_mode, ceil_mode,
+        )  # fmt: skip
         _check_axis(axis, names[d])
+        _check_padding_mode(axis, names[d])
         if op != "conv":
-            _check_pool_axis(op, axis)
+            _check_pool_axis(op, axis, ndim, names[d])
         axes.append(axis)
     return ConvConfig(
         tuple(axes),
@@ -259,7 +280,48 @@ def build_config(
         padding_name=named if isinstance(named, str) else None,
         output_padding_given=None if given is None else tuple(given),
         op=op,
+        padding_mode=padding_mode,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
     )
+
+
+def _check_options(
+    op: str, transposed: bool, padding_mode: str, ceil_mode: bool, count_include_pad: bool
+) -> None:
+    """PyTorch's own refusals of ``padding_mode``, ``ceil_mode`` and ``count_include_pad``:
+    ``ConvTranspose*d`` takes only ``"zeros"`` (its padding crops the output, there is
+    nothing to copy), pools have no ``padding_mode``, convolutions no ``ceil_mode``, and only
+    the average pool has ``count_include_pad``."""
+    if padding_mode not in PADDING_MODES:
+        raise ConfigError(
+            "padding_mode", "padding_mode_unknown", value=str(padding_mode)[:40],
+            modes=", ".join(PADDING_MODES),
+        )  # fmt: skip
+    if padding_mode != "zeros":
+        if transposed:
+            raise ConfigError("padding_mode", "padding_mode_transposed", mode=padding_mode)
+        if op != "conv":
+            raise ConfigError("padding_mode", "pool_padding_mode", op=op, mode=padding_mode)
+    if ceil_mode and op == "conv":
+        raise ConfigError("ceil_mode", "ceil_mode_conv")
+    if not count_include_pad and op != "avg_pool":
+        raise ConfigError("count_include_pad", "count_include_pad_not_avg", op=op)
+
+
+def _check_padding_mode(axis: Axis, name: str) -> None:
+    """``reflect`` mirrors without repeating the edge, so it needs padding < n on each side;
+    ``circular`` may wrap around once, padding ≤ n (PyTorch's ``F.pad`` refuses more)."""
+    n = axis.input_size
+    for side in axis.padding:
+        if axis.padding_mode == "reflect" and side >= n:
+            raise ConfigError(
+                "padding", "padding_mode_reflect_too_large", value=side, size=n, axis=name
+            )
+        if axis.padding_mode == "circular" and side > n:
+            raise ConfigError(
+                "padding", "padding_mode_circular_too_large", value=side, size=n, axis=name
+            )
 
 
 POOLS = ("max_pool", "avg_pool")
@@ -279,7 +341,7 @@ def _check_pool(
         raise ConfigError("padding", "pool_padding_name", op=op, name=padding)
 
 
-def _check_pool_axis(op: str, axis: Axis) -> None:
+def _check_pool_axis(op: str, axis: Axis, ndim: int, name: str) -> None:
     """PyTorch's own rules for ``F.max_pool*d`` / ``F.avg_pool*d``: symmetric padding of at
     most half the kernel, and no dilation for the average."""
     before, after = axis.padding
@@ -291,6 +353,12 @@ def _check_pool_axis(op: str, axis: Axis) -> None:
         )
     if op == "avg_pool" and axis.dilation != 1:
         raise ConfigError("dilation", "pool_average_dilation")
+    if op == "avg_pool" and ndim == 3 and axis.input_size < axis.kernel_size:
+        # PyTorch's avg_pool3d (alone) refuses an input smaller than the kernel, padding or not
+        raise ConfigError(
+            "kernel_size", "avg_pool3d_input_smaller_than_kernel",
+            size=axis.input_size, kernel_size=axis.kernel_size, axis=name,
+        )  # fmt: skip
     reads = [
         any(0 <= o * axis.stride + axis.dilation * k - before < axis.input_size
             for k in range(axis.kernel_size))

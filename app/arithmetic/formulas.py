@@ -53,6 +53,10 @@ def axis_formulas(
         )
         return found
     span = f"{i} + {before} + {after} − {k_eff}"
+    if axis.padding_mode != "zeros" and before + after:
+        found.append(_padding_mode_formula(axis, name))
+    if axis.ceil_mode:
+        return found + _ceil_formulas(axis, name)
     found.append(
         _formula(
             f"output size ({name})",
@@ -69,6 +73,81 @@ def axis_formulas(
                 "(i + p_before + p_after − k_eff) mod s",
                 f"({span}) mod {s}",
                 remainder,
+            )
+        )
+    return found
+
+
+PADDING_MODE_RULES = {
+    "reflect": ("input index −j before 0, 2(n − 1) − j past n − 1 (the edge not repeated)",
+                "padding < n"),
+    "replicate": ("input index clamped to [0, n − 1] (the edge repeated)", "any padding"),
+    "circular": ("input index j mod n (wrapped around)", "padding ≤ n"),
+}  # fmt: skip
+
+
+def _padding_mode_formula(axis: Axis, name: str) -> Formula:
+    """Which input cell a padding cell copies, and PyTorch's condition for it.
+
+    >>> f = _padding_mode_formula(Axis(4, 3, padding=(1, 1), padding_mode="reflect"), "width")
+    >>> f["substituted"], f["result"]
+    ('1, 1 < 4', 'before: 1; after: 2')
+    """
+    rule, condition = PADDING_MODE_RULES[axis.padding_mode]
+    before, after = axis.padding
+    sources = axis.sources
+    shown = f"before: {', '.join(map(str, sources[:before])) or '—'}; after: " + (
+        ", ".join(map(str, sources[axis.padded_size - after : axis.padded_size])) or "—"
+    )
+    return _formula(
+        f'padding_mode "{axis.padding_mode}" ({name})',
+        f"padding cell at input index j shows {rule}; {condition}",
+        f"{before}, {after} {condition.split()[1]} {axis.input_size}"
+        if condition != "any padding"
+        else f"{before}, {after}",
+        shown,
+    )
+
+
+def _ceil_formulas(axis: Axis, name: str) -> list[Formula]:
+    """``ceil_mode``: the ceil rule, and its last-window exception when it applies.
+
+    >>> for f in _ceil_formulas(Axis(4, 2, stride=3, padding=(1, 1), ceil_mode=True), "length"):
+    ...     print(f["name"], "|", f["substituted"], "=", f["result"])
+    output size, ceil_mode (length) | ceil((4 + 1 + 1 − 2) / 3) + 1 = 3
+    last window (length) | (3 − 1)·3 = 6 ≥ 4 + 1: dropped = 2
+    """
+    i, s, k_eff = axis.input_size, axis.stride, axis.k_eff
+    before, after = axis.padding
+    span = i + before + after - k_eff
+    ceiled = -(-span // s) + 1
+    found = [
+        _formula(
+            f"output size, ceil_mode ({name})",
+            "o = ceil((i + p_before + p_after − k_eff) / s) + 1; one less if "
+            "(o − 1)·s ≥ i + p_before (the last window would start past the input)",
+            f"ceil(({i} + {before} + {after} − {k_eff}) / {s}) + 1",
+            ceiled,
+        )
+    ]
+    start = (ceiled - 1) * s
+    if ceiled != axis.output_size:
+        found.append(
+            _formula(
+                f"last window ({name})",
+                "(o − 1)·s ≥ i + p_before: the last window is dropped",
+                f"({ceiled} − 1)·{s} = {start} ≥ {i} + {before}: dropped",
+                axis.output_size,
+            )
+        )
+    elif span % s:
+        found.append(
+            _formula(
+                f"last window ({name})",
+                "(o − 1)·s < i + p_before: the last window starts inside and hangs past the "
+                "padded input; the part past it is not counted",
+                f"({ceiled} − 1)·{s} = {start} < {i} + {before}: kept",
+                axis.output_size,
             )
         )
     return found

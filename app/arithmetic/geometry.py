@@ -13,6 +13,7 @@ from app.arithmetic.errors import ConfigError
 
 PaddingName = Literal["valid", "same", "full", "causal"]
 PADDING_NAMES: tuple[str, ...] = ("valid", "same", "full", "causal")
+PADDING_MODES: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular")
 
 
 def effective_kernel(kernel_size: int, dilation: int = 1) -> int:
@@ -43,6 +44,58 @@ def output_size(
     before, after = (padding, padding) if isinstance(padding, int) else padding
     span = input_size + before + after - effective_kernel(kernel_size, dilation)
     return span // stride + 1
+
+
+def ceil_output_size(
+    input_size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int = 1,
+) -> int:
+    """Output size of a pool with ``ceil_mode=True`` (PyTorch's ``pooling_output_shape``):
+    ``o = ceil((i + p_b + p_a − k_eff) / s) + 1``, then one less when the last window would
+    start past the input and its left padding (``(o − 1)·s ≥ i + p_b``).
+
+    >>> ceil_output_size(6, kernel_size=3, stride=2)  # floor gives 2; ceil keeps index 5
+    3
+    >>> ceil_output_size(4, kernel_size=2, stride=3, padding=1)  # the exception: 2, not 3
+    2
+    >>> ceil_output_size(5, kernel_size=3, stride=2, padding=1)  # exact division: as floor
+    3
+    """
+    before, after = (padding, padding) if isinstance(padding, int) else padding
+    span = input_size + before + after - effective_kernel(kernel_size, dilation)
+    out = -(-span // stride) + 1
+    if (out - 1) * stride >= input_size + before:
+        out -= 1
+    return out
+
+
+def padding_source(mode: str, index: int, input_size: int) -> int | None:
+    """The input index a padded position shows under PyTorch's ``padding_mode`` (``index``
+    is the position's input index, negative before the input, ``≥ n`` after it); None for
+    a zero. ``reflect`` mirrors without repeating the edge, ``replicate`` repeats the edge,
+    ``circular`` wraps around.
+
+    >>> [padding_source("reflect", j, 4) for j in (-2, -1, 4, 5)]
+    [2, 1, 2, 1]
+    >>> [padding_source("replicate", j, 4) for j in (-2, 5)]
+    [0, 3]
+    >>> [padding_source("circular", j, 4) for j in (-2, -1, 4, 5)]
+    [2, 3, 0, 1]
+    >>> padding_source("zeros", -1, 4) is None
+    True
+    """
+    if 0 <= index < input_size:
+        return index
+    if mode == "reflect":
+        return -index if index < 0 else 2 * (input_size - 1) - index
+    if mode == "replicate":
+        return min(max(index, 0), input_size - 1)
+    if mode == "circular":
+        return index % input_size
+    return None
 
 
 def transposed_output_size(
@@ -190,6 +243,8 @@ class Axis:
     dilation: int = 1
     output_padding: int = 0
     transposed: bool = False
+    padding_mode: str = "zeros"
+    ceil_mode: bool = False
 
     @property
     def k_eff(self) -> int:
@@ -197,6 +252,10 @@ class Axis:
 
     @property
     def output_size(self) -> int:
+        if self.ceil_mode:
+            return ceil_output_size(
+                self.input_size, self.kernel_size, self.stride, self.padding, self.dilation
+            )
         if self.transposed:
             return transposed_output_size(
                 self.input_size,
@@ -224,11 +283,49 @@ class Axis:
 
     @property
     def canvas_size(self) -> int:
+        """Cells the window slides over. With ``ceil_mode`` the last window may hang past
+        the padded input: the canvas grows to hold it (cells no pool counts).
+
+        >>> Axis(input_size=6, kernel_size=3, stride=2, ceil_mode=True).canvas_size
+        7
+        """
         before, after = self.padding
         if self.transposed:
             grow_after = self.k_eff - 1 - after + self.output_padding
             return (self.input_size - 1) * self.stride + 1 + self.canvas_origin + grow_after
-        return self.input_size + before + after
+        padded = self.input_size + before + after
+        if self.ceil_mode:
+            return max(padded, (self.output_size - 1) * self.stride + self.k_eff)
+        return padded
+
+    @property
+    def padded_size(self) -> int:
+        """The padded input's extent on the canvas (direct): ``i + p_before + p_after``."""
+        return self.input_size + sum(self.padding)
+
+    def source(self, coord: int) -> int | None:
+        """The input index canvas cell ``coord`` shows: its own, a copied one under a
+        ``padding_mode``, or None for a zero (padding, an inserted zero, past the input).
+
+        >>> a = Axis(input_size=3, kernel_size=3, padding=(2, 2), padding_mode="reflect")
+        >>> [a.source(c) for c in range(a.canvas_size)]
+        [2, 1, 0, 1, 2, 1, 0]
+        >>> t = Axis(input_size=2, kernel_size=3, stride=2, transposed=True)
+        >>> [t.source(c) for c in range(t.canvas_size)]
+        [None, None, 0, None, 1, None, None]
+        """
+        offset = coord - self.canvas_origin
+        if self.transposed:
+            index, rest = divmod(offset, self.stride)
+            return index if rest == 0 and 0 <= index < self.input_size else None
+        if not 0 <= coord < self.padded_size:
+            return None
+        return padding_source(self.padding_mode, offset, self.input_size)
+
+    @property
+    def sources(self) -> list[int | None]:
+        """``source`` of every canvas cell (SPEC.md's ``canvas.source`` for one dimension)."""
+        return [self.source(c) for c in range(self.canvas_size)]
 
     @property
     def window_stride(self) -> int:

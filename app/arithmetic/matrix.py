@@ -8,7 +8,7 @@ with the same kernel, stride, dilation and padding that maps back the other way.
 import numpy as np
 from numpy.typing import NDArray
 
-from app.arithmetic.trace import Trace, tap_table
+from app.arithmetic.trace import Trace, pool_divisor, tap_table
 
 
 def conv_matrix(result: Trace) -> tuple[NDArray[np.float64], list[list[int]], list[list[int]]]:
@@ -27,7 +27,11 @@ def conv_matrix(result: Trace) -> tuple[NDArray[np.float64], list[list[int]], li
     table = tap_table(result)
     matrix = np.zeros((int(np.prod(config.output_shape)), int(np.prod(config.input_shape))))
     columns_of_taps = np.ravel_multi_index(tuple(table.input), config.input_shape)
-    np.add.at(matrix, (table.step, columns_of_taps), result.weight[tuple(table.weight)])
+    values = result.weight[tuple(table.weight)]
+    if config.op == "avg_pool":  # each window divides by its own count (pool_divisor)
+        cells = int(np.prod(config.output_size))
+        values = 1.0 / pool_divisor(config).ravel()[table.step % cells]
+    np.add.at(matrix, (table.step, columns_of_taps), values)
     rows = np.stack(np.unravel_index(np.arange(matrix.shape[0]), config.output_shape), axis=1)
     columns = np.stack(np.unravel_index(np.arange(matrix.shape[1]), config.input_shape), axis=1)
     return matrix, rows.tolist(), columns.tolist()

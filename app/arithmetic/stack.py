@@ -50,6 +50,7 @@ class LayerSpec:
     output_padding: int | Sequence[int] | None = None
     bias: bool = False
     op: Op = "conv"
+    ceil_mode: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ def layer_config(spec: LayerSpec, input_size: Sequence[int], in_channels: int) -
         out_channels=out_channels,
         groups=in_channels if pooling else spec.groups,
         output_padding=spec.output_padding,
+        # a pool's own rules only when ceil_mode asks for them (Keras pools say "same")
+        op=spec.op if spec.ceil_mode else "conv",
+        ceil_mode=spec.ceil_mode,
     )
 
 

@@ -22,7 +22,8 @@ these names; nobody re-derives them):
 
 A pool (``config.op``) is traced as the depthwise convolution it resembles: ``weight``
 is ``pool_weight(config)`` (``1/Πk`` for the average, ones for the max, whose output is
-the largest tap, not the sum).
+the largest tap, not the sum); an average whose windows count differently
+(``count_include_pad=False``, ``ceil_mode``) divides each sum by ``pool_divisor``.
 
 ``tap_table(trace)`` lists every tap in step order, as arrays; ``steps(trace)`` as
 SPEC.md's step dicts.
@@ -80,13 +81,17 @@ def axis_taps(axis: Axis) -> AxisTaps:
     >>> t = axis_taps(Axis(input_size=2, kernel_size=3, stride=2, transposed=True))
     >>> [t.taps(o) for o in range(5)]
     [[(0, 0)], [(1, 0)], [(0, 1), (2, 0)], [(1, 1)], [(2, 1)]]
+    >>> r = axis_taps(Axis(input_size=3, kernel_size=2, padding=(1, 1), padding_mode="reflect"))
+    >>> [r.taps(o) for o in range(4)]  # the padding cells copy input 1 (reflect)
+    [[(0, 1), (1, 0)], [(0, 0), (1, 1)], [(0, 1), (1, 2)], [(0, 2), (1, 1)]]
     """
     anchor = np.arange(axis.output_size, dtype=np.int64) * axis.window_stride
     k = np.arange(axis.kernel_size, dtype=np.int64)
     placed = axis.kernel_size - 1 - k if axis.transposed else k
-    offset = anchor[:, None] + axis.dilation * placed[None, :] - axis.canvas_origin
-    index, rest = np.divmod(offset, axis.canvas_step)
-    real = (rest == 0) & (index >= 0) & (index < axis.input_size)
+    coord = anchor[:, None] + axis.dilation * placed[None, :]
+    source = np.array([-1 if i is None else i for i in axis.sources], dtype=np.int64)
+    index = source[coord]  # a copied padding cell reads its source (padding_mode)
+    real = index >= 0
     rows, kernel = np.nonzero(real)  # row-major: by output position, then kernel index
     start = np.zeros(axis.output_size + 1, dtype=np.int64)
     np.cumsum(real.sum(axis=1), out=start[1:])
@@ -253,6 +258,45 @@ def max_pool(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array) -> Array:
     return largest.reshape(config.output_shape)
 
 
+def pool_divisor(config: ConvConfig) -> Array:
+    """What each output cell of an average pool divides by, PyTorch's rule per dimension:
+    the window clipped to the padded input (``count_include_pad=True``) or to the input alone
+    (``False``); a ``ceil_mode`` window hanging past the padded input never counts that part.
+    The product over dimensions, shaped like the output (without channels).
+
+    >>> from app.arithmetic.config import build_config
+    >>> pool_divisor(build_config([5], kernel_size=2, stride=2, op="avg_pool",
+    ...                           ceil_mode=True)).tolist()  # the last window holds one cell
+    [2.0, 2.0, 1.0]
+    >>> pool_divisor(build_config([4], kernel_size=3, padding=1, op="avg_pool",
+    ...                           count_include_pad=False)).tolist()
+    [2.0, 3.0, 3.0, 2.0]
+    """
+    divisor: Array = np.ones(())
+    for axis in config.axes:
+        start = np.arange(axis.output_size) * axis.stride - axis.padding[0]
+        end = start + axis.kernel_size
+        if config.count_include_pad:
+            counts = np.minimum(end, axis.input_size + axis.padding[1]) - start
+        else:
+            counts = np.minimum(end, axis.input_size) - np.maximum(start, 0)
+        divisor = np.multiply.outer(divisor, counts.astype(np.float64))
+    return divisor
+
+
+def avg_pool(config: ConvConfig, axes: tuple[AxisTaps, ...], x: Array) -> Array:
+    """The sum of each window's real cells over ``pool_divisor``.
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([3], kernel_size=2, stride=2, op="avg_pool", ceil_mode=True)
+    >>> avg_pool(c, tuple(axis_taps(a) for a in c.axes), np.array([[1.0, 3, 5]])).tolist()
+    [[2.0, 5.0]]
+    """
+    sums = windows(config, axes, x).sum(axis=2).reshape(config.output_shape)
+    averaged: Array = sums / pool_divisor(config)
+    return averaged
+
+
 def pool_weight(config: ConvConfig) -> Array:
     """The weight a pool amounts to, ``[channels, 1, *k]``: ``1/Πk`` for the average
     (padding counts, PyTorch's ``count_include_pad=True``), ones for the max (whose taps
@@ -280,7 +324,12 @@ def trace(config: ConvConfig, x: Array, w: Array, b: Array | None = None) -> Tra
     [[[0, 0, 1], [0, 0, 0, 0]], [[0, 0, 0], [0, 0, 0, 2]]]
     """
     axes = tuple(axis_taps(a) for a in config.axes)
-    output = max_pool(config, axes, x) if config.op == "max_pool" else convolve(config, axes, x, w)
+    if config.op == "max_pool":
+        output = max_pool(config, axes, x)
+    elif config.op == "avg_pool":
+        output = avg_pool(config, axes, x)
+    else:
+        output = convolve(config, axes, x, w)
     if b is not None:
         output = output + b.reshape(-1, *([1] * config.ndim))
     return Trace(

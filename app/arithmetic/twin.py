@@ -54,8 +54,15 @@ def twin_or_none(config: ConvConfig) -> ConvConfig | None:
 
     >>> twin_or_none(build_config([4], kernel_size=2, op="max_pool")) is None
     True
+
+    A ``padding_mode`` other than zeros has none either: the transposed layer with zero
+    padding still undoes the shape, but it is no longer the backward pass (a copied cell's
+    gradient goes back to its source), and ``ConvTranspose`` takes no other mode.
+
+    >>> twin_or_none(build_config([4], padding=1, padding_mode="reflect")) is None
+    True
     """
-    if config.pooling:
+    if config.pooling or config.padding_mode != "zeros":
         return None
     try:
         return twin(config)

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis, same_padding
-from app.arithmetic.trace import Trace, json_numbers
+from app.arithmetic.trace import Trace, json_numbers, pool_divisor
 from app.i18n.messages import comment, t
 
 
@@ -127,6 +127,8 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
     padding, before, after = _pytorch_padding(config, name)
     lines += before
     extra = f"output_padding={_tuple(config.output_padding)}, " if config.transposed else ""
+    if config.padding_mode != "zeros" and padding != "0":
+        extra = f'padding_mode="{config.padding_mode}", '
     has_bias = result.bias is not None
     lines += [
         f"layer = torch.nn.{name}(",
@@ -197,9 +199,10 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
         return numbers, before, []
     sides = ", ".join(f"{b}, {a}" for b, a in reversed(config.padding))
     order = t("snippet.pad_order") if config.ndim > 1 else ""
+    mode = "" if config.padding_mode == "zeros" else f', mode="{config.padding_mode}"'
     before += [
         *comment("torch.pad_first", name=name, sides=_sides(config), order=order),
-        f"x = F.pad(x, ({sides}))",
+        f"x = F.pad(x, ({sides}){mode})",
     ]
     return "0", before, []
 
@@ -279,7 +282,10 @@ def _keras_direct(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[s
     strides = config.stride
     dilated_strides = any(s > 1 for s in strides) and any(d > 1 for d in config.dilation)
     padded = any(b or a for b, a in config.padding)
-    if not padded:
+    if padded and config.padding_mode != "zeros":
+        padding = "valid"
+        lines += _keras_padding_mode(config)
+    elif not padded:
         padding = "valid"
     elif all(_is_same(a) for a in config.axes) and not dilated_strides:
         padding = "same"
@@ -309,6 +315,59 @@ def _keras_direct(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[s
         ],
     )
     return lines, after
+
+
+def _keras_padding_mode(config: ConvConfig) -> list[str]:
+    """PyTorch's ``padding_mode`` before a ``padding="valid"`` layer: Keras layers have no
+    such argument. ``reflect`` is ``keras.ops.pad(mode="reflect")`` (TensorFlow's
+    ``tf.pad(mode="REFLECT")``; ``"SYMMETRIC"`` would repeat the edge, which PyTorch's
+    reflect does not); ``replicate`` and ``circular`` are edge and wrap-around slices
+    concatenated, since not every Keras backend pads that way.
+
+    >>> from app.arithmetic.config import build_config
+    >>> c = build_config([4, 4], padding=[[1, 0], [0, 2]], padding_mode="circular")
+    >>> for line in _keras_padding_mode(c):
+    ...     print(line)
+    # PyTorch's padding_mode="circular" wraps the input around; Keras layers have no
+    # padding_mode, so copy the slices by hand, then convolve with padding="valid"
+    x = keras.ops.concatenate([x[:, 3:], x, x[:, :0]], axis=1)
+    x = keras.ops.concatenate([x[:, :, 4:], x, x[:, :, :2]], axis=2)
+    """
+    mode = config.padding_mode
+    if mode == "reflect" and config.ndim < 3:
+        widths = ", ".join(["[0, 0]", *(f"[{b}, {a}]" for b, a in config.padding), "[0, 0]"])
+        return [
+            '# PyTorch\'s padding_mode="reflect" mirrors the input without repeating its edge: '
+            'keras.ops.pad(mode="reflect")',
+            '# (tf.pad(mode="REFLECT"); "SYMMETRIC" would repeat the edge); the layer then '
+            'uses padding="valid"',
+            f'x = keras.ops.pad(x, [{widths}], mode="reflect")',
+        ]
+    what = {
+        "replicate": "repeats the edge cells",
+        "circular": "wraps the input around",
+        "reflect": "mirrors the input without repeating its edge",
+    }[mode]
+    lines = [
+        f'# PyTorch\'s padding_mode="{mode}" {what}; Keras layers have no',
+        '# padding_mode, so copy the slices by hand, then convolve with padding="valid"',
+    ]
+    if mode == "reflect":
+        lines.append(
+            '# (keras.ops.pad(mode="reflect") pads at most two dimensions on every backend)'
+        )
+    for d, (axis, (b, a)) in enumerate(zip(config.axes, config.padding, strict=True), start=1):
+        at = ":, " * d
+        n = axis.input_size
+        if mode == "replicate":
+            parts = f"[x[{at}:1]] * {b} + [x] + [x[{at}{n - 1}:]] * {a}"
+        elif mode == "reflect":
+            flip = f"keras.ops.flip(x[{at}{{}}], axis={d})"
+            parts = f"[{flip.format(f'1:{b + 1}')}, x, {flip.format(f'{n - 1 - a}:{n - 1}')}]"
+        else:
+            parts = f"[x[{at}{n - b}:], x, x[{at}:{a}]]"
+        lines.append(f"x = keras.ops.concatenate({parts}, axis={d})")
+    return lines
 
 
 def _keras_transposed(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[str]]:
@@ -427,8 +486,10 @@ def pytorch_pool(config: ConvConfig, result: Trace) -> str:
     args.append(
         f"dilation={_tuple(config.dilation)}"
         if config.op == "max_pool"
-        else "count_include_pad=True"
+        else f"count_include_pad={config.count_include_pad}"
     )
+    if config.ceil_mode:
+        args.append("ceil_mode=True")
     shape = ", ".join(map(str, config.output_shape))
     return (
         "\n".join(
@@ -463,12 +524,20 @@ def keras_pool(config: ConvConfig, result: Trace) -> str:
         *comment("keras.pool_channels_last", dims=dims),
         f"x = np.transpose(x, {(*range(1, n + 1), 0)})[None]",
     ]
-    if any(b for b, _ in config.padding):
-        widths = ", ".join(["[0, 0]", *(f"[{b}, {a}]" for b, a in config.padding), "[0, 0]"])
+    # ceil_mode: the last window hangs past the padded input; pad that far too
+    hang = [a.canvas_size - a.padded_size for a in config.axes]
+    pads = tuple((b, a + h) for (b, a), h in zip(config.padding, hang, strict=True))
+    if any(hang):
+        lines += [
+            "# ceil_mode=True: Keras has no ceil_mode; pad past the end as far as PyTorch's last",
+            '# window reaches (SPEC: o = ceil((i + 2p − k_eff)/s) + 1), then pool with "valid"',
+        ]
+    if any(b or a for b, a in pads):
+        widths = ", ".join(["[0, 0]", *(f"[{b}, {a}]" for b, a in pads), "[0, 0]"])
         if config.op == "avg_pool":
             lines += [
                 *comment("keras.avg_pool_padding"),
-                f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(config.padding)})(x)",
+                f"x = keras.layers.ZeroPadding{n}D(padding={_pairs(pads)})(x)",
             ]
         else:
             lines += [
@@ -496,6 +565,19 @@ def keras_pool(config: ConvConfig, result: Trace) -> str:
             ")",
             "y = layer(x)",
         ]
+    divisor = pool_divisor(config)
+    size = float(np.prod(config.kernel_size))
+    if config.op == "avg_pool" and np.any(divisor != size):
+        opening = "divisor = np.array("
+        lines += [
+            "# PyTorch divides each window by the cells it counts"
+            + (" (count_include_pad=False: input cells only)" if not config.count_include_pad
+               else " (ceil_mode: not the part past the padded input)"),
+            f"# Keras divides by all {int(size)}; rescale by {int(size)} / PyTorch's divisor",
+            f"divisor = np.array({_indented(literal(json_numbers(divisor)), opening)}, "
+            'dtype="float32")',
+            f"y = y * ({int(size)} / divisor)[None, ..., None]",
+        ]  # fmt: skip
     shape = ", ".join(map(str, (1, *config.output_size, config.out_channels)))
     lines.append(f"print(y.shape)  # {t('snippet.keras.shape', shape=shape)}")
     return "\n".join(lines) + "\n"

@@ -87,7 +87,9 @@ class TraceRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", json_schema_extra=_document_fields)
 
     transposed: bool = False
-    input_size: list[int] = Field(description="spatial size: [L] (1-D) or [H, W] (2-D)")
+    input_size: list[int] = Field(
+        description="spatial size: [L] (1-D), [H, W] (2-D) or [D, H, W] (3-D)"
+    )
     kernel_size: IntOrList = 3
     stride: IntOrList = 1
     padding: PaddingField = 0
@@ -96,7 +98,10 @@ class TraceRequest(BaseModel):
     in_channels: int = 1
     out_channels: int = 1
     groups: int = 1
+    padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros"
     op: Literal["conv", "max_pool", "avg_pool"] = "conv"
+    ceil_mode: bool = False
+    count_include_pad: bool = True
     input: list[Any] | None = Field(default=None, description="[in_channels, *input_size]")
     weight: list[Any] | None = Field(
         default=None,
@@ -120,6 +125,10 @@ class Canvas(BaseModel):
     size: list[int]
     origin: list[int]
     step: list[int]
+    source: list[list[int | None]] = Field(
+        description="per dimension: the input index each canvas coordinate shows (a padding "
+        "cell copies one under padding_mode), or null for a zero"
+    )
 
 
 class Formula(BaseModel):
@@ -159,6 +168,10 @@ class TraceConfig(BaseModel):
     in_channels: int
     out_channels: int
     groups: int
+    padding_mode: str
+    op: str
+    ceil_mode: bool
+    count_include_pad: bool
     seed: int
     fill: str
 
@@ -180,6 +193,11 @@ class TraceResponse(BaseModel):
         description="per output channel: [c, w0, w1] for each input channel it reads"
     )
     overlap: list[Any] = Field(description="real input cells under each output cell's window")
+    divisor: list[Any] | None = Field(
+        default=None,
+        description="avg_pool: what each output cell divides its sum by (PyTorch's rule: "
+        "count_include_pad, ceil_mode), shaped like output_size",
+    )
     unused_input: list[list[int]]
     twin: str = Field(description="share query of the twin (transposed ↔ direct)")
     formulas: list[Formula]
@@ -195,6 +213,39 @@ class MatrixResponse(BaseModel):
     input: list[Any]
     bias: list[float] | None
     output: list[Any]
+
+
+class Im2colMemory(BaseModel):
+    input_cells: int
+    matrix_cells: int = Field(description="cells of the patch matrix (transposed: the product)")
+
+
+class Im2colResponse(BaseModel):
+    query: str
+    transposed: bool
+    weight_matrix: list[list[float]] = Field(
+        description="direct: out × (in·Πk), zero outside a group's block; transposed: (out·Πk) × in"
+    )
+    input_matrix: list[list[float]] = Field(
+        description="direct: F.unfold(x), rows (c, *k), columns the windows in output order; "
+        "transposed: x flattened, in × Πi"
+    )
+    product: list[list[float]] = Field(description="weight_matrix @ input_matrix")
+    rows: list[list[int]] = Field(description="the product's rows: [o] or, transposed, [o, *k]")
+    columns: list[list[int]] = Field(
+        description="the product's columns: output positions or, transposed, input positions"
+    )
+    inner: list[list[int]] = Field(description="the shared dimension: [c, *k] or, transposed, [c]")
+    input: list[Any]
+    bias: list[float] | None
+    output: list[Any] = Field(
+        description="the product plus bias, reshaped; transposed: F.fold of the product over "
+        "full_size, cropped by padding, output_padding added, plus bias"
+    )
+    output_size: list[int]
+    full_size: list[int] | None
+    padding: list[list[int]]
+    memory: Im2colMemory
 
 
 class ErrorItem(BaseModel):

@@ -13,8 +13,9 @@ from app import limits
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
+from app.arithmetic.im2col import full_size, im2col, patch_cost
 from app.arithmetic.matrix import conv_matrix
-from app.arithmetic.trace import Trace, trace, whole_or_float
+from app.arithmetic.trace import Trace, pool_divisor, trace, whole_or_float
 from app.arithmetic.values import resolve_values
 from app.i18n.formulas import localized
 from app.layer import codegen
@@ -42,6 +43,9 @@ def config_of(request: TraceRequest) -> ConvConfig:
         out_channels=request.out_channels,
         groups=request.groups,
         op=request.op,
+        padding_mode=request.padding_mode,
+        ceil_mode=request.ceil_mode,
+        count_include_pad=request.count_include_pad,
     )
     limits.check_config(config)
     return config
@@ -125,6 +129,34 @@ def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     }
 
 
+def run_im2col(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
+    """The convolution as one dense matrix product (im2col, small sizes only; not a pool)."""
+    config = config_of(request)
+    if config.pooling:
+        raise ConfigError("op", "im2col_pool", op=config.op)
+    limits.check_im2col(config)
+    result, fields = compute(config, request, flat)
+    fields.pop("steps", None)
+    gemm = im2col(result)
+    return {
+        "query": to_query(fields, DEFAULTS, config.ndim),
+        "transposed": config.transposed,
+        "weight_matrix": whole_or_float(gemm.weight_matrix),
+        "input_matrix": whole_or_float(gemm.input_matrix),
+        "product": whole_or_float(gemm.product),
+        "rows": gemm.rows,
+        "columns": gemm.columns,
+        "inner": gemm.inner,
+        "input": whole_or_float(result.input),
+        "bias": None if result.bias is None else whole_or_float(result.bias),
+        "output": whole_or_float(gemm.output),
+        "output_size": list(config.output_size),
+        "full_size": list(full_size(config)) if config.transposed else None,
+        "padding": [list(p) for p in config.padding],
+        "memory": patch_cost(config),
+    }
+
+
 def _compact(values: tuple[int, ...]) -> int | list[int]:
     """One number when every dimension has the same, as a person would write it."""
     return values[0] if len(set(values)) == 1 else list(values)
@@ -196,6 +228,10 @@ def describe(
             "in_channels": config.in_channels,
             "out_channels": config.out_channels,
             "groups": config.groups,
+            "padding_mode": config.padding_mode,
+            "op": config.op,
+            "ceil_mode": config.ceil_mode,
+            "count_include_pad": config.count_include_pad,
             "seed": request.seed,
             "fill": request.fill,
         },
@@ -210,12 +246,14 @@ def describe(
             "size": [a.canvas_size for a in config.axes],
             "origin": [a.canvas_origin for a in config.axes],
             "step": [a.canvas_step for a in config.axes],
+            "source": [a.sources for a in config.axes],
         },
         "kernel_flipped": config.transposed,
         "steps": orjson.Fragment(steps_json(result)) if request.steps else None,
         "axes": _axes_json(result),
         "channel_taps": result.channel_taps,
         "overlap": result.overlap,
+        "divisor": pool_divisor(config) if config.op == "avg_pool" else None,
         "unused_input": result.unused_input,
         "twin": twin_query,
         "formulas": localized(formulas(config)),  # their words in the request's language

@@ -122,6 +122,7 @@ def spec_of(layer: StackLayerRequest) -> LayerSpec:
         output_padding=layer.output_padding,
         bias=layer.bias,
         op=layer.op,
+        ceil_mode=layer.ceil_mode,
     )
 
 

@@ -58,7 +58,8 @@ def _torch_layer(layer: StackLayer) -> tuple[list[str], str]:
         pool_pad = (
             f", padding={_t([a for a, _ in pads])}" if fits and any(a for a, _ in pads) else ""
         )
-        expr = f"nn.{name}{n}d({common}{pool_pad}{dil})"
+        ceil = ", ceil_mode=True" if config.ceil_mode else ""
+        expr = f"nn.{name}{n}d({common}{pool_pad}{dil}{ceil})"
         if not fits:
             value = "float('-inf')" if op == "max_pool" else "0.0"
             note += comment("stack.pool_pad_first")
@@ -150,6 +151,10 @@ def _keras_layer(layer: StackLayer) -> list[str]:
         if any(d > 1 for d in config.dilation):
             lines += comment("stack.keras_pool_dilation")
         padding = '"same"' if named == "same" else '"valid"'
+        if config.ceil_mode:  # pad past the end as far as PyTorch's last window reaches
+            hang = [a.canvas_size - a.padded_size for a in config.axes]
+            pads = tuple((b, a + h) for (b, a), h in zip(pads, hang, strict=True))
+            lines.append("# Keras has no ceil_mode: pad past the end as far as the last window")
         if named != "same" and any(a or b for a, b in pads):
             lines += comment("stack.keras_pool_padding")
             lines.append(f"x = layers.ZeroPadding{n}D({_pairs(pads)})(x)")

@@ -211,10 +211,8 @@ def _unknown(value: Any) -> bool:
 def _torch(layer: Layer) -> dict[str, Any]:
     kind = layer.kind
     fields: dict[str, Any] = {"op": kind.op, "transposed": kind.transposed}
-    if layer.value("ceil_mode", False) is True:
-        raise layer.error("parse_unsupported_option", argument="ceil_mode", value="True",
-                          reason="the explorer computes the floor of each size, as "
-                          "ceil_mode=False does")  # fmt: skip
+    if layer.value("ceil_mode", False) is True:  # PyTorch's ceil rule (SPEC "Pooling options")
+        fields["ceil_mode"] = True
     kernel = layer.ints("kernel_size")
     if kernel is None:
         raise layer.error("parse_missing_argument", argument="kernel_size")

@@ -30,6 +30,7 @@ class StackLayerRequest(BaseModel):
         default=None, description="1 when not given; pooling keeps its input's channels"
     )
     bias: bool = False
+    ceil_mode: bool = Field(default=False, description="pools only: PyTorch's ceil_mode")
 
 
 class StackProbe(BaseModel):

@@ -23,10 +23,10 @@ export async function fetchTrace(query, signal) {
 }
 
 /** GET /api/matrix?query → { matrix: { matrix, rows, columns, … } } or { errors: [{ field, msg }] }. */
-export async function fetchMatrix(query, signal) {
+export async function fetchMatrix(query, signal, route = "matrix") {
   let response;
   try {
-    response = await fetch(`/api/matrix?${query}&lang=${lang}`, { signal });
+    response = await fetch(`/api/${route}?${query}&lang=${lang}`, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     return { errors: [{ field: null, msg: t("form.unreachable") }] };

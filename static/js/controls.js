@@ -9,7 +9,9 @@ export function readForm(form) {
   for (const name of TRACE_FIELDS) {
     const control = form.elements[name];
     if (!control) continue;
-    if (control.type === "checkbox") values[name] = control.checked ? "1" : "";
+    if (control.type === "checkbox" && control.dataset.default === "1") {
+      values[name] = control.checked ? "" : "0"; // on by default (count_include_pad)
+    } else if (control.type === "checkbox") values[name] = control.checked ? "1" : "";
     else if (name === "fill") values[name] = control.value === "random" ? "" : control.value;
     else values[name] = control.value;
   }
@@ -22,7 +24,10 @@ export function writeForm(form, fields) {
     const control = form.elements[name];
     if (!control) continue;
     const value = fields[name] ?? "";
-    if (control.type === "checkbox") control.checked = ["1", "true"].includes(value.toLowerCase());
+    if (control.type === "checkbox") {
+      const on = value === "" ? control.dataset.default === "1" : ["1", "true"].includes(value.toLowerCase());
+      control.checked = on;
+    }
     else if (name === "fill") control.value = value || "random";
     else control.value = value;
   }

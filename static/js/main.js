@@ -82,6 +82,8 @@ async function show(trace, { step = 0 } = {}) {
   const shown = await viewer.load(trace, { view: page.view || "canvas", step });
   for (const radio of document.querySelectorAll("input[name=view]")) radio.checked = radio.value === shown;
   $("view-scatter").hidden = !trace.config.transposed;
+  const op = trace.config.op || "conv";
+  $("view-im2col").hidden = op !== "conv" || trace.config.input_size.length === 3;
   $("view-canvas-label").textContent = t(trace.config.transposed ? "view.canvas.transposed" : "view.canvas");
   $("title").textContent = title(trace);
   document.title = t("title.suffix", { title: title(trace) });

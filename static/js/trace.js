@@ -12,6 +12,7 @@
 export function readTrace(raw) {
   const config = raw.config;
   const nd = config.input_size.length;
+  if (nd === 3) return readVolume(raw);
   const two = (values, fill) => (nd === 1 ? [fill, values[0]] : values);
   const row = (planes) => (nd === 1 ? planes.map((p) => [p]) : planes);
   const ONE_ROW = { anchor: [0], taps: [[[0, 0]]] };
@@ -53,6 +54,8 @@ export function readTrace(raw) {
       size: two(raw.canvas.size, 1),
       origin: two(raw.canvas.origin, 0),
       step: two(raw.canvas.step, 1),
+      // per dimension, the input index each canvas coordinate shows (padding_mode copies)
+      source: raw.canvas.source ? two(raw.canvas.source, [0]) : null,
     },
     input,
     weight,
@@ -116,15 +119,20 @@ export function readTrace(raw) {
       return found;
     },
 
-    /** What canvas cell (cy, cx) holds: an input index, an inserted zero, or padding. */
+    /** What canvas cell (cy, cx) holds: an input index, an inserted zero, padding, or a
+     * padding cell that copies input (iy, ix) (padding_mode: SPEC's canvas.source). */
     canvasCell(cy, cx) {
-      const { origin, step } = t.canvas;
+      const { origin, step, source } = t.canvas;
       const iy = (cy - origin[0]) / step[0];
       const ix = (cx - origin[1]) / step[1];
       const insideY = iy >= 0 && iy <= inputSize[0] - 1;
       const insideX = ix >= 0 && ix <= inputSize[1] - 1;
       if (insideY && insideX && Number.isInteger(iy) && Number.isInteger(ix)) {
         return { kind: "input", iy, ix };
+      }
+      const [sy, sx] = source ? [source[0][cy], source[1][cx]] : [null, null];
+      if (sy !== null && sy !== undefined && sx !== null && sx !== undefined) {
+        return { kind: "copy", iy: sy, ix: sx };
       }
       return { kind: insideY && insideX ? "zero" : "padding" };
     },
@@ -169,4 +177,105 @@ export function fmt(value) {
   if (value === Infinity || value === -Infinity) return value > 0 ? "∞" : "−∞";
   const rounded = Math.round(value * 10000) / 10000;
   return String(rounded).replace("-", "−");
+}
+
+/** A 3-D trace ([D, H, W]) read for the volume view (static/js/views/volume.js): the same
+ * readings as readTrace, one more dimension, depth first (z, y, x). SPEC.md "3-D". */
+export function readVolume(raw) {
+  const config = raw.config;
+  const axes = raw.axes;
+  const channelTaps = raw.channel_taps;
+  const outputSize = raw.output_size;
+  const [od, oh, ow] = outputSize;
+  const perChannel = od * oh * ow;
+  const inverse = (axis, size) => {
+    const map = Array.from({ length: size }, () => []);
+    axis.taps.forEach((pairs, o) => { for (const [k, i] of pairs) map[i]?.push([o, k]); });
+    return map;
+  };
+  let fed = null;
+  const t = {
+    raw,
+    nd: 3,
+    op: config.op || "conv",
+    inChannels: config.in_channels,
+    outChannels: raw.output.length,
+    groups: config.groups,
+    transposed: config.transposed,
+    flipped: Boolean(raw.kernel_flipped),
+    inputSize: config.input_size,
+    kernelSize: config.kernel_size,
+    dilation: config.dilation,
+    outputSize,
+    canvas: raw.canvas,
+    input: raw.input,
+    weight: raw.weight,
+    output: raw.output,
+    bias: raw.bias,
+    stepCount: raw.output.length * perChannel,
+    // the page's "never read" legend reads 2-D [y, x] sets; a volume leaves it out
+    unused: [new Set(), new Set()],
+    step(n) {
+      const o = Math.floor(n / perChannel);
+      const r = n % perChannel;
+      const [z, y, x] = [Math.floor(r / (oh * ow)), Math.floor((r % (oh * ow)) / ow), r % ow];
+      const taps = [];
+      for (const [c, w0, w1] of channelTaps[o]) {
+        for (const [kz, iz] of axes[0].taps[z]) {
+          for (const [ky, iy] of axes[1].taps[y]) {
+            for (const [kx, ix] of axes[2].taps[x]) taps.push([[c, iz, iy, ix], [w0, w1, kz, ky, kx]]);
+          }
+        }
+      }
+      return {
+        output: [o, z, y, x],
+        anchor: [axes[0].anchor[z], axes[1].anchor[y], axes[2].anchor[x]],
+        taps,
+        value: raw.output[o][z][y][x],
+      };
+    },
+    stepOf(o, z, y, x) {
+      return ((o * od + z) * oh + y) * ow + x;
+    },
+    readChannels(o) {
+      return channelTaps[o];
+    },
+    /** Every output cell input cell (c, iz, iy, ix) feeds. */
+    feeds(c, iz, iy, ix) {
+      fed ??= axes.map((a, d) => inverse(a, config.input_size[d]));
+      const found = [];
+      for (const [o, list] of channelTaps.entries()) {
+        if (!list.some(([ci]) => ci === c)) continue;
+        for (const [z] of fed[0][iz] || []) {
+          for (const [y] of fed[1][iy] || []) {
+            for (const [x] of fed[2][ix] || []) found.push([o, z, y, x]);
+          }
+        }
+      }
+      return found;
+    },
+    /** What canvas cell (cz, cy, cx) holds: input (its own place), copy (a padding cell that
+     * copies an input cell, padding_mode), zero (inserted) or padding. */
+    canvasCell(cz, cy, cx) {
+      const { origin, step, source } = raw.canvas;
+      const at = [cz, cy, cx];
+      const index = at.map((p, d) => source[d][p]);
+      const own = at.every((p, d) => index[d] !== null && p === origin[d] + index[d] * step[d]);
+      if (own) return { kind: "input", i: index };
+      if (index.every((i) => i !== null)) return { kind: "copy", i: index };
+      const inside = at.every((p, d) => {
+        const i = (p - origin[d]) / step[d];
+        return i >= 0 && i <= config.input_size[d] - 1;
+      });
+      return { kind: inside ? "zero" : "padding" };
+    },
+    /** Canvas offset of kernel cell (kz, ky, kx) from the window's anchor. */
+    kernelAt(k) {
+      return k.map((kk, d) => config.dilation[d] * (t.flipped ? config.kernel_size[d] - 1 - kk : kk));
+    },
+    weightAt(w) {
+      return raw.weight ? raw.weight[w[0]][w[1]][w[2]][w[3]][w[4]] : null;
+    },
+  };
+  return t;
 }

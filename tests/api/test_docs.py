@@ -32,5 +32,5 @@ def test_vendored_assets_are_served_with_their_version_in_the_path(client: TestC
 def test_the_schema_the_docs_read_bounds_its_lists(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     trace = schema["components"]["schemas"]["TraceRequest"]["properties"]
-    assert trace["input_size"]["maxItems"] == 2
+    assert trace["input_size"]["maxItems"] == 3
     assert "ctx" in schema["components"]["schemas"]["ErrorItem"]["properties"]

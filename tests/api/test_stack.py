@@ -295,3 +295,16 @@ def test_each_layer_link_opens_the_same_layer_on_the_one_layer_page(client: Test
             assert trace["output_size"] == layer["output_size"], layer["query"]
             assert trace["config"]["out_channels"] == layer["out_channels"]
             assert trace["padding"] == layer["padding"]
+
+
+def test_a_3d_stack_with_ceil_mode(client: TestClient) -> None:
+    """A video stem: Conv3d k3 s(1,2,2) p1, then MaxPool3d k2 s2 ceil_mode (PyTorch: 16→15→8)."""
+    body = client.post("/api/stack", json={
+        "input_size": [15, 112, 112], "in_channels": 3, "layers": [
+            {"kernel_size": 3, "stride": [1, 2, 2], "padding": 1, "out_channels": 64},
+            {"op": "max_pool", "kernel_size": 2, "stride": 2, "ceil_mode": True},
+        ],
+    }).json()  # fmt: skip
+    assert [layer["output_size"] for layer in body["layers"]] == [[15, 56, 56], [8, 28, 28]]
+    refused = client.post("/api/stack", json={"input_size": [513, 8, 8], "layers": []})
+    assert refused.status_code == 422

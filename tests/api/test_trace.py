@@ -20,7 +20,10 @@ def test_padded_strided_example(client: TestClient) -> None:
     response = client.get("/api/trace?input_size=5,5&kernel_size=3&stride=2&padding=1")
     body = response.json()
     assert body["output_size"] == [3, 3]
-    assert body["canvas"] == {"size": [7, 7], "origin": [1, 1], "step": [1, 1]}
+    source = [None, 0, 1, 2, 3, 4, None]  # zeros padding: no input behind the padding cells
+    assert body["canvas"] == {
+        "size": [7, 7], "origin": [1, 1], "step": [1, 1], "source": [source, source]
+    }  # fmt: skip
     assert body["padding"] == [[1, 1], [1, 1]]
     assert len(body["steps"]) == 9
     # Window of output (1, 2) starts at canvas (2, 4): rows 1..3 and columns 3..4 of the input.
@@ -49,7 +52,10 @@ def test_seed_example_through_get_and_post(client: TestClient) -> None:
     assert by_get["kernel_flipped"] is True
     assert by_get["padding"] == [[0, 1], [0, 1]]
     # Zero-insertion view: 2 inputs with 1 zero between, k_eff − 1 − p = 2 before, 1 after.
-    assert by_get["canvas"] == {"size": [6, 6], "origin": [2, 2], "step": [2, 2]}
+    source = [None, None, 0, None, 1, None]  # input 0 and 1, inserted zeros between
+    assert by_get["canvas"] == {
+        "size": [6, 6], "origin": [2, 2], "step": [2, 2], "source": [source, source]
+    }  # fmt: skip
 
 
 def test_generated_values_are_the_same_for_get_and_post(client: TestClient) -> None:
@@ -133,9 +139,9 @@ BAD_POSTS = [
     ({"input_size": [65, 5]}, "input_size", "limit of 64"),
     ({"input_size": [5, 5], "kernel_size": 16}, "kernel_size", "limit of 15"),
     ({"input_size": [5, 5], "in_channels": 65}, "in_channels", "limit of 64"),
-    ({"input_size": [5, 5, 5]}, "input_size", "1 number"),
+    ({"input_size": [5, 5, 5, 5]}, "input_size", "1 number"),
     ({"input_size": []}, "input_size", "1 number"),
-    ({"input_size": [5, 5, 5], "kernel_size": [3, 3]}, "input_size", "1 number"),
+    ({"input_size": [5, 5, 5, 5], "kernel_size": [3, 3]}, "input_size", "1 number"),
     ({"input_size": [5, 5], "seed": -1}, "seed", "at least 0"),
     ({"input_size": [5, 5], "strides": 2}, "strides", "not a field"),
     ({}, "input_size", "required"),

@@ -27,6 +27,7 @@ def _one_channel(config: ConvConfig) -> ConvConfig:
         dilation=list(config.dilation),
         output_padding=list(config.output_padding) if config.transposed else None,
         transposed=config.transposed,
+        padding_mode=config.padding_mode,
     )
 
 
@@ -79,7 +80,8 @@ def test_unused_input_gets_no_gradient(config: ConvConfig) -> None:
         crop = tuple(slice(b, n - a) for (b, a), n in zip(single.padding, y.shape[2:], strict=True))
         y = y[(slice(None), slice(None), *crop)]
     else:
-        padded = torch.nn.functional.pad(padded, pads)
+        mode = "constant" if config.padding_mode == "zeros" else config.padding_mode
+        padded = torch.nn.functional.pad(padded, pads, mode=mode)
         y = fn[config.ndim](padded, w, stride=single.stride, dilation=single.dilation)
     (grad,) = torch.autograd.grad(y.sum(), x)
     reached = grad[0].numpy() != 0
@@ -93,7 +95,7 @@ def test_unused_input_gets_no_gradient(config: ConvConfig) -> None:
 
 
 @SOME
-@given(configs(transposed=False), st.integers(0, 2**16))
+@given(configs(transposed=False, modes=("zeros",)), st.integers(0, 2**16))
 def test_twin_is_the_backward_pass(direct: ConvConfig, seed: int) -> None:
     """The twin of a direct convolution, fed the upstream gradient with the same weight, gives
     torch.autograd.grad of the direct convolution with respect to its input."""
@@ -125,3 +127,10 @@ def test_twin_of_the_guide_figure() -> None:
 def _values_of(config: ConvConfig) -> tuple[ConvConfig, np.ndarray, np.ndarray]:
     x, w, _ = resolve_values(config)
     return config, x, w
+
+
+def test_no_twin_under_a_padding_mode() -> None:
+    """A reflect-padded layer's gradient goes back to the copied cells' sources, which no
+    transposed convolution (zeros only in PyTorch) computes: the trace offers no twin."""
+    config = build_config([5], padding=1, padding_mode="reflect")
+    assert trace(config, *resolve_values(config)[:2]).twin is None

@@ -40,10 +40,12 @@ def keras_output(config: ConvConfig, keras_args: dict[str, Any], x: np.ndarray,
 
 
 @st.composite
-def keras_layers(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+def keras_layers(
+    draw: st.DrawFn, dims: tuple[int, ...] = (1, 2)
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(build_config fields, Keras layer arguments) for what Keras accepts: strides > 1 and
     dilation > 1 never together, output_padding below the stride, groups on direct layers."""
-    n = draw(st.sampled_from([1, 2]))
+    n = draw(st.sampled_from(dims))
     transposed = draw(st.booleans())
     dims = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
     kernel = draw(dims(1, 4))
@@ -59,7 +61,7 @@ def keras_layers(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     if transposed and draw(st.booleans()):
         output_padding = [draw(st.integers(0, s - 1)) for s in stride]
     fields = {
-        "input_size": draw(dims(1, {1: 12, 2: 7}[n])),
+        "input_size": draw(dims(1, {1: 12, 2: 7, 3: 5}[n])),
         "kernel_size": kernel,
         "stride": stride,
         "dilation": dilation,
@@ -90,6 +92,11 @@ def keras_layers(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
 @given(keras_layers(), st.integers(0, 2**16), st.booleans())
 def test_trace_matches_keras(layer: tuple[dict[str, Any], dict[str, Any]], seed: int,
                              with_bias: bool) -> None:  # fmt: skip
+    check_against_keras(layer, seed, with_bias)
+
+
+def check_against_keras(layer: tuple[dict[str, Any], dict[str, Any]], seed: int,
+                        with_bias: bool) -> None:  # fmt: skip
     fields, args = layer
     try:
         config = build_config(**fields)
@@ -135,3 +142,53 @@ def test_spec_keras_examples(fields: dict[str, Any], output_padding: int | None,
     keras_y = keras_output(config, args, x, w, None)
     assert config.output_size == (expected,) == keras_y.shape[1:]
     np.testing.assert_allclose(trace(config, x, w).output, keras_y, rtol=1e-5, atol=1e-4)
+
+
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+@given(keras_layers(dims=(3,)), st.integers(0, 2**16), st.booleans())
+def test_3d_trace_matches_keras(layer: tuple[dict[str, Any], dict[str, Any]], seed: int,
+                                with_bias: bool) -> None:  # fmt: skip
+    """Conv3D and Conv3DTranspose (named paddings, output_padding, groups) against Keras."""
+    check_against_keras(layer, seed, with_bias)
+
+
+POOLS = {"max_pool": "MaxPooling", "avg_pool": "AveragePooling"}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.sampled_from([1, 2, 3]), st.sampled_from(list(POOLS)), st.sampled_from(["valid", "same"]),
+       st.data())  # fmt: skip
+def test_pools_match_keras(n: int, op: str, padding: str, data: st.DataObject) -> None:
+    """Keras pooling, "valid" and "same": "same" pads as TensorFlow does and its average
+    leaves the padding out, which is PyTorch's count_include_pad=False on the same padding
+    (drawn only where PyTorch can say that padding: symmetric, at most half the kernel)."""
+    from app.arithmetic.geometry import same_padding
+
+    dims = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
+    size = data.draw(dims(1, {1: 12, 2: 7, 3: 5}[n]))
+    kernel, stride = data.draw(dims(1, 3)), data.draw(dims(1, 3))
+    assume(all(k <= i for k, i in zip(kernel, size, strict=True)))
+    pads: Any = "valid"
+    if padding == "same":
+        pairs = [same_padding(i, k, s)[:2] for i, k, s in zip(size, kernel, stride, strict=True)]
+        assume(all(b == a and b <= k // 2 for (b, a), k in zip(pairs, kernel, strict=True)))
+        pads = [b for b, _ in pairs]
+    try:
+        config = build_config(size, kernel_size=kernel, stride=stride, padding=pads, op=op,
+                              in_channels=2, count_include_pad=op == "max_pool")  # fmt: skip
+    except ConfigError:
+        assume(False)
+        raise
+    x, w, _ = resolve_values(config, seed=n)
+    layer = getattr(keras.layers, f"{POOLS[op]}{n}D")(
+        pool_size=tuple(kernel), strides=tuple(stride), padding=padding
+    )
+    y = layer(np.transpose(x, (*range(1, n + 1), 0))[None].astype("float32"))
+    y = y.detach().numpy() if hasattr(y, "detach") else np.asarray(y)
+    expected = np.moveaxis(y[0], -1, 0)
+    result = trace(config, x, w)
+    assert result.output.shape == expected.shape
+    np.testing.assert_allclose(result.output, expected, rtol=1e-5, atol=1e-4)

@@ -13,23 +13,25 @@ from app.arithmetic.trace import steps, trace
 from app.arithmetic.values import resolve_values
 from tests.strategies import pools
 
-MAX = {1: F.max_pool1d, 2: F.max_pool2d}
-AVG = {1: F.avg_pool1d, 2: F.avg_pool2d}
+MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+AVG = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
 def torch_pool(config: ConvConfig, x: np.ndarray) -> np.ndarray:
     xt = torch.tensor(x, dtype=torch.float64)[None]
     padding = [b for b, _ in config.padding]
     if config.op == "max_pool":
-        y = MAX[config.ndim](xt, config.kernel_size, config.stride, padding, config.dilation)
+        y = MAX[config.ndim](xt, config.kernel_size, config.stride, padding, config.dilation,
+                             ceil_mode=config.ceil_mode)  # fmt: skip
     else:
         y = AVG[config.ndim](xt, config.kernel_size, config.stride, padding,
-                             count_include_pad=True)  # fmt: skip
+                             ceil_mode=config.ceil_mode,
+                             count_include_pad=config.count_include_pad)  # fmt: skip
     return y[0].numpy()
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.filter_too_much])
-@given(pools(), st.integers(0, 2**16))
+@given(pools(dims=(1, 2, 3)), st.integers(0, 2**16))
 def test_pool_matches_pytorch(config: ConvConfig, seed: int) -> None:
     x = np.random.default_rng(seed).integers(-9, 10, size=config.input_shape).astype(float)
     x, w, _ = resolve_values(config, input=x)
@@ -52,6 +54,9 @@ def test_pool_matches_pytorch(config: ConvConfig, seed: int) -> None:
         ({"padding": [[0, 1], [1, 1]], "op": "max_pool"}, "pool_padding_asymmetric"),
         ({"in_channels": 2, "out_channels": 3, "op": "max_pool"}, "pool_channels"),
         ({"op": "min_pool"}, "op_unknown"),
+        ({"ceil_mode": True}, "ceil_mode_conv"),
+        ({"count_include_pad": False, "op": "max_pool"}, "count_include_pad_not_avg"),
+        ({"padding_mode": "reflect", "padding": 1, "op": "max_pool"}, "pool_padding_mode"),
     ],
 )  # fmt: skip
 def test_pool_refusals(fields: dict, type: str) -> None:
@@ -65,3 +70,24 @@ def test_pool_has_no_weight_or_bias() -> None:
     for values in ({"weight": [1, 1]}, {"bias": [1]}):
         with pytest.raises(ConfigError):
             resolve_values(config, **values)
+
+
+@pytest.mark.parametrize(
+    ("input_size", "kernel_size", "stride", "padding"),
+    [(6, 3, 2, 0), (5, 2, 2, 0), (4, 2, 3, 1), (7, 3, 3, 1), (5, 3, 2, 1)],
+)
+def test_ceil_mode_sizes_and_last_window_exception(
+    input_size: int, kernel_size: int, stride: int, padding: int
+) -> None:
+    """SPEC's ceil rule, its exception ((o − 1)·s ≥ i + p_before drops the last window) and
+    the average's divisor of a window that hangs past the padded input, against PyTorch."""
+    x = np.arange(1.0, input_size + 1)[None]
+    for op, count in (("max_pool", True), ("avg_pool", True), ("avg_pool", False)):
+        config = build_config(
+            [input_size], kernel_size=kernel_size, stride=stride, padding=padding, op=op,
+            ceil_mode=True, count_include_pad=count,
+        )  # fmt: skip
+        expected = torch_pool(config, x)
+        assert config.output_size == expected.shape[1:]
+        np.testing.assert_allclose(trace(config, x, resolve_values(config, input=x)[1]).output,
+                                   expected)  # fmt: skip

@@ -28,6 +28,7 @@ def _values(config: ConvConfig, seed: int, with_bias: bool):
 def test_output_matches_pytorch(config: ConvConfig, seed: int, with_bias: bool) -> None:
     event(f"{'transposed' if config.transposed else 'direct'} {config.ndim}-D")
     event(f"groups {config.groups}")
+    event(f"padding_mode {config.padding_mode}")
     x, w, b = _values(config, seed, with_bias)
     expected = torch_output(config, x, w, b)
     result = trace(config, x, w, b)
@@ -35,8 +36,28 @@ def test_output_matches_pytorch(config: ConvConfig, seed: int, with_bias: bool) 
     np.testing.assert_allclose(result.output, expected, atol=1e-9)
 
 
+@settings(max_examples=100, suppress_health_check=[HealthCheck.filter_too_much])
+@given(configs(ndim=3), st.integers(0, 2**16), st.booleans())
+def test_3d_output_matches_pytorch(config: ConvConfig, seed: int, with_bias: bool) -> None:
+    """Conv3d and ConvTranspose3d (output_padding, groups, dilation, every padding form and
+    padding_mode) against PyTorch."""
+    event(f"{'transposed' if config.transposed else 'direct'} {config.padding_mode}")
+    x, w, b = _values(config, seed, with_bias)
+    expected = torch_output(config, x, w, b)
+    np.testing.assert_allclose(trace(config, x, w, b).output, expected, atol=1e-9)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.filter_too_much])
+@given(configs(ndim=3, transposed=False, modes=("reflect", "replicate", "circular")),
+       st.integers(0, 2**16))  # fmt: skip
+def test_3d_padding_modes_match_pytorch(config: ConvConfig, seed: int) -> None:
+    x, w, b = _values(config, seed, True)
+    np.testing.assert_allclose(trace(config, x, w, b).output, torch_output(config, x, w, b),
+                               atol=1e-9)  # fmt: skip
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.filter_too_much])
-@given(configs(), st.integers(0, 2**16), st.booleans())
+@given(configs(dims=(1, 2, 3)), st.integers(0, 2**16), st.booleans())
 def test_steps_follow_the_contract(config: ConvConfig, seed: int, with_bias: bool) -> None:
     """SPEC.md: one step per output cell in order; a kernel cell (ky, kx) covers canvas cell
     anchor + d·(ky, kx), or anchor + d·(K−1−ky, K−1−kx) when flipped; input index i sits at
@@ -55,8 +76,11 @@ def test_steps_follow_the_contract(config: ConvConfig, seed: int, with_bias: boo
             for d, axis in enumerate(axes):
                 k = axis.kernel_size - 1 - kernel[d] if config.transposed else kernel[d]
                 canvas = step["anchor"][d] + axis.dilation * k
-                assert canvas == axis.canvas_origin + x_index[1 + d] * axis.canvas_step
                 assert 0 <= canvas < axis.canvas_size
+                # the input cell there, or the one a padding cell copies (padding_mode)
+                assert axis.source(canvas) == x_index[1 + d]
+                if config.padding_mode == "zeros":
+                    assert canvas == axis.canvas_origin + x_index[1 + d] * axis.canvas_step
             total += x[tuple(x_index)] * w[tuple(w_index)]
         assert step["value"] == pytest.approx(total)
         assert result.output[tuple(step["output"])] == pytest.approx(total)
@@ -64,7 +88,7 @@ def test_steps_follow_the_contract(config: ConvConfig, seed: int, with_bias: boo
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.filter_too_much])
-@given(configs(transposed=False), st.integers(0, 2**16))
+@given(configs(transposed=False, modes=("zeros",)), st.integers(0, 2**16))
 def test_transposed_is_the_adjoint(direct: ConvConfig, seed: int) -> None:
     """⟨conv(x), y⟩ = ⟨x, conv_transposed(y)⟩ for the same kernel, stride, dilation, padding."""
     x, w, _ = resolve_values(direct, seed=seed)

@@ -184,6 +184,34 @@ PRESETS: dict[str, tuple[dict[str, Any], list[int]]] = {
         {"input_size": [5, 5], "kernel_size": 3, "stride": 2, "padding": 1, "op": "avg_pool"},
         [3, 3],
     ),
+    # SPEC.md, "Padding modes", "3-D", "Pooling options"
+    "reflect padding": ({"input_size": [4, 4], "padding": 1, "padding_mode": "reflect"}, [4, 4]),
+    "replicate, asymmetric": (
+        {"input_size": [5, 4], "padding": [[0, 2], [1, 1]], "padding_mode": "replicate"}, [5, 4]),
+    "circular 1-D, strided": (
+        {"input_size": [6], "stride": 2, "padding": 2, "padding_mode": "circular"}, [4]),
+    "circular, asymmetric": (
+        {"input_size": [3, 4], "kernel_size": 2, "padding": [[1, 0], [0, 3]],
+         "padding_mode": "circular"}, [3, 6]),
+    "reflect 3-D": (
+        {"input_size": [3, 4, 4], "padding": 1, "padding_mode": "reflect"}, [3, 4, 4]),
+    "conv 3-D grouped, strided": (
+        {"input_size": [4, 5, 5], "kernel_size": 2, "stride": 2, "in_channels": 2,
+         "out_channels": 2, "groups": 2}, [2, 2, 2]),
+    "transposed 3-D": (
+        {"input_size": [2, 3, 3], "stride": 2, "padding": 1, "output_padding": 1,
+         "transposed": True}, [4, 6, 6]),
+    "max pool ceil_mode 1-D": (
+        {"input_size": [6], "kernel_size": 3, "stride": 2, "op": "max_pool", "ceil_mode": True},
+        [3]),
+    "avg pool ceil_mode, padding not counted": (
+        {"input_size": [5, 5], "kernel_size": 2, "stride": 2, "padding": 1, "op": "avg_pool",
+         "ceil_mode": True, "count_include_pad": False}, [3, 3]),
+    "max pool 3-D": (
+        {"input_size": [4, 4, 4], "kernel_size": 2, "stride": 2, "op": "max_pool"}, [2, 2, 2]),
+    "avg pool 3-D ceil_mode": (
+        {"input_size": [5, 5, 5], "kernel_size": 2, "stride": 2, "op": "avg_pool",
+         "ceil_mode": True}, [3, 3, 3]),
 }  # fmt: skip
 
 
@@ -298,6 +326,9 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         "out_channels": groups * draw(st.integers(1, 2)),
         "seed": draw(st.integers(0, 100)),
     }
+    if not transposed:
+        fields["padding_mode"] = draw(st.sampled_from(["zeros", "reflect", "replicate",
+                                                       "circular"]))  # fmt: skip
     if transposed and draw(st.booleans()):  # given with every padding form, or not given
         fields["output_padding"] = ints(st.integers(0, 2))
     if draw(st.booleans()):

@@ -25,7 +25,7 @@ def test_every_parameter_has_its_words_in_the_catalogue() -> None:
 def test_the_schema_documents_each_field_from_the_table() -> None:
     properties = TraceRequest.model_json_schema()["properties"]
     assert properties["stride"]["description"] == FIELDS["stride"].valid
-    assert properties["input_size"]["maxItems"] == 2
+    assert properties["input_size"]["maxItems"] == 3
 
 
 def test_the_form_shows_every_configuration_field() -> None:

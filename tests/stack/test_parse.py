@@ -240,7 +240,6 @@ def test_names_are_refused_not_looked_up() -> None:
     ("code", "type"),
     [
         ("nn.Conv2d(3, 8, 3, stride=2, padding='same')", "parse_unsupported_option"),
-        ("nn.MaxPool2d(2, ceil_mode=True)", "parse_unsupported_option"),
         ("nn.MaxPool2d(3, padding=2)", "parse_unsupported_option"),
         ("nn.Conv2d(3, 8, 3, foo=1)", "parse_bad_argument"),
         ("nn.Conv2d(3, 8, (3, 3, 3))", "parse_bad_value"),
@@ -411,3 +410,19 @@ def test_keras_arguments_bind_as_keras_binds_them(case: tuple[str, list[int]]) -
     )
     [result] = run_stack(request)["layers"]
     assert (result["out_channels"], *result["output_size"]) == (channels, *shape), code
+
+
+def test_3d_layers_and_ceil_mode_are_read() -> None:
+    """Conv3d, ConvTranspose3d, MaxPool3d(ceil_mode=True) and Keras's 3-D layers (issue 20)."""
+    from app.stack.parse import parse_layers
+
+    torch_code = (
+        "nn.Sequential(nn.Conv3d(1, 8, 3, padding=1, padding_mode='reflect'),"
+        " nn.MaxPool3d(2, ceil_mode=True), nn.ConvTranspose3d(8, 4, 2, stride=2))"
+    )
+    parsed = parse_layers(torch_code)
+    assert parsed["ndim"] == 3
+    assert [layer["op"] for layer in parsed["layers"]] == ["conv", "max_pool", "conv"]
+    assert parsed["layers"][1]["ceil_mode"] is True
+    keras_code = "keras.Sequential([layers.Conv3D(8, 3), layers.AveragePooling3D(2)])"
+    assert parse_layers(keras_code)["ndim"] == 3

@@ -59,6 +59,33 @@ export default class CanvasView extends ValueGrids {
     root.append(...parts);
     this.curOut = -1;
     this.cur = -1;
+    this.wireSources();
+  }
+
+  /** padding_mode: hovering a copied padding cell lights the input cell it copies. */
+  wireSources() {
+    let lit = null;
+    const off = () => {
+      lit?.forEach((e) => e.classList.remove("source"));
+      lit = null;
+    };
+    this.onSourceOver = (e) => {
+      const copy = e.target.closest?.(".cell.copy");
+      off();
+      const source = copy && this.inputEls.get(copy.dataset.source);
+      if (!source) return;
+      lit = [copy, source];
+      lit.forEach((el) => el.classList.add("source"));
+    };
+    this.onSourceOut = off;
+    this.root.addEventListener("mouseover", this.onSourceOver);
+    this.root.addEventListener("mouseleave", this.onSourceOut);
+  }
+
+  destroy() {
+    this.root.removeEventListener("mouseover", this.onSourceOver);
+    this.root.removeEventListener("mouseleave", this.onSourceOut);
+    super.destroy();
   }
 
   canvasCell(f, c, cy, cx) {
@@ -77,6 +104,18 @@ export default class CanvasView extends ValueGrids {
       named(inner, cellName("input", t.nd, this.multiIn, c, what.iy, what.ix, value));
       this.inputEls.set(`${c},${what.iy},${what.ix}`, inner);
       el.append(inner);
+    } else if (what.kind === "copy") {
+      // padding_mode: the padding cell shows the value it copies; hovering it lights its source
+      const value = t.input[c][what.iy][what.ix];
+      el = makeCell("padding", "canvas", key);
+      el.setAttribute("role", "none");
+      el.classList.add("copy");
+      el.textContent = fmt(value);
+      el.dataset.source = `${c},${what.iy},${what.ix}`;
+      el.title = this.ctx.t("cell.copy", {
+        value: fmt(value), index: cellKey(t, this.multiIn, c, what.iy, what.ix),
+        mode: t.raw.config.padding_mode,
+      });
     } else {
       el = makeCell(what.kind, "canvas", key);
       el.setAttribute("role", "none");
@@ -428,8 +467,11 @@ export default class CanvasView extends ValueGrids {
       return `output[${where}] = max(${listed(values.map(fmt))}) = ${fmt(step.value)}${note}`;
     }
     if (t.op === "avg_pool") {
-      return `output[${where}] = (${listed(values.map(fmt), " + ") || "0"}) / ${kh * kw} = ${fmt(step.value)}`
-        + (note ? ` ${tr("note.avg")}` : "");
+      const [, y, x] = step.output;
+      const divisor = t.raw.divisor ? (t.nd === 1 ? t.raw.divisor[x] : t.raw.divisor[y][x]) : kh * kw;
+      const why = divisor !== kh * kw ? tr("note.divisor") : note ? tr("note.avg") : "";
+      return `output[${where}] = (${listed(values.map(fmt), " + ") || "0"}) / ${fmt(divisor)} = ${fmt(step.value)}`
+        + (why ? ` ${why}` : "");
     }
     const terms = taps.map(([i, w], k) => term(values[k], t.weightAt(w)));
     if (t.bias) terms.push(tr("sum.bias", { value: fmt(t.bias[step.output[0]]) }));

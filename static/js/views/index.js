@@ -35,16 +35,20 @@ import ScatterView from "./scatter.js";
 /** name → { View (when loaded) or load: () => Promise<module, default export ViewClass>,
  * applies(trace) }. canvas and scatter come with the page; the others load on first use. */
 export const VIEWS = {
-  canvas: { View: CanvasView, applies: () => true },
-  scatter: { View: ScatterView, applies: (t) => t.transposed },
-  matrix: { load: () => import("./matrix.js"), applies: () => true },
-  overlap: { load: () => import("./overlap.js"), applies: () => true },
+  canvas: { View: CanvasView, applies: (t) => t.nd < 3 },
+  scatter: { View: ScatterView, applies: (t) => t.transposed && t.nd < 3 },
+  matrix: { load: () => import("./matrix.js"), applies: (t) => t.nd < 3 },
+  overlap: { load: () => import("./overlap.js"), applies: (t) => t.nd < 3 },
+  im2col: { load: () => import("./im2col.js"), applies: (t) => t.nd < 3 && t.op === "conv" },
+  // 3-D: depth as a row of slices (what the canvas view is for 1-D and 2-D)
+  volume: { load: () => import("./volume.js"), applies: (t) => t.nd === 3 },
 };
 
 /** The view name actually shown for a requested name and a trace. */
 export function viewName(name, trace) {
   const entry = VIEWS[name];
-  return entry && entry.applies(trace) ? name : "canvas";
+  if (entry && entry.applies(trace)) return name;
+  return trace.nd === 3 ? "volume" : "canvas";
 }
 
 /** The view class for a name and a trace: { name, View } at once when the view is loaded,
