@@ -74,7 +74,7 @@ def torch_fields(layer: Any, weights: bool = False) -> dict[str, Any]:
             fields["dilation"] = _ints(layer.dilation)
         else:
             _option(fields, "count_include_pad", bool(layer.count_include_pad), True)
-            _option(fields, "divisor_override", layer.divisor_override, None)
+            _option(fields, "divisor_override", getattr(layer, "divisor_override", None), None)
         _option(fields, "ceil_mode", bool(layer.ceil_mode), False)
         return fields
     fields["dilation"] = _ints(layer.dilation)
