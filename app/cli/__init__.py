@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     trace_parser.set_defaults(run=render.trace_command)
 
     render_parser = commands.add_parser(
-        "render", help="write one picture (svg, png), the animation (gif) or the offline page (html)",
+        "render", help="write a picture (svg, png), the animation (gif) or the offline page (html)",
         description="One step of a view as SVG or PNG, every step as a GIF, or the offline "
         "page (one HTML file that works with no network), named like the page's downloads.",
     )  # fmt: skip
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         return _refused([item(["query", exc.field], exc.type, **exc.ctx)])
     except (RequestValidationError, ValidationError) as exc:
-        return _refused(friendly(list(exc.errors())))
+        return _refused(friendly([dict(e) for e in exc.errors()]))
     except OSError as exc:
         print(f"convscope: {exc}", file=sys.stderr)
         return 3

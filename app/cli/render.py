@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import parse_qsl
 
 from app.api.render import DRAW, picture
@@ -81,7 +82,7 @@ def presets() -> Iterator[dict[str, str]]:
         yield from group["items"]
 
 
-def progress(done: int, total: int, label: str, stream: object = None) -> None:
+def progress(done: int, total: int, label: str, stream: TextIO | None = None) -> None:
     """``[#######-----]  7/49 name``: one line redrawn on a terminal, one line each otherwise."""
     out = stream or sys.stderr
     width = 24

@@ -93,7 +93,7 @@ class Diagram:
         return (
             f'<iframe srcdoc="{source}" title="{title}" class="convscope-diagram" '
             f'style="width:100%;height:{FRAME_HEIGHT}px;border:0" loading="eager" '
-            f'allowfullscreen></iframe>'
+            f"allowfullscreen></iframe>"
         )
 
     def save(self, path: str | Path) -> Path:

@@ -57,8 +57,10 @@ def torch_fields(layer: Any, weights: bool = False) -> dict[str, Any]:
     """The trace fields of a PyTorch layer.
 
     >>> import torch.nn as nn
-    >>> torch_fields(nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1))
-    {'kernel_size': 3, 'stride': 2, 'padding': 1, 'dilation': 1, 'transposed': True, 'in_channels': 1, 'out_channels': 1, 'groups': 1}
+    >>> layer = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1)
+    >>> torch_fields(layer)  # doctest: +NORMALIZE_WHITESPACE
+    {'kernel_size': 3, 'stride': 2, 'padding': 1, 'dilation': 1, 'transposed': True,
+     'in_channels': 1, 'out_channels': 1, 'groups': 1}
     """
     name = type(layer).__name__
     pool = next((op for prefix, op in TORCH_POOLS.items() if name.startswith(prefix)), None)

@@ -120,9 +120,12 @@ class Stack:
                       "×".join(map(str, layer["receptive_field"])),
                       ",".join(map(str, layer["jump"]))]  # fmt: skip
             rows.append("<tr>" + "".join(f"<td {cell}>{v}</td>" for v in values) + "</tr>")
-        total = (f"<tr><td {cell}></td><th {cell}>{t('stack_page.total')}</th>"
-                 + f"<td {cell}></td>" * 3 + f"<td {cell}>{self.total['params']:,}</td>"
-                 f"<td {cell}>{self.total['macs']:,}</td><td {cell}></td><td {cell}></td></tr>")
+        total = (
+            f"<tr><td {cell}></td><th {cell}>{t('stack_page.total')}</th>"
+            + f"<td {cell}></td>" * 3
+            + f"<td {cell}>{self.total['params']:,}</td>"
+            f"<td {cell}>{self.total['macs']:,}</td><td {cell}></td><td {cell}></td></tr>"
+        )
         header = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in head)
         return (f'<table class="convscope-stack" style="border-collapse:collapse">'
                 f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}{total}</tbody>"

@@ -32,6 +32,9 @@ from app.web.paths import TEMPLATES_DIR
 
 ENTRY = "js/offline/offline.js"
 STYLESHEETS = ("css/convscope.css", "css/views.css", "css/offline.css")
+# What the page's first paint and the notebook keep, but the diagram never reads: left out of
+# the file (the PyTorch and Keras snippets repeat the input and weight: a third of a large trace).
+NOT_DRAWN = ("code",)
 # The matrix view's data is embedded up to this many entries (a 16×16 → 14×14 layer would
 # add ~100 kB for one view); above it the file stays small and the view says it cannot show.
 MATRIX_ENTRIES = 4096
@@ -138,8 +141,11 @@ def offline_page(
     options.check(step_count(config, options.view), config.pooling)
     trace = run_trace(request.model_copy(update={"steps": False}), flat)
     lang = options.lang
-    entries = config.out_channels * prod(config.output_size) * config.in_channels * prod(
-        config.input_size
+    entries = (
+        config.out_channels
+        * prod(config.output_size)
+        * config.in_channels
+        * prod(config.input_size)
     )
     data = {} if config.pooling else _embedded(request, flat, trace["query"], entries)
     page = {"view": options.view, "step": str(options.step), "speed": str(options.speed),
@@ -161,8 +167,14 @@ def offline_page(
         importmap=built.importmap(),
         entry=built.entry,
         initial=_script_json(
-            {"fields": {}, "page": page, "messages": [], "trace": trace, "catalogue": words,
-             "data": data}  # fmt: skip
+            {
+                "fields": {},
+                "page": page,
+                "messages": [],
+                "catalogue": words,
+                "data": data,
+                "trace": {k: v for k, v in trace.items() if k not in NOT_DRAWN},
+            }
         ),
     )
     padding = request.padding if isinstance(request.padding, str) else None

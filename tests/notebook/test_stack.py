@@ -76,8 +76,12 @@ def test_receptive_fields_follow_branches_and_equal_autograds() -> None:
 
 
 def test_a_dilated_and_transposed_chain_has_the_stack_pages_numbers() -> None:
-    model = nn.Sequential(nn.Conv1d(1, 4, 3, dilation=1), nn.Conv1d(4, 4, 3, dilation=2),
-                          nn.Conv1d(4, 4, 3, dilation=4), nn.ConvTranspose1d(4, 2, 4, 2, 1))  # fmt: skip
+    model = nn.Sequential(
+        nn.Conv1d(1, 4, 3, dilation=1),
+        nn.Conv1d(4, 4, 3, dilation=2),
+        nn.Conv1d(4, 4, 3, dilation=4),
+        nn.ConvTranspose1d(4, 2, 4, 2, 1),
+    )
     stack = convscope.stack(model, (1, 64))
     assert [layer["receptive_field"] for layer in stack.layers][:3] == [[3], [7], [15]]
     assert stack.layers[3]["output_size"] == [2 * 50]
