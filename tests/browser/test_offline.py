@@ -62,6 +62,8 @@ def _explores_and_plays(page: Page, root: Page | FrameLocator, trace: dict[str, 
     cells = len(trace["output"]) * len(trace["output"][0]) * len(trace["output"][0][0])
     expect(root.locator("[data-grid=output]")).to_have_count(cells)
     step = root.get_by_label("Step", exact=True)
+    root.get_by_role("button", name="Reset").click()
+    expect(step).to_have_value("0")
     root.get_by_role("button", name="Step forward").click()
     expect(step).to_have_value("1")
     root.locator(".offline-title").click()  # focus leaves the button: the player's keys
@@ -80,15 +82,26 @@ def _explores_and_plays(page: Page, root: Page | FrameLocator, trace: dict[str, 
     assert sorted(lit.evaluate_all("els => els.map(e => e.dataset.index)")) == taps
 
 
-def test_the_download_opens_offline_and_works(
-    page: Page, live_server: str, offline: Network, tmp_path: Path
+def test_the_pages_download_opens_offline_and_works(
+    page: Page, live_server: str, tmp_path: Path
 ) -> None:
-    response = page.request.get(f"{live_server}/api/render.html?{QUERY}")  # not routed
-    assert response.ok
-    path = tmp_path / "page.html"
-    path.write_bytes(response.body())
+    page.goto(f"{live_server}/?{QUERY}&step=2")
+    link = page.get_by_role("link", name="Offline page (HTML)")
+    canonical = _trace(QUERY)["query"]
+    expect(link).to_have_attribute("href", f"/api/render.html?{canonical}&step=2")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "conv2d-5x5-k3-s2-p1.html"
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    seen = Network()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+               else (seen.outside.append(r.request.url), r.abort()))  # fmt: skip
+    page.on("requestfailed", lambda request: seen.failed.append(request))
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(path.as_uri())
+    expect(page.get_by_label("Step", exact=True)).to_have_value("2")  # the step on screen
     _explores_and_plays(page, page, _trace(QUERY))
     page.get_by_role("radio", name="matrix").check()  # the matrix, from the file's own data
     expect(page.locator("[data-grid=matrix]")).to_have_count(9 * 25)
@@ -96,7 +109,7 @@ def test_the_download_opens_offline_and_works(
     page.set_viewport_size({"width": 375, "height": 720})
     page.get_by_role("radio", name="padded canvas").check()
     page.screenshot(path=str(ROOT / ".tmp" / "offline-375.png"), full_page=True)
-    assert offline.outside == [] and offline.failed == [] and offline.errors == []
+    assert seen.outside == [] and seen.failed == [] and seen.errors == []
 
 
 def test_the_command_lines_page_opens_offline_and_works(
