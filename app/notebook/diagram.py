@@ -50,7 +50,7 @@ def request_of(
         raise refusal(exc) from None
 
 
-def trace(query: str | None = None, /, **fields: Any) -> dict[str, Any]:
+def trace(query: str | None = None, **fields: Any) -> dict[str, Any]:
     """The API's JSON for a share query and/or fields, as a dict (``GET /api/trace``).
 
     >>> trace("input_size=5,5&stride=2&padding=1")["output_size"]
