@@ -6,6 +6,7 @@ A refused field ends with exit code 1 and the API's own message naming it
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -77,6 +78,10 @@ def parser() -> argparse.ArgumentParser:
     figures_parser.add_argument("directory", help="folder to write into (created if missing)")
     figures_parser.add_argument("--fps", type=int, default=2, help="GIF frames a second")
     figures_parser.add_argument("--theme", choices=["light", "dark"], default="light")
+    figures_parser.add_argument(
+        "--jobs", type=int, default=min(4, os.cpu_count() or 1),
+        help="figures drawn at once (default: the CPUs, at most 4)",
+    )  # fmt: skip
     figures_parser.set_defaults(run=render.figures_command)
     return top
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qsl
@@ -92,31 +93,44 @@ def progress(done: int, total: int, label: str, stream: TextIO | None = None) ->
     print(("\r\033[K" if tty else "") + line, end="" if tty and done < total else "\n", file=out)
 
 
-def figures_command(args: argparse.Namespace,
-                    report: Callable[[int, int, str], None] = progress) -> int:  # fmt: skip
-    """A GIF of every preset (its view, every step) and an SVG of its last step."""
+def figure(item: dict[str, str], folder: Path, fps: int, theme: str) -> tuple[list[str], list[str]]:
+    """One preset's GIF and last-step SVG written into ``folder``: (names written, refusals)."""
+    pairs = pairs_of(item["query"])
+    view = item.get("view")
+    if view:
+        pairs.append(("view", view))
+    request, _ = request_from_query([(k, v) for k, v in pairs if k != "view"])
+    last = step_count(config_of(request), view or "canvas") - 1
+    written, skipped = [], []
+    for fmt, extra in (("gif", [("fps", str(fps))]), ("svg", [("step", str(last))])):
+        try:
+            body, name = draw(fmt, [*pairs, *extra, ("theme", theme)])
+        except ConfigError as exc:  # a figure too long for a GIF: said, not hidden
+            skipped.append(f"{item['id']} ({fmt}): {t(exc.type, **exc.ctx)}")
+            continue
+        (folder / name).write_bytes(body)
+        written.append(name)
+    return written, skipped
+
+
+def figures_command(
+    args: argparse.Namespace, report: Callable[[int, int, str], None] = progress
+) -> int:
+    """A GIF of every preset (its view, every step) and an SVG of its last step, drawn by
+    ``--jobs`` processes at once."""
     folder = Path(args.directory)
     folder.mkdir(parents=True, exist_ok=True)
     items = list(presets())
     written: set[str] = set()
     skipped: list[str] = []
-    for index, item in enumerate(items):
-        pairs = pairs_of(item["query"])
-        view = item.get("view")
-        if view:
-            pairs.append(("view", view))
-        request, _ = request_from_query([(k, v) for k, v in pairs if k != "view"])
-        last = step_count(config_of(request), view or "canvas") - 1
-        for fmt, extra in (("gif", [("fps", str(args.fps))]), ("svg", [("step", str(last))])):
-            try:
-                body, name = draw(fmt, [*pairs, *extra, ("theme", args.theme)])
-            except ConfigError as exc:  # a figure too long for a GIF: said, not hidden
-                skipped.append(f"{item['id']} ({fmt}): {t(exc.type, **exc.ctx)}")
-                continue
-            (folder / name).write_bytes(body)
-            written.add(name)
-        report(index + 1, len(items), item["id"])
-    for line in skipped:
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = {pool.submit(figure, item, folder, args.fps, args.theme): item for item in items}
+        for done, future in enumerate(as_completed(futures), 1):
+            names, refused = future.result()
+            written.update(names)
+            skipped.extend(refused)
+            report(done, len(items), futures[future]["id"])
+    for line in sorted(skipped):
         print(f"convscope: skipped {line}", file=sys.stderr)
     print(f"{len(written)} files in {folder}", file=sys.stderr)
     return 0

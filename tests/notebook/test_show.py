@@ -42,7 +42,7 @@ def _small_ints(module: nn.Module, seed: int) -> None:
             p.copy_(torch.randint(-3, 4, p.shape, generator=generator).float())
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(conv_fields(), st.integers(0, 2**16))
 def test_a_pytorch_layer_with_its_weights_and_input_gives_its_output(
     fields: dict[str, Any], seed: int
@@ -68,7 +68,7 @@ def test_a_pytorch_layer_with_its_weights_and_input_gives_its_output(
     assert diagram.trace["output_size"] == list(expected.shape[1:])
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(pool_fields())
 def test_a_pytorch_pool_and_input_gives_its_output(fields: dict[str, Any]) -> None:
     assume(fields["padding"] != "valid")
