@@ -25,7 +25,7 @@ from app.layer.fields import LINK_FIELDS, PAGE, PICTURE
 from app.layer.query import FlatValues, Pairs, parse_param, request_from_query, single
 from app.layer.schemas import TraceRequest
 from app.layer.tracing import config_of, run_matrix, run_trace
-from app.limits import check_picture
+from app.limits import LIMITS, check_picture
 from app.offline.bundle import bundle, stylesheet
 from app.render import filename, step_count
 from app.web.paths import TEMPLATES_DIR
@@ -79,6 +79,9 @@ class Options:
             raise ConfigError("lang", "not_a_choice", value=self.lang, choices=choices)
         if self.theme not in PAGE["theme"].choices:
             raise ConfigError("theme", "not_a_choice", value=self.theme, choices="light, dark")
+        if not 0 < self.speed <= LIMITS.max_speed:
+            raise ConfigError("speed", "value_out_of_range", minimum="0",
+                              maximum=LIMITS.max_speed, value=self.speed)  # fmt: skip
         check_picture(steps, step=self.step)
 
 

@@ -79,6 +79,7 @@ def test_the_route_names_the_file_and_refuses_by_field(client: TestClient) -> No
                              ("view=nope", "view", "not_a_choice"),
                              ("step=9", "step", "step_out_of_range"),
                              ("lang=xx", "lang", "not_a_choice"),
+                             ("speed=-1", "speed", "value_out_of_range"),
                              ("fps=2", "fps", "not_a_parameter")):  # fmt: skip
         response = client.get(f"/api/render.html?input_size=5,5&stride=2&padding=1&{bad}"
                               .replace("stride=2&padding=1&stride=0", "stride=0"))  # fmt: skip
