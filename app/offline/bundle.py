@@ -23,6 +23,8 @@ from app.web.paths import STATIC_DIR
 PREFIX = "@convscope/"
 # `from "./x.js"`, `import "./x.js"`, `import("./x.js")`, `export … from "../x.js"`
 _RELATIVE = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*)(["'])(\.{1,2}/[^"']+)\2""")
+# `new URL("../presets/layer.json", import.meta.url)`: a file a module fetches by its own URL
+_META_URL = re.compile(r"""new URL\(\s*(["'])(\.{1,2}/[^"']+)\1\s*,\s*import\.meta\.url\s*\)""")
 _CSS_URL = re.compile(r"""url\(\s*(["']?)(?!data:|https?:|#)([^"')]+)\1\s*\)""")
 # Characters a data: URL may carry as they are: printable ASCII but % and # (and no
 # whitespace other than the space, which the URL parser would strip or fold).
@@ -70,8 +72,10 @@ class Bundle:
         return sum(len(url) for url in self.imports.values())
 
 
-def _rewrite(current: str, source: str, found: list[str]) -> str:
-    """``source`` with its relative specifiers made bare; each target appended to ``found``."""
+def _rewrite(current: str, source: str, found: list[str], directory: Path = STATIC_DIR) -> str:
+    """``source`` with its relative specifiers made bare (each target appended to ``found``)
+    and the files it fetches by its own URL (``new URL("./x.json", import.meta.url)``)
+    inlined as ``data:`` URLs, since a ``data:`` module has no folder to resolve them from."""
 
     def bare(match: re.Match[str]) -> str:
         lead, quote_mark, relative = match.groups()
@@ -79,7 +83,14 @@ def _rewrite(current: str, source: str, found: list[str]) -> str:
         found.append(target)
         return f"{lead}{quote_mark}{specifier(target)}{quote_mark}"
 
-    return _RELATIVE.sub(bare, source)
+    def inline(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(current), match.group(2)))
+        path = directory / target
+        if not path.is_file():
+            return match.group(0)
+        return f"new URL({json.dumps(data_url(path, path.read_text(encoding='utf-8')))})"
+
+    return _RELATIVE.sub(bare, _META_URL.sub(inline, source))
 
 
 @cache
@@ -104,7 +115,7 @@ def bundle(entry: str, directory: Path = STATIC_DIR) -> Bundle:
         found: list[str] = []
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".js":
-            text = _rewrite(current, text, found)
+            text = _rewrite(current, text, found, directory)
         imports[specifier(current)] = data_url(path, text)
         todo.extend(found)
     return Bundle(dict(sorted(imports.items())), specifier(entry))

@@ -57,3 +57,18 @@ def test_a_stylesheet_inlines_what_it_names(tmp_path: Path) -> None:
     css = stylesheet("css/a.css", tmp_path)
     assert 'url("data:font/woff2;base64,AGZvbnQ=")' in css
     assert "url(data:image/png;base64,AA==)" in css
+
+
+def test_json_modules_and_files_fetched_by_url_are_inlined(tmp_path: Path) -> None:
+    (tmp_path / "js").mkdir()
+    (tmp_path / "data.json").write_text('{"a": "#1"}', encoding="utf-8")
+    (tmp_path / "js" / "entry.js").write_text(
+        'import table from "../data.json" with { type: "json" };\n'
+        'const url = new URL("../data.json", import.meta.url);\n',
+        encoding="utf-8",
+    )
+    built = bundle("js/entry.js", tmp_path)
+    assert built.imports[specifier("data.json")] == 'data:application/json,{"a": "%231"}'
+    entry = _text(built.imports[specifier("js/entry.js")])
+    assert 'from "@convscope/data.json"' in entry
+    assert 'new URL("data:application/json,{\\"a\\": \\"%231\\"}")' in entry

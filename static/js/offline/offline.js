@@ -13,9 +13,12 @@ import { readTrace } from "../trace.js";
 const state = initialState();
 const embedded = state.data || {};
 
-// No network: the file's own answers, or a refusal (as a fetch with no connection).
-globalThis.fetch = async (url) => {
+// No network: the file's own answers (and data: URLs, which are the file's own bytes), or a
+// refusal, as a fetch with no connection.
+const fetchData = globalThis.fetch.bind(globalThis);
+globalThis.fetch = async (url, options) => {
   const key = String(url);
+  if (key.startsWith("data:")) return fetchData(key, options);
   if (key in embedded) {
     return new Response(JSON.stringify(embedded[key]), {
       status: 200, headers: { "Content-Type": "application/json" },
