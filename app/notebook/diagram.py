@@ -143,7 +143,7 @@ def show(
     elif obj is not None:
         try:
             if framework(obj) is None:
-                raise ConfigError("obj", "wrong_type", value=type(obj).__name__)
+                raise ConfigError("obj", "not_a_layer", value=type(obj).__name__)
             given = layer_fields(obj, weights=weights, x=x)
         except ConfigError as exc:
             raise refusal(exc) from None

@@ -8,6 +8,7 @@ them in PyTorch's layout, and an unbatched input ``x`` becomes ``input`` (so the
 is recognised by its class's module and name.
 """
 
+import re
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,12 @@ def _option(fields: dict[str, Any], name: str, value: Any, default: Any) -> None
         raise ConfigError(name, "not_a_choice", value=str(value), choices=str(default))
 
 
+def _ndim(layer: Any) -> int | None:
+    """1, 2 or 3 from the class name (``Conv2d``, ``MaxPooling1D``), else None."""
+    found = re.search(r"([123])[dD]$", type(layer).__name__)
+    return int(found.group(1)) if found else None
+
+
 def framework(obj: Any) -> str | None:
     """``"torch"``, ``"keras"`` or None, by where the object's class comes from."""
     module = type(obj).__module__
@@ -65,7 +72,7 @@ def torch_fields(layer: Any, weights: bool = False) -> dict[str, Any]:
     name = type(layer).__name__
     pool = next((op for prefix, op in TORCH_POOLS.items() if name.startswith(prefix)), None)
     if pool is None and not name.startswith(("Conv", "LazyConv")):
-        raise ConfigError("obj", "wrong_type", value=name)
+        raise ConfigError("obj", "not_a_layer", value=name)
     fields: dict[str, Any] = {"kernel_size": _ints(layer.kernel_size)}
     fields["stride"] = _ints(layer.stride if layer.stride is not None else layer.kernel_size)
     padding = layer.padding
@@ -105,7 +112,7 @@ def keras_fields(layer: Any, weights: bool = False) -> dict[str, Any]:
     name = type(layer).__name__
     pool = next((op for prefix, op in KERAS_POOLS.items() if name.startswith(prefix)), None)
     if pool is None and not name.startswith("Conv"):
-        raise ConfigError("obj", "wrong_type", value=name)
+        raise ConfigError("obj", "not_a_layer", value=name)
     if getattr(layer, "data_format", "channels_last") != "channels_last":
         raise ConfigError("data_format", "not_a_choice", value=layer.data_format,
                           choices="channels_last")  # fmt: skip
@@ -143,10 +150,15 @@ def layer_fields(obj: Any, weights: bool = False, x: Any = None) -> dict[str, An
     (PyTorch ``(C, *size)``; Keras ``(*size, C)``, channels last)."""
     kind = framework(obj)
     if kind is None:
-        raise ConfigError("obj", "wrong_type", value=type(obj).__name__)
+        raise ConfigError("obj", "not_a_layer", value=type(obj).__name__)
     fields = torch_fields(obj, weights) if kind == "torch" else keras_fields(obj, weights)
     if x is not None:
         values = _array(x)
+        ndim = _ndim(obj)
+        if ndim is not None and values.ndim != ndim + 1:
+            layout = "(C, *input_size)" if kind == "torch" else "(*input_size, C)"
+            raise ConfigError("x", "x_shape", layout=layout, want=ndim + 1, ndim=ndim,
+                              value="×".join(map(str, values.shape)))  # fmt: skip
         if kind == "keras":
             values = np.moveaxis(values, -1, 0)
         fields["input"] = values.tolist()

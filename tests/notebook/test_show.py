@@ -145,6 +145,13 @@ def test_refusals_name_the_field_as_the_api_does() -> None:
     with pytest.raises(convscope.ConvScopeError) as refused:
         convscope.show(nn.Linear(3, 3))
     assert refused.value.field == "obj"
+    assert "a PyTorch layer (nn.Conv1d/2d/3d" in str(refused.value)
+    with pytest.raises(convscope.ConvScopeError) as refused:
+        convscope.show(nn.Conv2d(1, 1, 3), x=torch.zeros(1, 1, 5, 5))  # batched
+    assert str(refused.value) == (
+        "x: x must be one unbatched input, (C, *input_size): 3 dimensions for this 2-D layer "
+        "(got shape 1×1×5×5)"
+    )
 
 
 def test_save_writes_the_offline_page(tmp_path: Any) -> None:
