@@ -86,3 +86,27 @@ def test_a_dilated_and_transposed_chain_has_the_stack_pages_numbers() -> None:
     assert [layer["receptive_field"] for layer in stack.layers][:3] == [[3], [7], [15]]
     assert stack.layers[3]["output_size"] == [2 * 50]
     assert stack.total["params"] == sum(p.numel() for p in model.parameters())
+
+
+def test_torchvisions_resnet18_and_vgg11_at_224() -> None:
+    """The issue's "done when": a real model at (3, 224, 224), from torchvision's own code
+    (tests/stack/torchvision_like.py: torchvision is not installed here). PyTorch's shapes
+    come from its own hooks on the meta device (VGG-11 would cost 7.6 GMACs on the CPU)."""
+    from tests.stack.torchvision_like import resnet18, vgg11
+
+    for build in (resnet18, vgg11):
+        with torch.device("meta"):
+            model = build()
+        stack = convscope.stack(model, (3, 224, 224))
+        expected = _hooked_shapes(model, torch.zeros(1, 3, 224, 224, device="meta"))
+        got = [
+            (layer["name"], [layer["in_channels"], *layer["input_size"]],
+             [layer["out_channels"], *layer["output_size"]])
+            for layer in stack.layers
+        ]  # fmt: skip
+        assert got == expected
+        convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+        assert stack.total["params"] == sum(p.numel() for m in convs for p in m.parameters())
+        if build is resnet18:
+            names = [layer["name"] for layer in stack.layers]
+            assert "layer2.0.downsample.0" in names and len(names) == 21  # 20 convs, 1 pool
