@@ -27,6 +27,13 @@ globalThis.fetch = async (url, options) => {
   throw new TypeError(`offline: ${key} is not in this file`);
 };
 
+// A link to another configuration of this page (the twin, Cᵀ) needs the server that made
+// it: the file has one trace. Such links are hidden (offline.css) and never followed.
+document.addEventListener("click", (e) => {
+  const link = e.target.closest?.("a[href]");
+  if (link && new URL(link.href, location.href).pathname === location.pathname) e.preventDefault();
+});
+
 const page = state.page || {};
 const root = document.getElementById("viewer");
 const diagram = root.querySelector(".diagram");
