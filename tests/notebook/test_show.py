@@ -42,7 +42,7 @@ def _small_ints(module: nn.Module, seed: int) -> None:
             p.copy_(torch.randint(-3, 4, p.shape, generator=generator).float())
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(conv_fields(), st.integers(0, 2**16))
 def test_a_pytorch_layer_with_its_weights_and_input_gives_its_output(
     fields: dict[str, Any], seed: int
@@ -68,7 +68,7 @@ def test_a_pytorch_layer_with_its_weights_and_input_gives_its_output(
     assert diagram.trace["output_size"] == list(expected.shape[1:])
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(pool_fields())
 def test_a_pytorch_pool_and_input_gives_its_output(fields: dict[str, Any]) -> None:
     assume(fields["padding"] != "valid")
@@ -159,3 +159,12 @@ def test_save_writes_the_offline_page(tmp_path: Any) -> None:
     written = diagram.save(tmp_path)
     assert written.name == "conv2d-4x4-k3.html"
     assert written.read_text(encoding="utf-8") == diagram.html
+
+
+def test_the_diagram_speaks_the_language_asked() -> None:
+    diagram = convscope.show("input_size=3,3&stride=2&padding=1&transposed=1", lang="hi")
+    assert '<html lang="hi"' in diagram.html
+    assert "ट्रांसपोज़्ड कनवल्शन: 3×3 इनपुट" in diagram.html
+    with pytest.raises(convscope.ConvScopeError) as refused:
+        convscope.show("input_size=5,5", lang="xx")
+    assert refused.value.field == "lang"
