@@ -47,6 +47,41 @@ def _spec(module: Any) -> LayerSpec:
     )
 
 
+def _dims(values: Sequence[int]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+
+def _stack_token(layer: StackLayer) -> str:
+    """One layer in the stack page's link notation (``static/js/stack/state.js``):
+    ``conv,c64,k7,s2,p3``, ``maxpool,k3,s2,p1``, ``convt,c8,k4,s2,p1``."""
+    spec, config = layer.spec, layer.config
+    kind = {"max_pool": "maxpool", "avg_pool": "avgpool"}.get(spec.op, "conv")
+    if kind == "conv" and config.transposed:
+        kind = "convt"
+    parts = [kind]
+    if spec.op == "conv":
+        parts.append(f"c{config.out_channels}")
+    parts.append(f"k{_dims(config.kernel_size)}")
+    if any(s != 1 for s in config.stride):
+        parts.append(f"s{_dims(config.stride)}")
+    if isinstance(spec.padding, str):
+        parts.append(f"p{spec.padding}")
+    elif any(b or a for b, a in config.padding):
+        if all(b == a for b, a in config.padding):
+            parts.append(f"p{_dims([b for b, _ in config.padding])}")
+        else:
+            parts.append("p" + "x".join(f"{b}:{a}" for b, a in config.padding))
+    if any(d != 1 for d in config.dilation):
+        parts.append(f"d{_dims(config.dilation)}")
+    if spec.op == "conv" and config.groups != 1:
+        parts.append(f"g{config.groups}")
+    if config.transposed and any(config.output_padding):
+        parts.append(f"o{_dims(config.output_padding)}")
+    if spec.bias and spec.op == "conv":
+        parts.append("b")
+    return ",".join(parts)
+
+
 @dataclass
 class StackEntry:
     """One convolution or pool as it ran: its module and what the stack explorer gives."""
@@ -54,6 +89,7 @@ class StackEntry:
     name: str
     module: Any
     layer: StackLayer
+    source: int | None = None  # the entry whose output it reads (None: the model's input)
 
     def as_dict(self) -> dict[str, Any]:
         config, spec = self.layer.config, self.layer.spec
@@ -91,6 +127,25 @@ class Stack:
             "params": sum(layer["params"] for layer in self.layers),
             "macs": sum(layer["macs"] for layer in self.layers),
         }
+
+    def chain(self) -> list[StackEntry]:
+        """The main path: from the last layer back through the outputs each one read, to the
+        input (a ResNet's convolutions without its shortcuts, as the stack page reads one)."""
+        path: list[StackEntry] = []
+        index = len(self.entries) - 1 if self.entries else None
+        while index is not None:
+            path.append(self.entries[index])
+            index = self.entries[index].source
+        return path[::-1]
+
+    @property
+    def query(self) -> str:
+        """The stack page's share query of the main path (``/stack?<query>`` on a server):
+        ``input_size=64,64&in_channels=3&layer=conv,c8,k7,s2,p3&…``."""
+        parts = [f"input_size={','.join(map(str, self.input_size[1:]))}",
+                 f"in_channels={self.input_size[0]}"]  # fmt: skip
+        parts += [f"layer={_stack_token(entry.layer)}" for entry in self.chain()]
+        return "&".join(parts)
 
     def show(self, name: str, **options: Any) -> Diagram:
         """The one-layer diagram of the layer called ``name`` (on the input it received)."""
@@ -153,28 +208,30 @@ def stack(model: Any, input_size: Sequence[int]) -> Stack:
     shape = [int(n) for n in input_size]
     x = torch.empty((1, *shape), device="meta")
     start = tuple(Field(Fraction(1), Fraction(1), Fraction(0)) for _ in shape[1:])
-    fields: dict[int, tuple[Field, ...]] = {id(x): start}
+    # each tensor seen: its receptive field, and the convolution or pool that made it (an
+    # index into entries; None for the input)
+    fields: dict[int, tuple[tuple[Field, ...], int | None]] = {id(x): (start, None)}
     alive: list[Any] = [x]  # keeps every tensor seen alive, so no id is reused
     entries: list[StackEntry] = []
 
-    def field_of(tensor: Any) -> tuple[Field, ...]:
+    def field_of(tensor: Any) -> tuple[tuple[Field, ...], int | None]:
         if id(tensor) in fields:
             return fields[id(tensor)]
         for other in reversed(alive):  # from elsewhere: the last tensor of that shape
             if other.shape[2:] == tensor.shape[2:] and id(other) in fields:
                 return fields[id(other)]
-        return start
+        return start, None
 
     def hook(name: str, module: Any, inputs: Any, output: Any) -> None:
         tensor = next((i for i in inputs if isinstance(i, torch.Tensor)), None)
         out = output[0] if isinstance(output, tuple) else output
         if tensor is None or not isinstance(out, torch.Tensor) or tensor.dim() != len(shape) + 1:
             return
-        before = field_of(tensor)
+        before, source = field_of(tensor)
         alive.extend((tensor, out))
         if not isinstance(module, kinds):
             if out.dim() == tensor.dim() and out.shape[2:] == tensor.shape[2:]:
-                fields[id(out)] = before  # same cells: batch norm, activation, dropout…
+                fields[id(out)] = (before, source)  # same cells: batch norm, activation…
             return
         try:
             config = layer_config(_spec(module), list(tensor.shape[2:]), int(tensor.shape[1]))
@@ -185,8 +242,8 @@ def stack(model: Any, input_size: Sequence[int]) -> Stack:
         if list(config.output_shape) != list(out.shape[1:]):
             raise AssertionError(f"{name}: {config.output_shape} ≠ PyTorch's {tuple(out.shape)}")
         after = tuple(next_field(f, a) for f, a in zip(before, config.axes, strict=True))
-        fields[id(out)] = after
-        entries.append(StackEntry(name, module, StackLayer(_spec(module), config, after)))
+        fields[id(out)] = (after, len(entries))
+        entries.append(StackEntry(name, module, StackLayer(_spec(module), config, after), source))
 
     handles = []
     for name, module in model.named_modules():

@@ -110,3 +110,18 @@ def test_torchvisions_resnet18_and_vgg11_at_224() -> None:
         if build is resnet18:
             names = [layer["name"] for layer in stack.layers]
             assert "layer2.0.downsample.0" in names and len(names) == 21  # 20 convs, 1 pool
+
+
+def test_the_main_path_is_the_stack_pages_link() -> None:
+    """The chain the stack page draws: the convolutions each output came from, back to the
+    input; the shortcut (downsample) is a side branch, as /api/stack/parse reads it."""
+    stack = convscope.stack(TinyResNet(), (3, 64, 64))
+    assert [entry.name for entry in stack.chain()] == [
+        "conv1", "maxpool", "layer1.0.conv1", "layer1.0.conv2", "layer2.0.conv1",
+        "layer2.0.conv2", "layer2.1.conv1", "layer2.1.conv2",
+    ]  # fmt: skip
+    assert stack.query == (
+        "input_size=64,64&in_channels=3&layer=conv,c8,k7,s2,p3&layer=maxpool,k3,s2,p1"
+        "&layer=conv,c8,k3,p1&layer=conv,c8,k3,p1&layer=conv,c16,k3,s2,p1&layer=conv,c16,k3,p1"
+        "&layer=conv,c16,k3,p1&layer=conv,c16,k3,p1"
+    )
