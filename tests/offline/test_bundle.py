@@ -18,10 +18,10 @@ def _text(url: str) -> str:
     return unquote(body)
 
 
-def test_every_module_the_embed_page_loads_is_inlined() -> None:
+def test_every_module_the_viewer_loads_is_inlined() -> None:
     built = bundle(ENTRY)
     names = {name.removeprefix(PREFIX) for name in built.imports}
-    assert set(module_imports("js/embed.js")) - {"js/embed.js"} <= names
+    assert {"js/viewer.js", *module_imports("js/viewer.js")} <= names
     # views loaded on first use (import("./matrix.js")) come along too
     views = {f"js/views/{p.name}" for p in (STATIC_DIR / "js" / "views").glob("*.js")}
     assert views <= names
