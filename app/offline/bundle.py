@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from app.web.paths import STATIC_DIR
 
@@ -66,6 +66,10 @@ class Bundle:
     def importmap(self) -> str:
         """The map as JSON safe inside ``<script type="importmap">``."""
         return json.dumps({"imports": self.imports}, separators=(",", ":")).replace("<", "\\u003c")
+
+    def text(self) -> str:
+        """Every module's text, one after the other (what the page's scripts say)."""
+        return "\n".join(unquote(url.split(",", 1)[1]) for url in self.imports.values())
 
     @property
     def size(self) -> int:

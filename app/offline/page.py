@@ -9,6 +9,7 @@ embedded too. ``GET /api/render.html?<query>``, ``convscope render --format html
 ``convscope.show`` all come through ``offline_page``.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -125,6 +126,18 @@ def title(trace: dict[str, Any], lang: str = LANGUAGE) -> str:
     )
 
 
+def _used(words: dict[str, str], modules: str) -> dict[str, str]:
+    """The messages the modules may ask for: a key whose first part (``view`` of
+    ``view.matrix.note``) the modules write in a string; half the catalogue is the API's
+    errors and other pages' words, which the file would carry for nothing.
+
+    >>> _used({"player.play": "Play", "too_small": "…", "tour.next": "Next"}, 't("player." + x)')
+    {'player.play': 'Play'}
+    """
+    heads = set(re.findall(r"""["'`]([a-z_]+)[."'`]""", modules))
+    return {key: value for key, value in words.items() if key.split(".")[0] in heads}
+
+
 def _embedded(request: TraceRequest, flat: dict[str, FlatValues] | None, query: str,
               entries: int) -> dict[str, Any]:  # fmt: skip
     """What the views would fetch, answered ahead: ``{"/api/matrix?<query>": …}``."""
@@ -155,7 +168,7 @@ def offline_page(
             "autoplay": "1" if options.autoplay else "0"}  # fmt: skip
     built = bundle(ENTRY)
     heading = title({**trace, "config": {**trace["config"], "op": config.op}}, lang)
-    words = {**catalogue(LANGUAGE), **catalogue(lang)}
+    words = _used({**catalogue(LANGUAGE), **catalogue(lang)}, built.text())
     html = _env.get_template("offline.html").render(
         t=partial(t, language=lang),
         lang=lang,

@@ -16,6 +16,7 @@ from nbconvert import HTMLExporter
 from playwright.sync_api import FrameLocator, Page, Request, Route, expect
 
 from app.cli import main
+from app.i18n.messages import catalogue
 from app.layer.query import request_from_query
 from app.layer.tracing import run_trace
 from tests.browser.reading import key
@@ -74,6 +75,9 @@ def _explores_and_plays(page: Page, root: Page | FrameLocator, trace: dict[str, 
     root.get_by_role("button", name="Play").click()
     expect(step).not_to_have_value("0")  # it plays on its own
     root.get_by_role("button", name="Pause").click()
+    expect(root.locator(".status")).to_contain_text("Step ")  # words, not a catalogue key
+    shown = root.locator("body").inner_text()
+    assert not [k for k in catalogue() if "." in k and k in shown], "a message key is shown"
     second = trace["steps"][1]
     root.locator(f'[data-grid=output][data-index="{key(second["output"])}"]').hover()
     lit = root.locator("[data-grid=input].hl")

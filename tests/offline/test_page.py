@@ -53,6 +53,7 @@ def test_the_page_holds_the_apis_trace_and_the_matrix() -> None:
     matrix = json.loads(json.dumps(run_matrix(request, flat), default=lambda a: a.tolist()))
     assert state["data"] == {f"/api/matrix?{expected['query']}": matrix}
     assert state["catalogue"]["player.play"] == "Play"
+    assert "too_small" not in state["catalogue"]  # the API's errors stay out of the file
 
 
 @pytest.mark.parametrize(
