@@ -7,6 +7,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
 from app.api import docs, errors, headers, health, language, oembed, pages, render, trace
+from app.api import offline as offline_api
 from app.api import stack as stack_api
 from app.api import tours as tours_api
 from app.tours.files import tours
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(trace.router)
     application.include_router(pages.router)
     application.include_router(render.router)
+    application.include_router(offline_api.router)
     application.include_router(oembed.router)
     application.include_router(docs.router)
     application.include_router(health.router)

@@ -149,3 +149,7 @@ async def get_render_gif(
     """Every step of a view as an animated GIF, looping forever, ``fps`` frames a second
     (1 to max_gif_fps, default 2)."""
     return await _respond(request, "image/gif", _gif)
+
+
+# Each picture format's drawing function, by extension (``convscope render``, ``figures``).
+DRAW: dict[str, Callable[[Pairs], tuple[bytes, str]]] = {"svg": _svg, "png": _png, "gif": _gif}

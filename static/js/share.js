@@ -58,4 +58,6 @@ export function updateDownloads(traceQuery, view, step) {
   $("dl-svg").href = `/api/render.svg?${traceQuery}${shown}&step=${step}`;
   $("dl-png").href = `/api/render.png?${traceQuery}${shown}&step=${step}`;
   $("dl-gif").href = `/api/render.gif?${traceQuery}${shown}`;
+  const offline = $("dl-html");
+  if (offline) offline.href = `/api/render.html?${traceQuery}${shown}&step=${step}`;
 }

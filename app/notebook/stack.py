@@ -1,0 +1,264 @@
+"""``convscope.stack``: any ``nn.Module``'s convolutions and pools, as the stack explorer
+reads a stack: shapes, params, multiply-adds and receptive fields per layer.
+
+The model runs once on PyTorch's ``meta`` device (``torch.func.functional_call`` with meta
+copies of its parameters and buffers: no memory, no arithmetic, the model untouched), with a
+forward hook on every leaf module. Each convolution and pool is resolved by the stack's own
+maths (``app.arithmetic.stack``: ``layer_config`` and ``next_field``) on the input it really
+received, so branches and shortcuts (``layer2.0.downsample.0``) get their own receptive field:
+a tensor's field follows it through the modules that keep its size (batch norm, ReLU, an
+in-place ``+=``), and a layer whose input came from elsewhere takes the field of the last
+tensor of that shape. PyTorch's own output shape is checked against ours for every layer.
+"""
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from app.arithmetic.errors import ConfigError
+from app.arithmetic.stack import Field, LayerSpec, StackLayer, layer_config, next_field
+from app.i18n.messages import t
+from app.notebook.diagram import Diagram, show
+from app.notebook.errors import ConvScopeError, refusal
+from app.notebook.layers import torch_fields
+
+
+def _number(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _spec(module: Any) -> LayerSpec:
+    """The module as the stack's ``LayerSpec`` (shapes only, no weights)."""
+    fields = torch_fields(module)
+    pooling = fields.get("op", "conv") != "conv"
+    return LayerSpec(
+        kernel_size=fields["kernel_size"],
+        stride=fields["stride"],
+        padding=fields["padding"],
+        dilation=fields.get("dilation", 1),
+        groups=1 if pooling else fields["groups"],
+        out_channels=None if pooling else fields["out_channels"],
+        transposed=fields.get("transposed", False),
+        output_padding=fields.get("output_padding"),
+        bias=not pooling and module.bias is not None,
+        op=fields.get("op", "conv"),
+    )
+
+
+def _dims(values: Sequence[int]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+
+def _stack_token(layer: StackLayer) -> str:
+    """One layer in the stack page's link notation (``static/js/stack/state.js``):
+    ``conv,c64,k7,s2,p3``, ``maxpool,k3,s2,p1``, ``convt,c8,k4,s2,p1``."""
+    spec, config = layer.spec, layer.config
+    kind = {"max_pool": "maxpool", "avg_pool": "avgpool"}.get(spec.op, "conv")
+    if kind == "conv" and config.transposed:
+        kind = "convt"
+    parts = [kind]
+    if spec.op == "conv":
+        parts.append(f"c{config.out_channels}")
+    parts.append(f"k{_dims(config.kernel_size)}")
+    if any(s != 1 for s in config.stride):
+        parts.append(f"s{_dims(config.stride)}")
+    if isinstance(spec.padding, str):
+        parts.append(f"p{spec.padding}")
+    elif any(b or a for b, a in config.padding):
+        if all(b == a for b, a in config.padding):
+            parts.append(f"p{_dims([b for b, _ in config.padding])}")
+        else:
+            parts.append("p" + "x".join(f"{b}:{a}" for b, a in config.padding))
+    if any(d != 1 for d in config.dilation):
+        parts.append(f"d{_dims(config.dilation)}")
+    if spec.op == "conv" and config.groups != 1:
+        parts.append(f"g{config.groups}")
+    if config.transposed and any(config.output_padding):
+        parts.append(f"o{_dims(config.output_padding)}")
+    if spec.bias and spec.op == "conv":
+        parts.append("b")
+    return ",".join(parts)
+
+
+@dataclass
+class StackEntry:
+    """One convolution or pool as it ran: its module and what the stack explorer gives."""
+
+    name: str
+    module: Any
+    layer: StackLayer
+    source: int | None = None  # the entry whose output it reads (None: the model's input)
+
+    def as_dict(self) -> dict[str, Any]:
+        config, spec = self.layer.config, self.layer.spec
+        return {
+            "name": self.name,
+            "op": spec.op,
+            "transposed": config.transposed,
+            "in_channels": config.in_channels,
+            "input_size": list(config.input_size),
+            "kernel_size": list(config.kernel_size),
+            "stride": list(config.stride),
+            "padding": [list(p) for p in config.padding],
+            "dilation": list(config.dilation),
+            "groups": config.groups if spec.op == "conv" else 1,
+            "output_size": list(config.output_size),
+            "out_channels": config.out_channels,
+            "params": self.layer.params,
+            "macs": self.layer.macs,
+            "receptive_field": [_number(f.receptive_field) for f in self.layer.fields],
+            "jump": [_number(f.jump) for f in self.layer.fields],
+            "start": [_number(f.start) for f in self.layer.fields],
+        }
+
+
+class Stack:
+    """A model's convolutions and pools in the order they run: ``.layers`` (dicts with
+    ``name``, ``in_channels``, ``input_size`` and ``/api/stack``'s fields), ``.total``,
+    ``_repr_html_`` (the table) and ``.show(name)`` (one layer's diagram)."""
+
+    def __init__(self, input_size: Sequence[int], entries: list[StackEntry]) -> None:
+        self.input_size = list(input_size)
+        self.entries = entries
+        self.layers = [entry.as_dict() for entry in entries]
+        self.total = {
+            "params": sum(layer["params"] for layer in self.layers),
+            "macs": sum(layer["macs"] for layer in self.layers),
+        }
+
+    def chain(self) -> list[StackEntry]:
+        """The main path: from the last layer back through the outputs each one read, to the
+        input (a ResNet's convolutions without its shortcuts, as the stack page reads one)."""
+        path: list[StackEntry] = []
+        index = len(self.entries) - 1 if self.entries else None
+        while index is not None:
+            path.append(self.entries[index])
+            index = self.entries[index].source
+        return path[::-1]
+
+    @property
+    def query(self) -> str:
+        """The stack page's share query of the main path (``/stack?<query>`` on a server):
+        ``input_size=64,64&in_channels=3&layer=conv,c8,k7,s2,p3&…``."""
+        parts = [f"input_size={','.join(map(str, self.input_size[1:]))}",
+                 f"in_channels={self.input_size[0]}"]  # fmt: skip
+        parts += [f"layer={_stack_token(entry.layer)}" for entry in self.chain()]
+        return "&".join(parts)
+
+    def show(self, name: str, **options: Any) -> Diagram:
+        """The one-layer diagram of the layer called ``name`` (on the input it received)."""
+        entry = next((e for e in self.entries if e.name == name), None)
+        if entry is None:
+            raise refusal(ConfigError("name", "not_a_choice", value=name,
+                                      choices=", ".join(e.name for e in self.entries)))  # fmt: skip
+        config = entry.layer.config
+        return show(entry.module, input_size=list(config.input_size), **options)
+
+    def _repr_html_(self) -> str:
+        head = ["#", t("stack_page.col_layer"), "", "input", t("stack_page.col_output"),
+                t("stack_page.col_params"), t("stack_page.col_macs"),
+                t("stack_page.col_field"), "jump"]  # fmt: skip
+        cell = 'style="padding:2px 8px;text-align:right;font-variant-numeric:tabular-nums"'
+        rows = []
+        for index, layer in enumerate(self.layers, 1):
+            shape_in = "×".join(map(str, [layer["in_channels"], *layer["input_size"]]))
+            shape_out = "×".join(map(str, [layer["out_channels"], *layer["output_size"]]))
+            kind = layer["op"] if layer["op"] != "conv" else (
+                "conv_transpose" if layer["transposed"] else "conv")  # fmt: skip
+            kernel = "×".join(map(str, layer["kernel_size"]))
+            stride = ",".join(map(str, layer["stride"]))
+            values = [index, f"<code>{html.escape(layer['name'])}</code>",
+                      f"{kind} k{kernel} s{stride}", shape_in, shape_out,
+                      f"{layer['params']:,}", f"{layer['macs']:,}",
+                      "×".join(map(str, layer["receptive_field"])),
+                      ",".join(map(str, layer["jump"]))]  # fmt: skip
+            rows.append("<tr>" + "".join(f"<td {cell}>{v}</td>" for v in values) + "</tr>")
+        total = (
+            f"<tr><td {cell}></td><th {cell}>{t('stack_page.total')}</th>"
+            + f"<td {cell}></td>" * 3
+            + f"<td {cell}>{self.total['params']:,}</td>"
+            f"<td {cell}>{self.total['macs']:,}</td><td {cell}></td><td {cell}></td></tr>"
+        )
+        header = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in head)
+        return (f'<table class="convscope-stack" style="border-collapse:collapse">'
+                f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}{total}</tbody>"
+                "</table>")  # fmt: skip
+
+    def __repr__(self) -> str:
+        return f"<convscope.Stack {len(self.layers)} layers, input {self.input_size}>"
+
+
+def stack(model: Any, input_size: Sequence[int]) -> Stack:
+    """Every convolution and pool of ``model`` on an input of ``input_size`` =
+    ``(C, *spatial)`` (unbatched), in the order they run.
+
+    >>> import torch.nn as nn
+    >>> s = stack(nn.Sequential(nn.Conv2d(3, 8, 3, dilation=1), nn.ReLU(),
+    ...                         nn.Conv2d(8, 8, 3, dilation=2)), (3, 32, 32))
+    >>> [(layer["name"], layer["output_size"], layer["receptive_field"]) for layer in s.layers]
+    [('0', [30, 30], [3, 3]), ('2', [26, 26], [7, 7])]
+    """
+    import torch
+    from torch import nn
+    from torch.func import functional_call
+
+    kinds = (nn.modules.conv._ConvNd, nn.modules.pooling._MaxPoolNd, nn.modules.pooling._AvgPoolNd)
+    shape = [int(n) for n in input_size]
+    x = torch.empty((1, *shape), device="meta")
+    start = tuple(Field(Fraction(1), Fraction(1), Fraction(0)) for _ in shape[1:])
+    # each tensor seen: its receptive field, and the convolution or pool that made it (an
+    # index into entries; None for the input)
+    fields: dict[int, tuple[tuple[Field, ...], int | None]] = {id(x): (start, None)}
+    alive: list[Any] = [x]  # keeps every tensor seen alive, so no id is reused
+    entries: list[StackEntry] = []
+
+    def field_of(tensor: Any) -> tuple[tuple[Field, ...], int | None]:
+        if id(tensor) in fields:
+            return fields[id(tensor)]
+        for other in reversed(alive):  # from elsewhere: the last tensor of that shape
+            if other.shape[2:] == tensor.shape[2:] and id(other) in fields:
+                return fields[id(other)]
+        return start, None
+
+    def hook(name: str, module: Any, inputs: Any, output: Any) -> None:
+        tensor = next((i for i in inputs if isinstance(i, torch.Tensor)), None)
+        out = output[0] if isinstance(output, tuple) else output
+        if tensor is None or not isinstance(out, torch.Tensor) or tensor.dim() != len(shape) + 1:
+            return
+        before, source = field_of(tensor)
+        alive.extend((tensor, out))
+        if not isinstance(module, kinds):
+            if out.dim() == tensor.dim() and out.shape[2:] == tensor.shape[2:]:
+                fields[id(out)] = (before, source)  # same cells: batch norm, activation…
+            return
+        try:
+            config = layer_config(_spec(module), list(tensor.shape[2:]), int(tensor.shape[1]))
+        except ConfigError as exc:
+            raise ConvScopeError(
+                [{**refusal(exc).detail[0], "loc": ["model", name, exc.field]}]
+            ) from None
+        if list(config.output_shape) != list(out.shape[1:]):
+            raise AssertionError(f"{name}: {config.output_shape} ≠ PyTorch's {tuple(out.shape)}")
+        after = tuple(next_field(f, a) for f, a in zip(before, config.axes, strict=True))
+        fields[id(out)] = (after, len(entries))
+        entries.append(StackEntry(name, module, StackLayer(_spec(module), config, after), source))
+
+    handles = []
+    for name, module in model.named_modules():
+        if isinstance(module, kinds) or not any(True for _ in module.children()):
+            handles.append(module.register_forward_hook(
+                lambda m, i, o, name=name: hook(name, m, i, o)))  # fmt: skip
+    params = {n: torch.empty_like(p, device="meta") for n, p in model.named_parameters()}
+    buffers = {n: torch.empty_like(b, device="meta") for n, b in model.named_buffers()}
+    training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            functional_call(model, {**params, **buffers}, (x,))
+    finally:
+        model.train(training)
+        for handle in handles:
+            handle.remove()
+    return Stack(shape, entries)

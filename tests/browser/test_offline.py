@@ -1,0 +1,193 @@
+"""The offline page opened from file:// with every request but file: blocked: from the page's
+download route, from ``convscope render --format html``, and inside a notebook executed in a
+real kernel and exported by ``jupyter nbconvert --to html``. Each diagram shows, plays, steps
+by keyboard and lights what a cell reads, and no request leaves the file."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
+from playwright.sync_api import FrameLocator, Page, Request, Route, expect
+
+from app.cli import main
+from app.i18n.messages import catalogue
+from app.layer.query import request_from_query
+from app.layer.tracing import run_trace
+from tests.browser.reading import key
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
+SEED = "input_size=2,2&kernel_size=3&stride=2&padding=same&transposed=1&input=1,2;3,4&fill=ones"
+
+
+@dataclass
+class Network:
+    """Every request the page made beyond its own file, and every one that failed."""
+
+    outside: list[str] = field(default_factory=list)
+    failed: list[Request] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def offline(page: Page) -> Iterator[Network]:
+    seen = Network()
+
+    def only_files(route: Route) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            seen.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_files)
+    page.on("requestfailed", lambda request: seen.failed.append(request))
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    yield seen
+
+
+def _trace(query: str) -> dict[str, Any]:
+    request, flat = request_from_query(parse_qsl(query))
+    return run_trace(request, flat)
+
+
+def _explores_and_plays(page: Page, root: Page | FrameLocator, trace: dict[str, Any]) -> None:
+    """Shows the output, steps by button and keyboard, plays, lights a window's inputs."""
+    expect(root.locator("html[data-ready='1']")).to_have_count(1)
+    cells = len(trace["output"]) * len(trace["output"][0]) * len(trace["output"][0][0])
+    expect(root.locator("[data-grid=output]")).to_have_count(cells)
+    step = root.get_by_label("Step", exact=True)
+    root.get_by_role("button", name="Reset").click()
+    expect(step).to_have_value("0")
+    root.get_by_role("button", name="Step forward").click()
+    expect(step).to_have_value("1")
+    root.locator(".offline-title").click()  # focus leaves the button: the player's keys
+    page.keyboard.press("ArrowRight")
+    expect(step).to_have_value("2")
+    page.keyboard.press("Home")
+    expect(step).to_have_value("0")
+    root.get_by_role("button", name="Play").click()
+    expect(step).not_to_have_value("0")  # it plays on its own
+    root.get_by_role("button", name="Pause").click()
+    expect(root.locator(".status")).to_contain_text("Step ")  # words, not a catalogue key
+    shown = root.locator("body").inner_text()
+    assert not [k for k in catalogue() if "." in k and k in shown], "a message key is shown"
+    second = trace["steps"][1]
+    root.locator(f'[data-grid=output][data-index="{key(second["output"])}"]').hover()
+    lit = root.locator("[data-grid=input].hl")
+    expect(lit).to_have_count(len(second["taps"]))
+    taps = sorted(key(tap[0]) for tap in second["taps"])
+    assert sorted(lit.evaluate_all("els => els.map(e => e.dataset.index)")) == taps
+
+
+def test_the_pages_download_opens_offline_and_works(
+    page: Page, live_server: str, tmp_path: Path
+) -> None:
+    page.goto(f"{live_server}/?{QUERY}&step=2")
+    link = page.get_by_role("link", name="Offline page (HTML)")
+    canonical = _trace(QUERY)["query"]
+    expect(link).to_have_attribute("href", f"/api/render.html?{canonical}&step=2")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "conv2d-5x5-k3-s2-p1.html"
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    seen = Network()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+               else (seen.outside.append(r.request.url), r.abort()))  # fmt: skip
+    page.on("requestfailed", lambda request: seen.failed.append(request))
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(path.as_uri())
+    expect(page.get_by_label("Step", exact=True)).to_have_value("2")  # the step on screen
+    _explores_and_plays(page, page, _trace(QUERY))
+    page.get_by_role("radio", name="matrix").check()  # the matrix, from the file's own data
+    expect(page.locator("[data-grid=matrix]")).to_have_count(9 * 25)
+    page.screenshot(path=str(ROOT / ".tmp" / "offline-1280.png"))
+    page.set_viewport_size({"width": 375, "height": 720})
+    page.get_by_role("radio", name="padded canvas").check()
+    page.screenshot(path=str(ROOT / ".tmp" / "offline-375.png"), full_page=True)
+    assert seen.outside == [] and seen.failed == [] and seen.errors == []
+
+
+def test_the_command_lines_page_opens_offline_and_works(
+    page: Page, offline: Network, tmp_path: Path
+) -> None:
+    path = tmp_path / "seed.html"
+    assert main(["render", SEED, "--view", "scatter", "--format", "html", "-o", str(path)]) == 0
+    page.goto(path.as_uri())
+    expect(page.locator(".diagram[data-view=scatter]")).to_have_count(1)
+    page.get_by_role("radio", name="padded canvas").check()
+    _explores_and_plays(page, page, _trace(SEED))
+    assert offline.outside == [] and offline.failed == [] and offline.errors == []
+
+
+NOTEBOOK = [
+    "import numpy as np\nimport torch\nfrom torch import nn\n\nimport convscope",
+    f'convscope.show("{QUERY}")',
+    "torch.manual_seed(0)\n"
+    "layer = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1)\n"
+    "x = torch.randn(1, 3, 3)\n"
+    "diagram = convscope.show(layer, weights=True, x=x)\n"
+    "assert np.allclose(diagram.output, layer(x[None])[0].detach().numpy())\n"
+    "diagram",
+    "from tests.notebook.models import TinyResNet\n"
+    "model = TinyResNet()\n"
+    "shapes = []\n"
+    "kinds = (nn.Conv2d, nn.MaxPool2d)\n"
+    "hooks = [m.register_forward_hook(lambda m, i, o, n=n: shapes.append((n, list(o.shape[1:]))))\n"
+    "         for n, m in model.named_modules() if isinstance(m, kinds)]\n"
+    "model.eval()(torch.zeros(1, 3, 64, 64))\n"
+    "for hook in hooks:\n    hook.remove()\n"
+    "stack = convscope.stack(model, (3, 64, 64))\n"
+    "assert [(l['name'], [l['out_channels'], *l['output_size']]) for l in stack.layers] == shapes\n"
+    "stack",
+    'stack.show("layer2.0.downsample.0")',
+]
+
+
+@pytest.fixture(scope="module")
+def notebook_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The notebook executed in a fresh kernel (an assert in a cell fails the run), then
+    exported as ``jupyter nbconvert --to html`` does."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in NOTEBOOK])
+    NotebookClient(nb, kernel_name="python3", timeout=120,
+                   resources={"metadata": {"path": str(ROOT)}}).execute()  # fmt: skip
+    html_outputs = [o["data"]["text/html"] for cell in nb.cells for o in cell.get("outputs", [])
+                    if "text/html" in o.get("data", {})]  # fmt: skip
+    assert len(html_outputs) == 4
+    assert sum("<iframe srcdoc=" in h for h in html_outputs) == 3
+    assert "layer2.0.downsample.0" in html_outputs[2]
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    path = tmp_path_factory.mktemp("notebook") / "notebook.html"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_the_notebooks_html_shows_and_plays_each_diagram(
+    page: Page, offline: Network, notebook_html: Path
+) -> None:
+    page.goto(notebook_html.as_uri())
+    frames = page.locator("iframe.convscope-diagram")
+    expect(frames).to_have_count(3)
+    transposed = _trace("transposed=1&input_size=3,3&stride=2&padding=1")
+    traces = [_trace(QUERY), transposed, None]
+    for index, trace in enumerate(traces):
+        frame = page.frame_locator("iframe.convscope-diagram").nth(index)
+        expect(frame.locator("html[data-ready='1']")).to_have_count(1)
+        if trace is not None:
+            _explores_and_plays(page, frame, trace)
+        else:  # the ResNet's shortcut: 16×16 input, 1×1 kernel, stride 2 → 8×8
+            expect(frame.locator("[data-grid=output]")).to_have_count(16 * 8 * 8)
+            frame.get_by_role("button", name="Play").click()
+            expect(frame.get_by_label("Step", exact=True)).not_to_have_value("0")
+    page.screenshot(path=str(ROOT / ".tmp" / "notebook.png"), full_page=True)
+    # nbconvert's own page asks for MathJax and RequireJS; nothing from the diagrams does
+    from_frames = [r.url for r in offline.failed if r.frame != page.main_frame]
+    assert from_frames == [] and offline.errors == []
