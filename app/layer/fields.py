@@ -39,6 +39,7 @@ class Param:
     max_items: int | None = None  # the longest list the schema documents
     minimum: int | None = None  # the smallest whole number, when there is one
     limit: str | None = None  # the largest: the name of a limit (``app.limits``), 1-D's
+    prefixes: tuple[str, ...] = ()  # names with an argument, like ``image:<name>``
 
     @property
     def valid(self) -> str:
@@ -68,9 +69,10 @@ TRACE_FIELDS: tuple[Param, ...] = (
     Param("out_channels", "int", 1, minimum=1, limit="max_channels"),
     Param("groups", "int", 1, minimum=1, limit="max_channels"),
     Param("op", "choice", "conv", choices=("conv", "max_pool", "avg_pool"), form="select"),
-    Param("input", "values", None, form="area"),
+    Param("input", "values", None, form="area", prefixes=("image:",)),
     Param("weight", "values", None, form="area"),
     Param("bias", "numbers", None, max_items=64),
+    Param("grad_output", "values", None, choices=("random", "ones"), form="area"),
     Param("seed", "int", 0, minimum=0, limit="max_seed"),
     Param("fill", "choice", "random", choices=("random", "ones", "arange"), form="select"),
     Param("steps", "bool", True, form="none"),

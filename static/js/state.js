@@ -4,7 +4,8 @@
 
 export const TRACE_FIELDS = [
   "transposed", "input_size", "kernel_size", "stride", "padding", "dilation", "output_padding",
-  "in_channels", "out_channels", "groups", "input", "weight", "bias", "seed", "fill", "op",
+  "in_channels", "out_channels", "groups", "input", "weight", "bias", "grad_output", "seed",
+  "fill", "op",
 ];
 export const PAGE_PARAMS = [
   "step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare",
