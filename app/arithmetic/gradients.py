@@ -57,8 +57,8 @@ def _first_maxima(table: TapTable, x_at: Array) -> NDArray[np.bool_]:
 def _scatter(index: IntArray, shape: tuple[int, ...], values: Array) -> Array:
     """Sum ``values`` into an array of ``shape`` at the multi-indices ``index`` (columns)."""
     flat = np.ravel_multi_index(tuple(index), shape)
-    summed: Array = np.bincount(flat, weights=values, minlength=int(np.prod(shape)))
-    return summed.reshape(shape)
+    summed = np.bincount(flat, weights=values, minlength=int(np.prod(shape)))
+    return np.asarray(summed, dtype=np.float64).reshape(shape)
 
 
 def backward(result: Trace, g: Array) -> Gradients:

@@ -23,7 +23,8 @@ def _config(body: dict, op: str) -> ConvConfig:
     c = body["config"]
     return build_config(
         input_size=c["input_size"], kernel_size=c["kernel_size"], stride=c["stride"],
-        padding=c["padding"], dilation=c["dilation"], output_padding=c["output_padding"] if c["transposed"] else None,
+        padding=c["padding"], dilation=c["dilation"],
+        output_padding=c["output_padding"] if c["transposed"] else None,
         transposed=c["transposed"], in_channels=c["in_channels"], out_channels=c["out_channels"],
         groups=c["groups"], op=op,
     )  # fmt: skip
@@ -77,7 +78,9 @@ def test_the_twin_run_on_g_is_the_input_gradient(client: TestClient) -> None:
     ("grad_output", "type"),
     [("1,2", "values_shape"), ("zeros", "not_a_choice"), ("1,x,3", "not_a_number")],
 )
-def test_bad_grad_output_is_a_422_naming_it(client: TestClient, grad_output: str, type: str) -> None:
+def test_bad_grad_output_is_a_422_naming_it(
+    client: TestClient, grad_output: str, type: str
+) -> None:
     response = client.get(f"/api/trace?input_size=5&grad_output={quote(grad_output)}")
     assert response.status_code == 422
     error = response.json()["detail"][0]
