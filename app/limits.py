@@ -61,6 +61,14 @@ class Limits:
     max_stack_channels: int = 4096
     max_stack_layers: int = 128
     max_stack_code_chars: int = 20_000
+    # Pictures as input (``input=image:<name>``, asked with steps=0): a side, and the taps.
+    max_picture_size: int = 256
+    max_picture_taps: int = 2_000_000
+    # /api/learn: full-batch gradient descent on one small layer.
+    max_learn_steps: int = 2000
+    max_learn_samples: int = 16
+    max_learn_size: int = 32
+    max_learn_rate: float = 100.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

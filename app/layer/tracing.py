@@ -15,12 +15,14 @@ from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
 from app.arithmetic.gradients import Gradients, backward
 from app.arithmetic.matrix import conv_matrix
+from app.arithmetic.pictures import picture_input
 from app.arithmetic.trace import Trace, trace, whole_or_float
 from app.arithmetic.values import resolve_gradient, resolve_values
 from app.layer import codegen
 from app.layer.query import FlatValues, to_query
 from app.layer.schemas import TraceRequest
 from app.layer.steps_json import steps_json
+from app.pictures import catalogue
 
 DEFAULTS = {name: field.default for name, field in TraceRequest.model_fields.items()}
 
@@ -72,9 +74,13 @@ def compute(
     }
     for field, values in (flat or {}).items():
         given[field] = _shape_flat(field, values, shapes[field])
+    x_given: Any = given["input"]
+    if isinstance(x_given, str):  # image:<name>, resized to input_size (SPEC.md, "Pictures")
+        pixels = catalogue.pixels(catalogue.image_name("input", x_given))
+        x_given = picture_input(pixels, config.input_size, config.in_channels)
     x, w, b = resolve_values(
         config,
-        input=given["input"],
+        input=x_given,
         weight=given["weight"],
         bias=request.bias,
         fill=request.fill,
