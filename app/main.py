@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
-from app.api import docs, errors, headers, health, oembed, pages, render, trace
+from app.api import docs, errors, headers, health, images, learn, oembed, pages, render, trace
 from app.api import stack as stack_api
 from app.web import capacity
 from app.web.assets import HashedStaticFiles
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(docs.router)
     application.include_router(health.router)
     application.include_router(stack_api.router)
+    application.include_router(images.router)
+    application.include_router(learn.router)
     # Outermost last: security headers › cache (ETag, 304, LRU, its own gzip) › gzip › routes.
     application.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     application.add_middleware(CachingMiddleware, max_bytes=settings.cache_bytes)

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.arithmetic.config import ConvConfig, build_config
-from app.arithmetic.trace import axis_taps, convolve, windows
+from app.arithmetic.trace import axis_taps, windows
 
 Array = NDArray[np.float64]
 
@@ -121,6 +121,7 @@ def design(config: ConvConfig, inputs: Array) -> Array:
     """``A``: one row per output cell of every sample, one column per weight, so that the
     layer's output is ``A·w`` (the windows of each sample, gathered once).
 
+    >>> from app.arithmetic.trace import convolve
     >>> c = task_layer("edges", 4, 3)
     >>> x = random_data(1, 4, 0)
     >>> y = convolve(c, tuple(axis_taps(a) for a in c.axes), x, SOBEL_X[None, None])

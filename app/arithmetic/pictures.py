@@ -41,7 +41,8 @@ def box_resize(pixels: Array, size: tuple[int, int]) -> Array:
     """
     rows = box_weights(pixels.shape[0], size[0])
     cols = box_weights(pixels.shape[1], size[1])
-    resized: Array = np.einsum("ih,hwc,jw->ijc", rows, pixels.astype(np.float64), cols)
+    tall = np.tensordot(rows, pixels.astype(np.float64), axes=(1, 0))  # [h, W, C]
+    resized: Array = np.tensordot(cols, tall, axes=(1, 1)).transpose(1, 0, 2)  # [h, w, C]
     return resized
 
 

@@ -98,7 +98,7 @@ class TraceRequest(BaseModel):
     groups: int = 1
     op: Literal["conv", "max_pool", "avg_pool"] = "conv"
     input: list[Any] | str | None = Field(
-        default=None, description="[in_channels, *input_size], or \"image:<name>\" (/api/images)"
+        default=None, description='[in_channels, *input_size], or "image:<name>" (/api/images)'
     )
     weight: list[Any] | None = Field(
         default=None,

@@ -31,7 +31,10 @@ def config_of(request: TraceRequest) -> ConvConfig:
     """Check once, cheapest first: every number against its limit, then the maths, then
     the canvas, output and taps the configuration would make; ``ConfigError`` names the field.
     """
-    limits.check_request(request)
+    bound = limits.LIMITS
+    if isinstance(request.input, str) and not request.steps:
+        bound = limits.for_picture(bound)  # a picture drawn as an image, not cell by cell
+    limits.check_request(request, bound)
     config = build_config(
         input_size=request.input_size,
         kernel_size=request.kernel_size,
@@ -45,7 +48,7 @@ def config_of(request: TraceRequest) -> ConvConfig:
         groups=request.groups,
         op=request.op,
     )
-    limits.check_config(config)
+    limits.check_config(config, bound)
     return config
 
 
@@ -164,9 +167,7 @@ def _compact(values: tuple[int, ...]) -> int | list[int]:
     return values[0] if len(set(values)) == 1 else list(values)
 
 
-def _twin_query(
-    result: Trace, fields: dict[str, Any], twin_input: Any = None
-) -> str | None:
+def _twin_query(result: Trace, fields: dict[str, Any], twin_input: Any = None) -> str | None:
     """The share query of the twin (``app/arithmetic/twin.py``): same seed and fill, so a
     generated weight is the same tensor; a given weight is passed on, a given input and
     bias are not (the twin's input is another shape, and the backward pass has no bias)."""

@@ -50,7 +50,7 @@ def image_name(field: str, text: str) -> str:
     >>> image_name("input", "image:cat")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    app.arithmetic.errors.ConfigError: input: image_unknown {...'names': 'astronaut, coffee, chelsea'}
+    app.arithmetic.errors.ConfigError: input: image_unknown {...'names': 'astronaut, coffee, ...'}
     """
     name = text.removeprefix(PREFIX)
     if not text.startswith(PREFIX) or name not in names():
