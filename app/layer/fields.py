@@ -82,7 +82,12 @@ TRACE_FIELDS: tuple[Param, ...] = (
 PAGE_PARAMS: tuple[Param, ...] = (
     Param("step", "int", 0),
     Param("speed", "number", 1),
-    Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
+    Param(
+        "view",
+        "choice",
+        "canvas",
+        choices=("canvas", "scatter", "matrix", "overlap", "gradients", "picture"),
+    ),
     Param("autoplay", "bool", False),
     Param("controls", "bool", True),
     Param("theme", "choice", "light", choices=("light", "dark")),

@@ -39,6 +39,8 @@ export const VIEWS = {
   scatter: { View: ScatterView, applies: (t) => t.transposed },
   matrix: { load: () => import("./matrix.js"), applies: () => true },
   overlap: { load: () => import("./overlap.js"), applies: () => true },
+  gradients: { load: () => import("./gradients.js"), applies: () => true },
+  picture: { load: () => import("./picture.js"), applies: (t) => t.nd === 2 },
 };
 
 /** The view name actually shown for a requested name and a trace. */

@@ -1,0 +1,67 @@
+"""The gradients and picture views in Chromium: stepped by keyboard, read against the API."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+SHOTS = Path(__file__).resolve().parents[2] / ".tmp"
+# A direct convolution whose input gradient is its twin on g; a small upstream gradient.
+DIRECT = "input_size=4,4&kernel_size=3&stride=2&padding=1&grad_output=1,-1;2,1"
+TRANSPOSED = (
+    "input_size=2,2&kernel_size=3&stride=2&padding=same&transposed=1&input=1,2;3,4&fill=ones"
+)
+
+
+def shown(value: float) -> str:
+    return f"{value:g}".replace("-", "−")
+
+
+def test_gradient_view_steps_by_keyboard(page: Page, live_server: str) -> None:
+    api = page.request.get(f"{live_server}/api/trace?{DIRECT}&steps=0").json()
+    grad = api["grad"]
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server}/?{DIRECT}&view=gradients")
+    expect(page.locator("[data-grid=grad-input]")).to_have_count(16)
+    expect(page.locator("[data-grid=grad-weight]")).to_have_count(9)
+    expect(page.locator(".grad-twin")).to_have_attribute("href", f"/?{grad['twin']}")
+    # step 0: dL/dX[0,0]; its terms are g·w over the output cells it fed
+    current = page.locator("[data-grid=grad-input].current")
+    expect(current).to_have_attribute("data-index", "0,0")
+    expect(current).to_have_text(shown(grad["input"][0][0][0]))
+    page.locator("body").press("ArrowRight")
+    expect(page.locator("[data-grid=grad-input].current")).to_have_attribute("data-index", "0,1")
+    expect(page.locator(".arithmetic")).to_contain_text(f"= {shown(grad['input'][0][0][1])}")
+    page.screenshot(path=SHOTS / "gradients-1280.png")
+    # the last step collects the last weight cell: g·x over every window position
+    for _ in range(16):
+        page.keyboard.press("ArrowRight")
+    weight_cell = page.locator("[data-grid=grad-weight].current")
+    expect(weight_cell).to_have_attribute("data-index", "0,0,0,1")
+    expect(weight_cell).to_have_text(shown(grad["weight"][0][0][0][1]))
+    taps = page.locator("[data-grid=grad-output].tap")
+    # kernel row 0 lies on the padding for the first window row: w[0,1] meets 2 of the 4 g cells
+    expect(taps).to_have_count(2)
+    page.keyboard.press("Home")
+    expect(page.locator("[data-grid=grad-input].current")).to_have_attribute("data-index", "0,0")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=SHOTS / "gradients-375.png", full_page=True)
+
+
+def test_gradient_view_without_grad_output_asks_for_ones(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/?{TRANSPOSED}&view=gradients")
+    expect(page.locator("[data-grid=grad-output]")).to_have_count(16)
+    expect(page.locator("[data-grid=grad-output]").first).to_have_text("1")
+    expect(page.locator("[data-grid=grad-input].current")).to_have_text("9")  # torch.autograd
+    expect(page.locator(".grad-twin")).to_have_count(0)
+
+
+def test_picture_view_draws_the_photograph(page: Page, live_server: str) -> None:
+    query = "input_size=64,64&input=image:chelsea&weight=-1,0,1;-2,0,2;-1,0,1&padding=1"
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server}/?{query}&view=picture")
+    expect(page.locator(".picture-canvas")).to_have_count(2)
+    expect(page.locator(".picture-figure figcaption").nth(1)).to_contain_text("output channel 0")
+    expect(page.locator(".picture-mark.current")).to_have_count(1)
+    page.locator("body").press("ArrowRight")
+    expect(page.locator(".arithmetic")).to_contain_text("output[0,1]")
+    page.screenshot(path=SHOTS / "picture-1280.png")
