@@ -77,7 +77,9 @@ def _trace_or_error(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The trace of ``fields``, or the fields it refuses with the API's own message."""
     try:
-        return run_trace(*request_from_query(fields)), []
+        # The page draws from the factorised taps (steps=0), which also lets a picture be
+        # up to max_picture_size (SPEC.md, "Pictures").
+        return run_trace(*request_from_query({**fields, "steps": "0"})), []
     except ConfigError as exc:
         return None, [_message(_refused(exc))]
     except RequestValidationError as exc:

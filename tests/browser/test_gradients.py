@@ -65,3 +65,20 @@ def test_picture_view_draws_the_photograph(page: Page, live_server: str) -> None
     page.locator("body").press("ArrowRight")
     expect(page.locator(".arithmetic")).to_contain_text("output[0,1]")
     page.screenshot(path=SHOTS / "picture-1280.png")
+
+
+def test_picture_demonstrations_show_the_checkerboard(page: Page, live_server: str) -> None:
+    """A 64×64 photograph through a kernel-3 stride-2 transposed convolution of ones: the
+    output at 128×128 (above the cell limit, allowed for a picture with steps=0)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server}/?input_size=64,64&input=image:astronaut&view=picture")
+    link = page.locator(".picture-demos a").nth(2)
+    expect(link).to_contain_text("checkerboard")
+    link.click()
+    expect(page.locator(".picture-canvas")).to_have_count(2)
+    expect(page.locator(".picture-figure figcaption").nth(1)).to_contain_text("output channel 0")
+    size = page.eval_on_selector_all(".picture-canvas", "cs => cs.map(c => [c.width, c.height])")
+    assert size == [[64, 64], [128, 128]]
+    page.screenshot(path=SHOTS / "picture-checkerboard-1280.png")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=SHOTS / "picture-375.png")

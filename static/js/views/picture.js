@@ -11,6 +11,17 @@ import { fmt } from "../trace.js";
 
 const MAX_SIDE = 320; // drawn size in CSS pixels of the larger side
 
+// Demonstrations on a real photograph (the Distill article "Deconvolution and Checkerboard
+// Artifacts", on ConvScope's own numbers): links, each a share query of this page.
+const PHOTO = "input=image:astronaut&view=picture";
+export const DEMOS = [
+  ["sobel", `input_size=128,128&padding=1&weight=-1,0,1;-2,0,2;-1,0,1&${PHOTO}`],
+  ["blur", `input_size=128,128&kernel_size=5&padding=2&fill=ones&${PHOTO}`],
+  ["checkerboard", `input_size=64,64&kernel_size=3&stride=2&padding=1&output_padding=1&transposed=1&fill=ones&${PHOTO}`],
+  ["even", `input_size=64,64&kernel_size=4&stride=2&padding=1&transposed=1&fill=ones&${PHOTO}`],
+  ["resize", `input_size=128,128&kernel_size=3&padding=1&fill=ones&${PHOTO}`],
+];
+
 /** [min, max] of nested numbers. */
 function range(planes) {
   let lo = Infinity;
@@ -80,8 +91,23 @@ export default class PictureView {
       row.append(box.fig);
       return box;
     });
-    view.append(note, row, this.ownPicture());
+    view.append(note, row, this.demos(), this.ownPicture());
     root.append(view);
+  }
+
+  /** Links to the photograph demonstrations. */
+  demos() {
+    const list = document.createElement("ul");
+    list.className = "picture-demos";
+    for (const [name, query] of DEMOS) {
+      const item = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `/?${query}`;
+      a.textContent = this.ctx.t(`view.picture.demo.${name}`);
+      item.append(a);
+      list.append(item);
+    }
+    return list;
   }
 
   /** A figure with the image, a marker layer and (for outputs) the scale bar. */
