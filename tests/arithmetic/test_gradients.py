@@ -13,8 +13,11 @@ from app.arithmetic.values import resolve_values
 from tests.reference import torch_gradients, torch_output
 from tests.strategies import configs, pools
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
 
 
 def _values(config: ConvConfig, seed: int, bias: bool):
