@@ -1,6 +1,8 @@
 """``POST /api/learn`` against ``torch.optim.SGD`` step by step, the tasks' known answers,
 and its limits (SPEC.md, "Learning")."""
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 import torch
@@ -10,6 +12,15 @@ from fastapi.testclient import TestClient
 from app.arithmetic.learning import BILINEAR, SOBEL_X
 
 LAPLACE = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
+
+
+@pytest.fixture
+def one_thread() -> Iterator[None]:
+    """Small tensors: PyTorch's thread pool only fights the other processes for the cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def torch_trajectory(body: dict) -> list[tuple[float, np.ndarray, np.ndarray]]:
@@ -48,7 +59,9 @@ def torch_trajectory(body: dict) -> list[tuple[float, np.ndarray, np.ndarray]]:
         {"task": "kernel", "target_kernel": [[1]], "steps": 10},
     ],
 )  # fmt: skip
-def test_trajectory_equals_torch_sgd(client: TestClient, request_body: dict) -> None:
+def test_trajectory_equals_torch_sgd(
+    client: TestClient, request_body: dict, one_thread: None
+) -> None:
     body = client.post("/api/learn", json=request_body).json()
     reference = torch_trajectory(body)
     assert len(body["trajectory"]) == len(reference) == body["config"]["steps"] + 1
