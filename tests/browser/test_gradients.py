@@ -43,8 +43,10 @@ def test_gradient_view_steps_by_keyboard(page: Page, live_server: str) -> None:
     expect(taps).to_have_count(2)
     page.keyboard.press("Home")
     expect(page.locator("[data-grid=grad-input].current")).to_have_attribute("data-index", "0,0")
+    expect(page.locator(".grad-learn")).to_have_attribute("href", "/learn?task=upsample2x")
     page.set_viewport_size({"width": 375, "height": 800})
-    page.screenshot(path=SHOTS / "gradients-375.png", full_page=True)
+    page.locator(".gradients-view").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "gradients-375.png")
 
 
 def test_gradient_view_without_grad_output_asks_for_ones(page: Page, live_server: str) -> None:

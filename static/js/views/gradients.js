@@ -99,7 +99,14 @@ export default class GradientsView {
       a.href = `/?${grad.twin}`;
       a.className = "grad-twin";
       a.textContent = tr("view.gradients.twin.link");
-      p.append(a);
+      p.append(a, " ");
+    }
+    if (!t.op.endsWith("pool")) {
+      const learn = document.createElement("a");
+      learn.href = "/learn?task=upsample2x";
+      learn.className = "grad-learn";
+      learn.textContent = tr("view.gradients.learn.link");
+      p.append(learn);
     }
     return p;
   }
