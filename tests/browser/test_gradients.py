@@ -13,7 +13,8 @@ TRANSPOSED = (
 
 
 def shown(value: float) -> str:
-    return f"{value:g}".replace("-", "−")
+    """A number as the page writes it (static/js/trace.js fmt): 4 decimals, a true minus."""
+    return f"{round(value, 4):g}".replace("-", "−")
 
 
 def test_gradient_view_steps_by_keyboard(page: Page, live_server: str) -> None:
@@ -84,3 +85,35 @@ def test_picture_demonstrations_show_the_checkerboard(page: Page, live_server: s
     page.screenshot(path=SHOTS / "picture-checkerboard-1280.png")
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=SHOTS / "picture-375.png")
+
+
+def test_gradient_view_reads_every_kind_of_layer(page: Page, live_server: str) -> None:
+    """1-D, groups and dilation, a max pool, an average pool: each gradient cell the view
+    writes is the API's, and the last step's terms are lit."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for query, weights in [
+        ("input_size=7&kernel_size=3&dilation=2&in_channels=2&out_channels=4&groups=2"
+         "&padding=same", 12),
+        ("input_size=4,4&kernel_size=2&stride=2&op=max_pool&in_channels=2", 0),
+        ("input_size=3,3&kernel_size=3&padding=1&op=avg_pool", 0),
+        ("input_size=3&kernel_size=4&stride=2&transposed=1&output_padding=1", 4),
+    ]:  # fmt: skip
+        api = page.request.get(f"{live_server}/api/trace?{query}&grad_output=random").json()
+        page.goto(f"{live_server}/?{query}&grad_output=random&view=gradients")
+        cells = page.locator("[data-grid=grad-input]")
+        total = sum(1 for _ in _flat(api["grad"]["input"]))
+        expect(cells).to_have_count(total)
+        expect(page.locator("[data-grid=grad-weight]")).to_have_count(weights)
+        page.locator("#player-slider, [data-part=step]").first.fill(str(total + weights - 1))
+        written = page.eval_on_selector_all(
+            "[data-grid=grad-input]", "cs => cs.map(c => c.textContent)"
+        )
+        assert written == [shown(v) for v in _flat(api["grad"]["input"])]
+    assert errors == []
+
+
+def _flat(values: object) -> list[float]:
+    if isinstance(values, list):
+        return [v for item in values for v in _flat(item)]
+    return [float(values)]  # type: ignore[arg-type]
