@@ -117,3 +117,21 @@ def _flat(values: object) -> list[float]:
     if isinstance(values, list):
         return [v for item in values for v in _flat(item)]
     return [float(values)]  # type: ignore[arg-type]
+
+
+def test_own_picture_is_scaled_here_and_sent_only_as_the_trace_input(
+    page: Page, live_server: str
+) -> None:
+    query = "input_size=16,16&input=image:coffee&weight=-1,0,1;-2,0,2;-1,0,1&padding=1"
+    page.goto(f"{live_server}/?{query}&view=picture")
+    expect(page.locator(".picture-own .hint")).to_contain_text("sent only as the input")
+    sent: list[tuple[str, str]] = []
+    page.on("request", lambda r: sent.append((r.method, r.url)))
+    picture = Path(__file__).resolve().parents[2] / "static" / "images" / "chelsea.png"
+    with page.expect_response("**/api/trace") as answer:
+        page.locator(".picture-file").set_input_files(picture)
+    body = answer.value.request.post_data_json
+    assert len(body["input"]) == 1 and len(body["input"][0]) == 16  # luma, scaled to 16×16
+    assert all(0 <= v <= 255 for row in body["input"][0] for v in row)
+    expect(page.locator(".picture-own-result .picture-canvas")).to_have_count(2)
+    assert sent == [("POST", f"{live_server}/api/trace")]
