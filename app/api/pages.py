@@ -229,6 +229,8 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
                 # the page reads axes × channel_taps: no per-step list in its first paint
                 "trace": {k: v for k, v in state.trace.items() if k != "steps"},
                 "catalogue": catalogue(),
+                # larger inputs (a picture, steps=0) are drawn by the picture view only
+                "cell_limit": LIMITS.max_spatial_size_2d,
             }
         ),
     }

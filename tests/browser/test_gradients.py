@@ -135,3 +135,9 @@ def test_own_picture_is_scaled_here_and_sent_only_as_the_trace_input(
     assert all(0 <= v <= 255 for row in body["input"][0] for v in row)
     expect(page.locator(".picture-own-result .picture-canvas")).to_have_count(2)
     assert sent == [("POST", f"{live_server}/api/trace")]
+
+
+def test_a_picture_above_the_cell_size_opens_as_a_picture(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/?input_size=256,256&input=image:astronaut&padding=1")
+    expect(page.locator(".picture-canvas")).to_have_count(2)
+    expect(page.locator("input[name=view][value=picture]")).to_be_checked()
