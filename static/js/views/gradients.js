@@ -279,7 +279,10 @@ export default class GradientsView {
     const marked = [own, ...this.contributors(kind, index)];
     own.classList.add("current");
     for (const el of marked.slice(1)) el.classList.add("tap");
-    this.marked = marked.filter(Boolean);
+    // the forward cell whose gradient this is: x[i] (input steps) or w[k] (weight steps)
+    const self = this.els[kind === "input" ? "input" : "kernel"].get(index.join(","));
+    self?.classList.add("current");
+    this.marked = [...marked, self].filter(Boolean);
   }
 
   /** The g cells and the weights (input gradient) or inputs (weight gradient) of a cell's terms. */
