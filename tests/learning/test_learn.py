@@ -14,7 +14,7 @@ from app.arithmetic.learning import BILINEAR, SOBEL_X
 LAPLACE = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True, scope="module")
 def one_thread() -> Iterator[None]:
     """Small tensors: PyTorch's thread pool only fights the other processes for the cores."""
     threads = torch.get_num_threads()
@@ -59,9 +59,7 @@ def torch_trajectory(body: dict) -> list[tuple[float, np.ndarray, np.ndarray]]:
         {"task": "kernel", "target_kernel": [[1]], "steps": 10},
     ],
 )  # fmt: skip
-def test_trajectory_equals_torch_sgd(
-    client: TestClient, request_body: dict, one_thread: None
-) -> None:
+def test_trajectory_equals_torch_sgd(client: TestClient, request_body: dict) -> None:
     body = client.post("/api/learn", json=request_body).json()
     reference = torch_trajectory(body)
     assert len(body["trajectory"]) == len(reference) == body["config"]["steps"] + 1
