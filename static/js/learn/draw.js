@@ -35,7 +35,9 @@ export function drawKernel(grid, kernel, scale, { name, selected, onPick } = {})
     el.style.background = look.background;
     el.classList.toggle("dark", look.dark);
     el.classList.toggle("selected", Boolean(selected) && selected[0] === ky && selected[1] === kx);
-    el.textContent = fmt(Math.round(value * 1000) / 1000);
+    // three decimals, or the first digits of a tiny number (a late gradient is not 0)
+    const tiny = value !== 0 && Math.abs(value) < 0.0005;
+    el.textContent = tiny ? value.toExponential(0).replace("-", "−") : fmt(Math.round(value * 1000) / 1000);
     el.setAttribute("aria-label", `${name} [${ky},${kx}] = ${fmt(value)}`);
   });
 }
