@@ -1,7 +1,7 @@
 """``POST /api/learn``: check the request against the limits, run the maths, describe it."""
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 
@@ -64,6 +64,35 @@ def _inputs(settings: dict[str, Any]) -> np.ndarray:
     picture = catalogue.pixels(catalogue.image_name("data", settings["data"]))
     luma = picture.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
     return learning.crops(np.rint(luma), samples, size, seed)
+
+
+NUMBERS: dict[str, type] = {"lr": float, "steps": int, "samples": int, "size": int, "seed": int}
+
+
+def learn_request(query: str) -> LearnRequest:
+    """The request a ``/learn?<query>`` link plays (the page's own ``step`` left aside):
+    numbers read as numbers, ``target_kernel`` as rows ``0,1,0;1,-4,1;0,1,0``.
+
+    >>> learn_request("task=kernel&lr=0.5&target_kernel=1,0;0,1&step=3").target_kernel
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    fields: dict[str, Any] = {}
+    for name, text in parse_qsl(query, keep_blank_values=True):
+        if name == "step":
+            continue
+        if name in NUMBERS:
+            try:
+                fields[name] = NUMBERS[name](text)
+            except ValueError:
+                raise ConfigError(name, "not_a_number", value=text[:40]) from None
+        elif name == "target_kernel":
+            try:
+                fields[name] = [[float(v) for v in row.split(",")] for row in text.split(";")]
+            except ValueError:
+                raise ConfigError(name, "not_a_number", value=text[:40]) from None
+        else:
+            fields[name] = text
+    return LearnRequest.model_validate(fields)
 
 
 def share_query(settings: dict[str, Any]) -> str:
