@@ -70,7 +70,7 @@ NUMBERS: dict[str, type] = {"lr": float, "steps": int, "samples": int, "size": i
 
 
 def learn_request(query: str) -> LearnRequest:
-    """The request a ``/learn?<query>`` link plays (the page's own ``step`` left aside):
+    """The request a ``/learn?<query>`` link plays (the page's own ``step`` and ``cell`` aside):
     numbers read as numbers, ``target_kernel`` as rows ``0,1,0;1,-4,1;0,1,0``.
 
     >>> learn_request("task=kernel&lr=0.5&target_kernel=1,0;0,1&step=3").target_kernel
@@ -78,7 +78,7 @@ def learn_request(query: str) -> LearnRequest:
     """
     fields: dict[str, Any] = {}
     for name, text in parse_qsl(query, keep_blank_values=True):
-        if name == "step":
+        if name in ("step", "cell"):
             continue
         if name in NUMBERS:
             try:

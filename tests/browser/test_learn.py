@@ -50,3 +50,11 @@ def test_a_share_link_opens_at_its_step_and_divergence_is_said(
     page.locator("#learn-form button[type=submit]").click()
     expect(page.locator("#messages")).to_contain_text("2000")
     expect(page.locator("#f-steps")).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_link_follows_the_cell_the_tour_talks_about(page: Page, live_server: str) -> None:
+    """The training tour's stop 5: the centre weight's first update, with PyTorch's numbers."""
+    page.goto(f"{live_server}/learn?task=upsample2x&cell=1,1")
+    expect(page.locator("#update")).to_contain_text("w[1,1] ← w − lr·dL/dW = 0.1121 − 1·(−0.083)")
+    expect(page.locator("#update")).to_contain_text("= 0.195")
+    expect(page.locator("#weight-grid .learn-cell.selected")).to_have_attribute("data-index", "1,1")

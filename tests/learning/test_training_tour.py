@@ -8,16 +8,15 @@ example), not from ConvScope: here they are compared with what the API answers f
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.learning.service import learn_request
 from app.web.paths import STATIC_DIR
 
 TOUR = json.loads((STATIC_DIR / "tours" / "training.json").read_text("utf-8"))
 PART = re.compile(r"([a-z_]+)|\[([\d,]+)\]")
-NUMBERS = {"lr": float, "steps": int, "samples": int, "size": int, "seed": int}
 
 
 def lookup(answer: Any, key: str) -> Any:
@@ -39,7 +38,7 @@ def answer_of(client: TestClient, stop: dict[str, Any]) -> dict[str, Any]:
         path, _, query = stop["page"].partition("?")
         assert path == "/learn"
         assert client.get(stop["page"]).status_code == 200
-        fields = {k: NUMBERS.get(k, str)(v) for k, v in parse_qsl(query) if k != "step"}
+        fields = learn_request(query).model_dump(exclude_none=True)
         response = client.post("/api/learn", json=fields)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()

@@ -2,7 +2,7 @@
 // POST /api/learn once per setting and plays the trajectory it answers: the kernel's cells
 // (colour and value), dL/dW, the target, the update w ← w − lr·dL/dW of the current step
 // with its numbers, and the loss curve. The address bar holds the share link
-// (/learn?<query>&step=n). Keys: Space plays/pauses, ← → step, Home resets.
+// (/learn?<query>&step=n&cell=ky,kx: the cell whose update is followed). Keys: Space plays/pauses, ← → step, Home resets.
 
 import { t } from "../i18n.js";
 import { initialState } from "../state.js";
@@ -82,7 +82,9 @@ async function run(step = 0) {
   diverged.textContent = result.diverged
     ? t("learn.diverged", { lr: fmt(result.config.lr), steps: result.trajectory.length - 1 })
     : "";
-  picked = [0, 0];
+  const cell = (new URLSearchParams(location.search).get("cell") || "0,0").split(",").map(Number);
+  const k = result.target_kernel.length;
+  picked = cell.length === 2 && cell.every((v) => Number.isInteger(v) && v >= 0 && v < k) ? cell : [0, 0];
   show(Math.min(step, result.trajectory.length - 1));
 }
 
@@ -125,6 +127,7 @@ function show(n) {
   });
   const params = new URLSearchParams(result.query);
   if (n) params.set("step", String(n));
+  if (picked[0] || picked[1]) params.set("cell", picked.join(","));
   history.replaceState(null, "", `/learn?${params.toString().replace(/%2C/gi, ",").replace(/%3B/gi, ";").replace(/%3A/gi, ":")}`);
   $("layer-link").href = `/?${result.layer}&weight=${kernelText(entry.weight)}`;
 }
