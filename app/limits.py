@@ -15,7 +15,7 @@ app.arithmetic.errors.ConfigError: padding: above_limit {'value': 127, 'limit': 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from math import prod
 from typing import Any, Protocol
 
@@ -79,6 +79,14 @@ class Limits:
     max_stack_channels: int = 4096
     max_stack_layers: int = 256
     max_stack_code_chars: int = 20_000
+    # Pictures as input (``input=image:<name>``, asked with steps=0): a side, and the taps.
+    max_picture_size: int = 256
+    max_picture_taps: int = 2_000_000
+    # /api/learn: full-batch gradient descent on one small layer.
+    max_learn_steps: int = 2000
+    max_learn_samples: int = 16
+    max_learn_size: int = 32
+    max_learn_rate: float = 100.0
 
     def as_dict(self) -> dict[str, Any]:
         """The one-layer limits, and the stack's apart under ``"stack"``.
@@ -97,6 +105,21 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+def for_picture(limits: Limits = LIMITS) -> Limits:
+    """The limits of a trace whose input is a shipped picture asked with ``steps=0`` (the
+    picture view draws images, not cells): sides up to ``max_picture_size``, and more taps.
+
+    >>> for_picture().max_spatial_size_2d, for_picture().max_taps
+    (256, 2000000)
+    """
+    return replace(
+        limits,
+        max_spatial_size_2d=limits.max_picture_size,
+        max_canvas_size_2d=2 * limits.max_picture_size,  # the padding around a whole picture
+        max_taps=limits.max_picture_taps,
+    )
 
 
 def above(field: str, value: float, name: str, limits: Limits = LIMITS, **ctx: Any) -> None:

@@ -6,7 +6,19 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
-from app.api import docs, errors, headers, health, language, oembed, pages, render, trace
+from app.api import (
+    docs,
+    errors,
+    headers,
+    health,
+    images,
+    language,
+    learn,
+    oembed,
+    pages,
+    render,
+    trace,
+)
 from app.api import offline as offline_api
 from app.api import stack as stack_api
 from app.api import tours as tours_api
@@ -39,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(docs.router)
     application.include_router(health.router)
     application.include_router(stack_api.router)
+    application.include_router(images.router)
+    application.include_router(learn.router)
     application.include_router(tours_api.router)
     tours()  # every tour file validated at start-up: a bad one stops the server, by name
     # Outermost last: security headers › language (?lang=, Accept-Language, Vary) › cache

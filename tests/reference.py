@@ -100,3 +100,59 @@ def transposed_twin(direct: ConvConfig) -> ConvConfig:
         out_channels=direct.in_channels,
         groups=direct.groups,
     )
+
+
+MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d}
+AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d}
+
+
+def torch_layer(
+    config: ConvConfig, xt: torch.Tensor, wt: torch.Tensor, bt: torch.Tensor | None
+) -> torch.Tensor:
+    """The layer as differentiable PyTorch ops on batched tensors (for autograd): convolutions
+    padded by ``F.pad`` in their ``padding_mode``, pools with PyTorch's own
+    ``F.max_pool*d``/``F.avg_pool*d`` and their ``ceil_mode``/``count_include_pad``."""
+    n = config.ndim
+    if config.op == "max_pool":
+        padding = [b for b, _ in config.padding]
+        return MAX_POOL[n](
+            xt, config.kernel_size, config.stride, padding, config.dilation,
+            ceil_mode=config.ceil_mode,
+        )  # fmt: skip
+    if config.op == "avg_pool":
+        padding = [b for b, _ in config.padding]
+        return AVG_POOL[n](
+            xt, config.kernel_size, config.stride, padding, ceil_mode=config.ceil_mode,
+            count_include_pad=config.count_include_pad,
+        )  # fmt: skip
+    common: dict[str, Any] = {
+        "stride": config.stride,
+        "dilation": config.dilation,
+        "groups": config.groups,
+    }
+    if not config.transposed:
+        pads = [side for pair in reversed(config.padding) for side in pair]
+        mode = "constant" if config.padding_mode == "zeros" else config.padding_mode
+        return CONV[n](F.pad(xt, pads, mode=mode), wt, bt, padding=0, **common)
+    y = CONV_T[n](xt, wt, bt, padding=0, output_padding=config.output_padding, **common)
+    crop = tuple(
+        slice(before, size - after)
+        for (before, after), size in zip(config.padding, y.shape[2:], strict=True)
+    )
+    return y[(slice(None), slice(None), *crop)]
+
+
+def torch_gradients(
+    config: ConvConfig, x: np.ndarray, w: np.ndarray, b: np.ndarray | None, g: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """dL/dX, dL/dW (None for a pool) and dL/db by ``torch.autograd.grad`` of ``Σ y·g``."""
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    wt = None if config.pooling else torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    bt = None if b is None else torch.tensor(b, dtype=torch.float64, requires_grad=True)
+    y = torch_layer(config, xt[None], wt, bt)[0]
+    wanted = [t for t in (xt, wt, bt) if t is not None]
+    found = iter(torch.autograd.grad(y, wanted, torch.tensor(g, dtype=torch.float64)))
+    dx = next(found).numpy()
+    dw = None if wt is None else next(found).numpy()
+    db = None if bt is None else next(found).numpy()
+    return dx, dw, db

@@ -83,7 +83,9 @@ def _trace_or_error(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The trace of ``fields``, or the fields it refuses with the API's own message."""
     try:
-        return run_trace(*request_from_query(fields)), []
+        # The page draws from the factorised taps (steps=0), which also lets a picture be
+        # up to max_picture_size (SPEC.md, "Pictures").
+        return run_trace(*request_from_query({**fields, "steps": "0"})), []
     except ConfigError as exc:
         return None, [_message(_refused(exc))]
     except RequestValidationError as exc:
@@ -267,6 +269,8 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
                 # the page reads axes × channel_taps: no per-step list in its first paint
                 "trace": {k: v for k, v in state.trace.items() if k != "steps"},
                 "catalogue": catalogue(language()),
+                # larger inputs (a picture, steps=0) are drawn by the picture view only
+                "cell_limit": LIMITS.max_spatial_size_2d,
                 "tour": tour_state(state.page),
                 "lang": current().language,
                 "lang_explicit": current().explicit,

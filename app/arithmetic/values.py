@@ -132,3 +132,26 @@ def resolve_values(
         )
         _check_finite("bias", b, max_abs)
     return x, w, b
+
+
+def resolve_gradient(
+    config: ConvConfig, given: Nested | str, seed: int = 0, max_abs: float = 1e6
+) -> NDArray[np.float64]:
+    """The upstream gradient ``dL/dY`` in the output's layout: given, or ``"random"`` /
+    ``"ones"`` generated like the input (its own stream, so it changes nothing else).
+
+    >>> from app.arithmetic.config import build_config
+    >>> resolve_gradient(build_config([4], kernel_size=2), "ones").tolist()
+    [[1.0, 1.0, 1.0]]
+    >>> resolve_gradient(build_config([4], kernel_size=2), [1, -2, 0.5]).tolist()
+    [[1.0, -2.0, 0.5]]
+    """
+    shape = config.output_shape
+    if isinstance(given, str):
+        if given not in ("random", "ones"):
+            raise ConfigError("grad_output", "grad_output_unknown", value=given[:40])
+        return generate(shape, given, seed, 2, *INPUT_RANGE)
+    shapes = [shape] + ([shape[1:]] if shape[0] == 1 else [])
+    g = _as_array("grad_output", given, shapes, "[out_channels, *output_size]", max_abs)
+    _check_finite("grad_output", g, max_abs)
+    return g

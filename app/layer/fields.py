@@ -39,6 +39,7 @@ class Param:
     max_items: int | None = None  # the longest list the schema documents
     minimum: int | None = None  # the smallest whole number, when there is one
     limit: str | None = None  # the largest: the name of a limit (``app.limits``), 1-D's
+    prefixes: tuple[str, ...] = ()  # names with an argument, like ``image:<name>``
 
     @property
     def valid(self) -> str:
@@ -72,9 +73,10 @@ TRACE_FIELDS: tuple[Param, ...] = (
     Param("op", "choice", "conv", choices=("conv", "max_pool", "avg_pool"), form="select"),
     Param("ceil_mode", "bool", False, form="check"),
     Param("count_include_pad", "bool", True, form="check"),
-    Param("input", "values", None, form="area"),
+    Param("input", "values", None, form="area", prefixes=("image:",)),
     Param("weight", "values", None, form="area"),
     Param("bias", "numbers", None, max_items=64),
+    Param("grad_output", "values", None, choices=("random", "ones"), form="area"),
     Param("seed", "int", 0, minimum=0, limit="max_seed"),
     Param("fill", "choice", "random", choices=("random", "ones", "arange"), form="select"),
     Param("steps", "bool", True, form="none"),
@@ -84,7 +86,12 @@ TRACE_FIELDS: tuple[Param, ...] = (
 PAGE_PARAMS: tuple[Param, ...] = (
     Param("step", "int", 0),
     Param("speed", "number", 1),
-    Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap", "im2col")),
+    Param(
+        "view",
+        "choice",
+        "canvas",
+        choices=("canvas", "scatter", "matrix", "overlap", "im2col", "gradients", "picture"),
+    ),
     Param("autoplay", "bool", False),
     Param("controls", "bool", True),
     Param("theme", "choice", "light", choices=("light", "dark")),

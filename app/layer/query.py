@@ -177,6 +177,11 @@ def parse_param(param: Param, text: str) -> Any:
     if kind == "padding":
         return _padding(param, text)
     if kind == "values":
+        stripped = text.strip(SPACES)
+        if stripped.startswith(param.prefixes):
+            return stripped  # a named source (``image:coffee``), resolved with the values
+        if param.choices and stripped[:1].isalpha():
+            return parse_choice(param, stripped)  # a name (``random``)
         return parse_values(name, text)
     if kind == "number":
         return parse_number(name, text)
@@ -255,7 +260,7 @@ def to_query(fields: Mapping[str, Any], defaults: Mapping[str, Any], ndim: int) 
             continue
         if isinstance(value, bool):
             text = "1" if value else "0"
-        elif name in ("input", "weight"):
+        elif name in ("input", "weight", "grad_output") and not isinstance(value, str):
             text = format_values(value, ndim)
         elif name == "padding" and isinstance(value, list) and value and isinstance(value[0], list):
             text = ",".join(f"{a}:{b}" for a, b in value)

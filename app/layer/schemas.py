@@ -102,21 +102,26 @@ class TraceRequest(BaseModel):
     op: Literal["conv", "max_pool", "avg_pool"] = "conv"
     ceil_mode: bool = False
     count_include_pad: bool = True
-    input: list[Any] | None = Field(default=None, description="[in_channels, *input_size]")
+    input: list[Any] | str | None = Field(
+        default=None, description='[in_channels, *input_size], or "image:<name>" (/api/images)'
+    )
     weight: list[Any] | None = Field(
         default=None,
         description="[out_channels, in_channels/groups, *kernel_size] direct, "
         "[in_channels, out_channels/groups, *kernel_size] transposed",
     )
     bias: list[float] | None = None
+    grad_output: list[Any] | Literal["random", "ones"] | None = Field(
+        default=None, description="dL/dY, [out_channels, *output_size], or random/ones"
+    )
     seed: int = 0
     fill: Literal["random", "ones", "arange"] = "random"
     steps: bool = True
 
-    @field_validator("input", "weight", "bias", mode="before")
+    @field_validator("input", "weight", "bias", "grad_output", mode="before")
     @classmethod
     def _numbers(cls, value: Any, info: Any) -> Any:
-        if value is not None:
+        if value is not None and not isinstance(value, str):
             _check_numbers(value, info.field_name)
         return value
 
@@ -154,6 +159,16 @@ class AxisTapsModel(BaseModel):
     anchor: list[int] = Field(description="per output position: the window's canvas coordinate")
     taps: list[list[list[int]]] = Field(
         description="per output position: [kernel index, input index] of each real input cell"
+    )
+
+
+class GradientsModel(BaseModel):
+    output: list[Any] = Field(description="dL/dY, the upstream gradient (output layout)")
+    input: list[Any] = Field(description="dL/dX (input layout)")
+    weight: list[Any] | None = Field(description="dL/dW (weight layout); null for a pool")
+    bias: list[float] | None = Field(description="dL/db; null without bias")
+    twin: str | None = Field(
+        description="direct convolution: the twin's share query with g as its input (= dL/dX)"
     )
 
 
@@ -203,6 +218,7 @@ class TraceResponse(BaseModel):
     formulas: list[Formula]
     cost: Cost
     code: dict[str, str]
+    grad: GradientsModel | None = Field(default=None, description="when grad_output is given")
 
 
 class MatrixResponse(BaseModel):

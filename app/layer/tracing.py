@@ -13,15 +13,18 @@ from app import limits
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
+from app.arithmetic.gradients import Gradients, backward
 from app.arithmetic.im2col import full_size, im2col, patch_cost
 from app.arithmetic.matrix import conv_matrix
+from app.arithmetic.pictures import picture_input
 from app.arithmetic.trace import Trace, pool_divisor, trace, whole_or_float
-from app.arithmetic.values import resolve_values
+from app.arithmetic.values import resolve_gradient, resolve_values
 from app.i18n.formulas import localized
 from app.layer import codegen
 from app.layer.query import FlatValues, to_query
 from app.layer.schemas import TraceRequest
 from app.layer.steps_json import steps_json
+from app.pictures import catalogue
 
 DEFAULTS = {name: field.default for name, field in TraceRequest.model_fields.items()}
 
@@ -30,7 +33,10 @@ def config_of(request: TraceRequest) -> ConvConfig:
     """Check once, cheapest first: every number against its limit, then the maths, then
     the canvas, output and taps the configuration would make; ``ConfigError`` names the field.
     """
-    limits.check_request(request)
+    bound = limits.LIMITS
+    if isinstance(request.input, str) and not request.steps:
+        bound = limits.for_picture(bound)  # a picture drawn as an image, not cell by cell
+    limits.check_request(request, bound)
     config = build_config(
         input_size=request.input_size,
         kernel_size=request.kernel_size,
@@ -47,7 +53,7 @@ def config_of(request: TraceRequest) -> ConvConfig:
         ceil_mode=request.ceil_mode,
         count_include_pad=request.count_include_pad,
     )
-    limits.check_config(config)
+    limits.check_config(config, bound)
     return config
 
 
@@ -68,13 +74,21 @@ def compute(
     config: ConvConfig, request: TraceRequest, flat: dict[str, FlatValues] | None = None
 ) -> tuple[Trace, dict[str, Any]]:
     """The trace of a checked request, and the request's fields with the values it used."""
-    given = {"input": request.input, "weight": request.weight}
-    shapes = {"input": config.input_shape, "weight": config.weight_shape}
+    given = {"input": request.input, "weight": request.weight, "grad_output": request.grad_output}
+    shapes = {
+        "input": config.input_shape,
+        "weight": config.weight_shape,
+        "grad_output": config.output_shape,
+    }
     for field, values in (flat or {}).items():
         given[field] = _shape_flat(field, values, shapes[field])
+    x_given: Any = given["input"]
+    if isinstance(x_given, str):  # image:<name>, resized to input_size (SPEC.md, "Pictures")
+        pixels = catalogue.pixels(catalogue.image_name("input", x_given))
+        x_given = picture_input(pixels, config.input_size, config.in_channels)
     x, w, b = resolve_values(
         config,
-        input=given["input"],
+        input=x_given,
         weight=given["weight"],
         bias=request.bias,
         fill=request.fill,
@@ -86,13 +100,37 @@ def compute(
     return trace(config, x, w, b), fields
 
 
+def gradients_of(result: Trace, request: TraceRequest, fields: dict[str, Any]) -> Gradients | None:
+    """The backward pass for the request's ``grad_output`` (the shaped values in ``fields``),
+    or None when it is not given."""
+    given = fields.get("grad_output")
+    if given is None:
+        return None
+    g = resolve_gradient(result.config, given, request.seed, limits.LIMITS.max_abs_value)
+    return backward(result, g)
+
+
 def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
     """The trace response, ready for orjson: numpy arrays as they are, and the per-step
     list (when asked for) already written as JSON (``app/layer/steps_json.py``)."""
     result, fields = compute(config_of(request), request, flat)
     fields.pop("steps", None)  # how the answer travels, not part of the configuration
     ndim = result.config.ndim
-    return describe(result, to_query(fields, DEFAULTS, ndim), _twin_query(result, fields), request)
+    query = to_query(fields, DEFAULTS, ndim)
+    body = describe(result, query, _twin_query(result, fields), request)
+    grads = gradients_of(result, request, fields)
+    if grads is not None:
+        body["grad"] = {
+            "output": whole_or_float(grads.output),
+            "input": whole_or_float(grads.input),
+            "weight": None if grads.weight is None else whole_or_float(grads.weight),
+            "bias": None if grads.bias is None else whole_or_float(grads.bias),
+            # A direct convolution's input gradient is its twin run on g (same weight).
+            "twin": None
+            if result.config.transposed or result.config.pooling
+            else _twin_query(result, fields, grads.output.tolist()),
+        }
+    return body
 
 
 def trace_json(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> bytes:
@@ -162,7 +200,7 @@ def _compact(values: tuple[int, ...]) -> int | list[int]:
     return values[0] if len(set(values)) == 1 else list(values)
 
 
-def _twin_query(result: Trace, fields: dict[str, Any]) -> str | None:
+def _twin_query(result: Trace, fields: dict[str, Any], twin_input: Any = None) -> str | None:
     """The share query of the twin (``app/arithmetic/twin.py``): same seed and fill, so a
     generated weight is the same tensor; a given weight is passed on, a given input and
     bias are not (the twin's input is another shape, and the backward pass has no bias)."""
@@ -186,6 +224,7 @@ def _twin_query(result: Trace, fields: dict[str, Any]) -> str | None:
         "in_channels": twin.in_channels,
         "out_channels": twin.out_channels,
         "groups": twin.groups,
+        "input": twin_input,
         "weight": fields.get("weight"),
         "seed": fields.get("seed"),
         "fill": fields.get("fill"),

@@ -18,9 +18,10 @@ from app.arithmetic.errors import ConfigError
 from app.i18n.messages import catalogue
 from app.layer.query import request_from_query
 from app.layer.tracing import config_of
+from app.learning.service import learn_request, settings_of
 from app.stack.build import StackRefusal, run_stack
 from app.stack.link import stack_request
-from app.tours.schema import STACK_PAGE, Stop, Tour
+from app.tours.schema import LEARN_PAGE, STACK_PAGE, Stop, Tour
 from app.web.paths import STATIC_DIR
 
 TOURS_DIR = STATIC_DIR / "tours"
@@ -35,6 +36,8 @@ def _accepted(where: str, link: str) -> None:
     try:
         if link.startswith(STACK_PAGE):
             run_stack(stack_request(link.removeprefix(STACK_PAGE)))
+        elif link.startswith(LEARN_PAGE):
+            settings_of(learn_request(link.removeprefix(LEARN_PAGE)))
         else:
             config_of(request_from_query(parse_qsl(link, keep_blank_values=True))[0])
     except (ConfigError, RequestValidationError, ValidationError, StackRefusal) as exc:

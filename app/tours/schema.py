@@ -20,13 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 KEY = r"^[a-z0-9][a-z0-9_.-]*$"
 STACK_PAGE = "/stack?"
+LEARN_PAGE = "/learn?"  # the learning player (SPEC.md "Learning"): the training tour ends there
+PAGES = (STACK_PAGE, LEARN_PAGE)
 # An expect key: a path into the API's answer, ``compare.`` for the second configuration.
 # ``output_size``, ``output[0,1,2]``, ``cost.macs``, ``layers[3].receptive_field``, …
 EXPECT_KEY = re.compile(r"(compare\.)?[a-z_]+(\[\d+(,\d+)*\]|\.[a-z_]+)*")
 HIGHLIGHT = r"^(input|output|canvas|kernel):\d+(,\d+)*$"
 
 MessageKey = Annotated[str, StringConstraints(pattern=KEY)]
-View = Literal["canvas", "scatter", "matrix", "overlap"]
+View = Literal["canvas", "scatter", "matrix", "overlap", "gradients", "picture"]
 
 
 class Stop(BaseModel):
@@ -35,7 +37,9 @@ class Stop(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     query: str | None = Field(None, description="a one-layer share query (trace fields only)")
-    page: str | None = Field(None, description="another page, e.g. /stack?<its share query>")
+    page: str | None = Field(
+        None, description="another page: /stack?<its share query> or /learn?<its share query>"
+    )
     compare: str | None = Field(None, description="the second configuration, same kind")
     view: View = "canvas"
     step: int = Field(1, ge=1, description="the step the page shows, counted from 1")
@@ -45,18 +49,21 @@ class Stop(BaseModel):
     expect: dict[str, Any] = {}
 
     @property
-    def kind(self) -> Literal["layer", "stack"]:
-        return "layer" if self.query is not None else "stack"
+    def kind(self) -> Literal["layer", "stack", "learn"]:
+        if self.query is not None:
+            return "layer"
+        return "learn" if str(self.page).startswith(LEARN_PAGE) else "stack"
 
     @model_validator(mode="after")
     def _one_configuration(self) -> "Stop":
         if (self.query is None) == (self.page is None):
             raise ValueError("a stop has either a query or a page, not both")
-        if self.page is not None and not self.page.startswith(STACK_PAGE):
-            raise ValueError(f"page must start with {STACK_PAGE}")
-        stack_compare = self.compare is not None and self.compare.startswith(STACK_PAGE)
-        if self.compare is not None and self.page is not None and not stack_compare:
-            raise ValueError(f"the compare of a {STACK_PAGE} stop is a {STACK_PAGE} link")
+        if self.page is not None and not self.page.startswith(PAGES):
+            raise ValueError(f"page must start with {' or '.join(PAGES)}")
+        prefix = next((p for p in PAGES if str(self.page).startswith(p)), STACK_PAGE)
+        same_kind = self.compare is not None and self.compare.startswith(prefix)
+        if self.compare is not None and self.page is not None and not same_kind:
+            raise ValueError(f"the compare of a {prefix} stop is a {prefix} link")
         bad = [key for key in self.expect if not EXPECT_KEY.fullmatch(key)]
         if bad:
             raise ValueError(f"expect keys {bad} are not paths like output[0,1,2] or cost.macs")

@@ -4,8 +4,8 @@
 
 export const TRACE_FIELDS = [
   "transposed", "input_size", "kernel_size", "stride", "padding", "dilation", "output_padding",
-  "in_channels", "out_channels", "groups", "input", "weight", "bias", "seed", "fill", "op",
-  "padding_mode", "ceil_mode", "count_include_pad",
+  "in_channels", "out_channels", "groups", "input", "weight", "bias", "grad_output", "seed",
+  "fill", "op", "padding_mode", "ceil_mode", "count_include_pad",
 ];
 export const PAGE_PARAMS = [
   "step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare",

@@ -10,10 +10,11 @@ from urllib.parse import parse_qsl
 import pytest
 from fastapi.testclient import TestClient
 
+from app.learning.service import learn_request
 from app.stack.link import stack_request
 from app.tours.expect import lookup
 from app.tours.files import TOURS_DIR, TourFileError, load_tour, tours
-from app.tours.schema import STACK_PAGE, Stop, Tour
+from app.tours.schema import LEARN_PAGE, STACK_PAGE, Stop, Tour
 from app.web.paths import STATIC_DIR
 
 FILES = sorted(TOURS_DIR.glob("*.json"))
@@ -30,6 +31,9 @@ def answer(client: TestClient, link: str) -> dict[str, Any]:
     if link.startswith(STACK_PAGE):
         body = stack_request(link.removeprefix(STACK_PAGE)).model_dump(exclude_none=True)
         response = client.post("/api/stack", json=body)
+    elif link.startswith(LEARN_PAGE):
+        learn = learn_request(link.removeprefix(LEARN_PAGE)).model_dump(exclude_none=True)
+        response = client.post("/api/learn", json=learn)
     else:
         response = client.get(f"/api/trace?{link}")
     assert response.status_code == 200, response.text
@@ -61,7 +65,13 @@ def test_every_expected_number_is_the_apis(
     second = answer(client, stop.compare) if stop.compare else {}
     for key, expected in stop.expect.items():
         got = lookup(second if key.startswith("compare.") else first, key)
-        assert got == expected, f"{tour.slug} stop {number}: {key} is {got}, text says {expected}"
+        # a float the text states (a loss, a learnt weight) is PyTorch's, to its last digits
+        same = (
+            got == pytest.approx(expected, rel=1e-9)
+            if isinstance(expected, float)
+            else (got == expected)
+        )
+        assert same, f"{tour.slug} stop {number}: {key} is {got}, text says {expected}"
     if stop.kind == "layer":
         # the step the stop opens at is one the page shows (counted from 1)
         count = len(first["output"]) * prod(first["output_size"])

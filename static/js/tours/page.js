@@ -53,11 +53,13 @@ function framesIn(host) {
     box.replaceChildren(...links.map((link) => {
       const frame = document.createElement("iframe");
       frame.src = link.replace("/stack?", "/stack/embed?");
-      frame.title = t("tour.stack_frame");
+      frame.title = t(link.startsWith("/learn?") ? "learn.title" : "tour.stack_frame");
       frame.loading = "lazy";
       return frame;
     }));
-    if (links.length && $("title")) $("title").textContent = t("tour.stack_frame");
+    if (links.length && $("title")) {
+      $("title").textContent = t(links[0].startsWith("/learn?") ? "learn.title" : "tour.stack_frame");
+    }
   };
 }
 

@@ -29,6 +29,7 @@
  * @typedef {new (root: HTMLElement, trace: Object, ctx: ViewContext) => View} ViewClass
  */
 
+import { initialState } from "../state.js";
 import CanvasView from "./canvas.js";
 import ScatterView from "./scatter.js";
 
@@ -42,10 +43,17 @@ export const VIEWS = {
   im2col: { load: () => import("./im2col.js"), applies: (t) => t.nd < 3 && t.op === "conv" },
   // 3-D: depth as a row of slices (what the canvas view is for 1-D and 2-D)
   volume: { load: () => import("./volume.js"), applies: (t) => t.nd === 3 },
+  gradients: { load: () => import("./gradients.js"), applies: (t) => t.nd < 3 },
+  picture: { load: () => import("./picture.js"), applies: (t) => t.nd === 2 },
 };
+
+// A picture traced above the cell views' size (app/limits.py max_spatial_size_2d; the server
+// embeds it; a picture asked with steps=0 may be up to max_picture_size) is drawn as a picture.
+const CELL_LIMIT = initialState().cell_limit ?? 64;
 
 /** The view name actually shown for a requested name and a trace. */
 export function viewName(name, trace) {
+  if (trace.inputSize.some((size) => size > CELL_LIMIT)) return "picture";
   const entry = VIEWS[name];
   if (entry && entry.applies(trace)) return name;
   return trace.nd === 3 ? "volume" : "canvas";

@@ -1,0 +1,1 @@
+"""``/api/learn`` and ``/learn``: a kernel that learns (SPEC.md, "Learning")."""

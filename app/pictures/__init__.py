@@ -1,0 +1,1 @@
+"""The photographs shipped with ConvScope (``static/images/``): their catalogue and pixels."""
