@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(docs.router)
     application.include_router(health.router)
     application.include_router(stack_api.router)
-    # Outermost last: security headers › cache (ETag, 304, LRU, its own gzip) › gzip › routes.
+    # Outermost last: security headers › CORS (/api/ only) › cache (ETag, 304, LRU, its own
+    # gzip) › gzip › routes.
     application.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     application.add_middleware(CachingMiddleware, max_bytes=settings.cache_bytes)
     headers.install(application)
