@@ -77,7 +77,9 @@ def _trace_or_error(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The trace of ``fields``, or the fields it refuses with the API's own message."""
     try:
-        return run_trace(*request_from_query(fields)), []
+        request, flat = request_from_query(fields)
+        # the page shows the formulas at once; the code only when its panel is opened
+        return run_trace(request.model_copy(update={"include": ["formulas"]}), flat), []
     except ConfigError as exc:
         return None, [_message(_refused(exc))]
     except RequestValidationError as exc:

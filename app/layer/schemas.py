@@ -107,6 +107,7 @@ class TraceRequest(BaseModel):
     seed: int = 0
     fill: Literal["random", "ones", "arange"] = "random"
     steps: bool = True
+    include: list[Literal["formulas", "code"]] | None = None  # parts built only when asked
 
     @field_validator("input", "weight", "bias", mode="before")
     @classmethod
@@ -182,9 +183,9 @@ class TraceResponse(BaseModel):
     overlap: list[Any] = Field(description="real input cells under each output cell's window")
     unused_input: list[list[int]]
     twin: str = Field(description="share query of the twin (transposed ↔ direct)")
-    formulas: list[Formula]
+    formulas: list[Formula] | None = Field(default=None, description="only with include=formulas")
     cost: Cost
-    code: dict[str, str]
+    code: dict[str, str] | None = Field(default=None, description="only with include=code")
 
 
 class MatrixResponse(BaseModel):

@@ -17,6 +17,7 @@ from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import Trace, trace, whole_or_float
 from app.arithmetic.values import resolve_values
 from app.layer import codegen
+from app.layer.fields import ANSWER_FIELDS
 from app.layer.query import FlatValues, to_query
 from app.layer.schemas import TraceRequest
 from app.layer.steps_json import steps_json
@@ -76,7 +77,7 @@ def compute(
         seed=request.seed,
         max_abs=limits.LIMITS.max_abs_value,
     )
-    fields = request.model_dump(exclude={"steps"})  # how to answer, not what to trace
+    fields = request.model_dump(exclude=set(ANSWER_FIELDS))  # how to answer, not what to trace
     fields.update({k: v for k, v in given.items() if v is not None})
     return trace(config, x, w, b), fields
 
@@ -85,7 +86,6 @@ def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     """The trace response, ready for orjson: numpy arrays as they are, and the per-step
     list (when asked for) already written as JSON (``app/layer/steps_json.py``)."""
     result, fields = compute(config_of(request), request, flat)
-    fields.pop("steps", None)  # how the answer travels, not part of the configuration
     ndim = result.config.ndim
     return describe(result, to_query(fields, DEFAULTS, ndim), _twin_query(result, fields), request)
 
@@ -111,7 +111,6 @@ def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     config = config_of(request)
     limits.check_matrix(config)
     result, fields = compute(config, request, flat)
-    fields.pop("steps", None)
     matrix, rows, columns = conv_matrix(result)
     return {
         "query": to_query(fields, DEFAULTS, result.config.ndim),
@@ -180,10 +179,12 @@ def _axes_json(result: Trace) -> list[dict[str, Any]]:
 def describe(
     result: Trace, query: str, twin_query: str | None, request: TraceRequest
 ) -> dict[str, Any]:
-    """The response body of a computed trace: serialisation only, no geometry."""
+    """The response body of a computed trace: serialisation only, no geometry. What is not
+    drawn is built only when asked for (``include``): the formulas and the code snippets
+    (a fifth of an uncached small trace's time), and the per-step list (``steps``)."""
     config = result.config
     padding = [list(p) for p in config.padding]
-    body = {
+    body: dict[str, Any] = {
         "config": {
             "transposed": config.transposed,
             "input_size": list(config.input_size),
@@ -217,13 +218,16 @@ def describe(
         "overlap": result.overlap,
         "unused_input": result.unused_input,
         "twin": twin_query,
-        "formulas": formulas(config),
         "cost": {
             "params": config.params + (config.out_channels if result.bias is not None else 0),
             "macs": config.macs,
         },
-        "code": codegen.snippets(config, result),
     }
     if not request.steps:
         del body["steps"]
+    include = request.include or ()
+    if "formulas" in include:
+        body["formulas"] = formulas(config)
+    if "code" in include:
+        body["code"] = codegen.snippets(config, result)
     return body

@@ -2,7 +2,7 @@
 // API → viewer; the address bar always holds the share link. The only module that
 // looks elements up by id.
 
-import { fetchTrace } from "./api.js";
+import { fetchCode, fetchTrace } from "./api.js";
 import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
 import { t } from "./i18n.js";
@@ -82,7 +82,7 @@ async function show(trace, { step = 0 } = {}) {
   showTwin(trace);
   showLegend(trace);
   renderFormulas($("formulas"), trace);
-  renderCode($("code-card"), $("code"), trace);
+  renderCode($("code-card"), $("code"), trace, fetchCode);
   writeUrl(shareQuery(trace.query, { view: shown }));
   updateDownloads(trace.query, shown, viewer.cur);
 }
