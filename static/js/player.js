@@ -1,6 +1,8 @@
 // Play / pause / step / scrub / speed. Knows nothing of convolutions: it moves an
 // index through [0, count) and calls onStep(index); speed is in steps per second
 // (1× is two steps a second). Fast speeds skip frames rather than fall behind.
+// hold(true) stops the clock without pausing (a diagram off screen or in a hidden tab):
+// nothing runs, `playing` stays true, and hold(false) goes on from the same step.
 
 const BASE_RATE = 2;
 
@@ -13,6 +15,7 @@ export class Player {
     this.index = 0;
     this.speed = 1;
     this.playing = false;
+    this.held = false;
     this.frame = null;
   }
 
@@ -53,9 +56,21 @@ export class Player {
     if (this.index >= this.count - 1) this.seek(0);
     this.playing = true;
     this.onPlaying(true);
-    this.last = performance.now();
     this.carry = 0;
+    if (!this.held) this.run();
+  }
+
+  run() {
+    this.last = performance.now();
     this.frame = requestAnimationFrame((now) => this.tick(now));
+  }
+
+  hold(held) {
+    if (held === this.held) return;
+    this.held = held;
+    if (!this.playing) return;
+    if (held) cancelAnimationFrame(this.frame);
+    else this.run();
   }
 
   pause() {
@@ -70,7 +85,7 @@ export class Player {
   }
 
   tick(now) {
-    if (!this.playing) return;
+    if (!this.playing || this.held) return;
     this.carry += ((now - this.last) / 1000) * BASE_RATE * this.speed;
     this.last = now;
     const advance = Math.floor(this.carry);
