@@ -65,8 +65,7 @@ export class ValueGrids {
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           const value = planes[c][y][x];
-          const el = document.createElement("div");
-          el.className = kind === "output" ? "cell out" : "cell in";
+          const el = f.cell(y, x, kind === "output" ? "cell out" : "cell in"); // maybe painted
           el.dataset.grid = kind;
           el.dataset.index = cellKey(t, multi, c, y, x);
           if (!pending) {
