@@ -53,9 +53,11 @@ export function cellName(kind, nd, multi, c, y, x, value) {
   return t("cell.name", { kind: t(`grid.${kind}`), channel, where, what });
 }
 
+/** Make `el` an explorable cell named `name`: a string, or a function making it (a painted
+ * cell, static/js/dense.js, makes it only if it ever becomes an element). */
 export function named(el, name) {
   el.setAttribute("role", "gridcell");
-  el.setAttribute("aria-label", name);
+  el.setAttribute("aria-label", typeof name === "function" && !el.lazy ? name() : name);
   return el;
 }
 

@@ -19,6 +19,7 @@ const DENSE_GRID = 1024;
 // The matrix view's row and column bands (a whole row or column of C) are only painted.
 const LIVE = ["hl", "tap", "current", "pinned", "max"];
 const grids = new WeakMap();
+const NO_PROPS = new Map();
 
 /** Is a grid of rows × cols drawn on a canvas? (1-D grids stay DOM: one row, aligned.) */
 export function isDenseGrid(rows, cols) {
@@ -79,17 +80,23 @@ export class VirtualCell {
     this.classes = new Set(className.split(" ").filter(Boolean));
     this.text = "";
     this.attrs = new Map();
-    this.props = new Map();
+    this.props = NO_PROPS; // custom properties (the matrix's --a), made on first use
     this.dataset = {};
     this.el = null;
-    this.classList = new Classes(this);
-    const props = this.props;
+  }
+
+  get classList() {
+    return (this.list ??= new Classes(this));
+  }
+
+  get style() {
     const cell = this;
-    this.style = {
-      setProperty(name, value) { cell.change(() => props.set(name, String(value))); },
-      removeProperty(name) { cell.change(() => props.delete(name)); },
-      getPropertyValue(name) { return props.get(name) ?? ""; },
-    };
+    const props = () => (cell.props === NO_PROPS ? (cell.props = new Map()) : cell.props);
+    return (this.styles ??= {
+      setProperty(name, value) { cell.change(() => props().set(name, String(value))); },
+      removeProperty(name) { cell.change(() => props().delete(name)); },
+      getPropertyValue(name) { return cell.props.get(name) ?? ""; },
+    });
   }
 
   change(apply) {
@@ -101,13 +108,28 @@ export class VirtualCell {
   set className(value) { this.change(() => { this.classes = new Set(String(value).split(" ").filter(Boolean)); }); }
   get textContent() { return this.text; }
   set textContent(value) { this.change(() => { this.text = String(value ?? ""); }); }
-  get title() { return this.attrs.get("title") ?? ""; }
+  get title() { return this.getAttribute("title") ?? ""; }
   set title(value) { this.setAttribute("title", value); }
-  setAttribute(name, value) { this.attrs.set(name, String(value)); this.el?.setAttribute(name, String(value)); }
-  getAttribute(name) { return this.attrs.get(name) ?? null; }
+  /** A value may be a function: a name or tooltip made only if the cell becomes an element
+   * (thousands of translated names cost more than painting the grid). */
+  setAttribute(name, value) {
+    const kept = typeof value === "function" ? value : String(value);
+    this.attrs.set(name, kept);
+    if (this.el) this.el.setAttribute(name, this.getAttribute(name));
+  }
+
+  getAttribute(name) {
+    const value = this.attrs.get(name);
+    if (typeof value !== "function") return value ?? null;
+    const made = String(value());
+    this.attrs.set(name, made);
+    return made;
+  }
+
   hasAttribute(name) { return this.attrs.has(name); }
   removeAttribute(name) { this.attrs.delete(name); this.el?.removeAttribute(name); }
   append() {} // a window weight or a note: nothing to show in a painted cell
+  get lazy() { return true; } // takes names as functions (cells.js named())
   get live() { return LIVE.some((name) => this.classes.has(name)); }
 }
 
@@ -187,7 +209,7 @@ export class DenseGrid {
       el.style.setProperty("left", `calc(var(--cell) * ${cell.c})`);
       el.style.setProperty("top", `calc(var(--cell) * ${cell.r})`);
       for (const [name, value] of Object.entries(cell.dataset)) el.dataset[name] = value;
-      for (const [name, value] of cell.attrs) el.setAttribute(name, value);
+      for (const name of cell.attrs.keys()) el.setAttribute(name, cell.getAttribute(name));
       el.setAttribute("aria-rowindex", String(cell.r + 1));
       el.setAttribute("aria-colindex", String(cell.c + 1));
       cell.el = el;

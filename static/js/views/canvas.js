@@ -88,25 +88,31 @@ export default class CanvasView extends ValueGrids {
   paintedCanvasCell(f, c, cy, cx, what, key) {
     const t = this.t;
     let el;
+    const cached = (role, value, why) => { // looks by value: a few dozen t() calls, not 8,000
+      const id = `${role}|${value}|${why}`;
+      if (!this.looks.has(id)) this.looks.set(id, look({ role, value, why }));
+      return this.looks.get(id);
+    };
+    this.looks ??= new Map();
     if (what.kind === "input") {
       const value = t.input[c][what.iy][what.ix];
       const unused = t.isUnused(what.iy, what.ix);
-      const l = look({ role: unused ? "unused" : "input", value,
-        why: unused ? windowReason(t, what.iy, what.ix) : undefined });
+      const why = unused ? windowReason(t, what.iy, what.ix) : undefined;
+      const l = cached(unused ? "unused" : "input", value, why);
       const index = cellKey(t, this.multiIn, c, what.iy, what.ix);
       el = f.cell(cy, cx, `${l.cls} ${sizeClass(l.text)}`.trim());
       el.dataset.grid = "input";
       el.dataset.index = index;
-      el.title = `${l.title} · [${index}]`;
+      el.setAttribute("title", () => `${l.title} · [${index}]`);
       el.textContent = l.text;
-      named(el, cellName("input", t.nd, this.multiIn, c, what.iy, what.ix, value));
+      named(el, () => cellName("input", t.nd, this.multiIn, c, what.iy, what.ix, value));
       this.inputEls.set(`${c},${what.iy},${what.ix}`, el);
     } else {
-      const l = look({ role: what.kind });
+      const l = cached(what.kind);
       el = f.cell(cy, cx, l.cls);
       el.dataset.grid = "canvas";
       el.dataset.index = key;
-      el.title = `${l.title} · [${key}]`;
+      el.setAttribute("title", () => `${l.title} · [${key}]`);
     }
     f.row(cy).append(el);
     return el;

@@ -72,7 +72,7 @@ export class ValueGrids {
             el.textContent = fmt(value);
             if (sizeClass(el.textContent)) el.classList.add(sizeClass(el.textContent));
           }
-          named(el, cellName(kind, t.nd, multi, c, y, x, pending ? undefined : value));
+          named(el, () => cellName(kind, t.nd, multi, c, y, x, pending ? undefined : value));
           els.set(`${c},${y},${x}`, el);
           f.row(y).append(el);
         }
@@ -108,7 +108,7 @@ export class ValueGrids {
       el.classList.toggle("long", size === "long");
       el.classList.toggle("longer", size === "longer");
       el.textContent = text;
-      el.setAttribute("aria-label", cellName("output", t.nd, this.multiOut, o, y, x, on ? value : undefined));
+      named(el, () => cellName("output", t.nd, this.multiOut, o, y, x, on ? value : undefined));
     };
     if (n > this.cur) for (let i = Math.max(this.cur + 1, 0); i <= n; i++) write(i, true);
     else for (let i = n + 1; i <= this.cur; i++) write(i, false);
