@@ -118,7 +118,7 @@ export default class MatrixView extends ValueGrids {
         if (Math.abs(w) / biggest > 0.55) el.classList.add("strong");
       }
       // Short names (up to 65,536 cells): focus says the rest (describe(): its row and column).
-      el.setAttribute("aria-label", fmt(w));
+      el.setAttribute("aria-label", el.lazy ? () => fmt(w) : fmt(w));
       return el;
     });
     const vector = (kind, values, names) => this.board(tr(`view.matrix.${kind}`), values.length, 1,
