@@ -34,9 +34,12 @@ export function renderFormulas(container, raw) {
   container.replaceChildren(summary, ...note, list);
 }
 
+// The code panels the reader has open stay open for the next configuration (and fetch its code).
+const opened = new Set();
+
 /**
- * The code card: one closed panel per framework. The API builds snippets only when asked
- * (include=code), so the first panel opened fetches them, once per configuration, with
+ * The code card: one panel per framework, closed until opened. The API builds snippets only
+ * when asked (include=code), so an open panel fetches them, once per configuration, with
  * `fetchCode(query)` → `{ code }` or `{ errors }`.
  */
 export function renderCode(card, container, raw, fetchCode) {
@@ -67,7 +70,12 @@ export function renderCode(card, container, raw, fetchCode) {
     }
   };
   for (const panel of panels) {
-    panel.details.addEventListener("toggle", () => { if (panel.details.open) open(panel); });
+    panel.details.addEventListener("toggle", () => {
+      if (panel.details.open) opened.add(panel.name);
+      else opened.delete(panel.name);
+      if (panel.details.open) open(panel);
+    });
+    panel.details.open = opened.has(panel.name); // fires "toggle": fetched as if opened
   }
   container.replaceChildren(...panels.map((p) => p.details));
 }
