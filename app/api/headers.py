@@ -80,6 +80,15 @@ class ApiCORS(CORSMiddleware):
         else:
             await self.app(scope, receive, send)
 
+    async def send(self, message: Message, send: Send, request_headers: Headers) -> None:
+        """Every API answer allows any origin, whether the request named one or not, so an
+        answer never varies by ``Origin``: one cached copy (ours, a browser's, or nginx's,
+        which keeps one per URL and ignores ``Vary``) serves every page, course pages included
+        (Starlette would add the headers only when ``Origin`` is sent, and ``Vary: Origin``)."""
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message).update(self.simple_headers)
+        await send(message)
+
     def preflight_response(self, request_headers: Headers) -> Response:
         answer = super().preflight_response(request_headers)
         if answer.status_code != 200:

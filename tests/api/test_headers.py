@@ -80,6 +80,14 @@ def test_the_api_may_be_fetched_from_any_site(client: TestClient, path: str) -> 
     assert "ETag" in response.headers["access-control-expose-headers"]
 
 
+def test_an_answer_never_varies_by_origin(client: TestClient) -> None:
+    """nginx keeps one copy per URL: the copy a same-site request made must serve a course page."""
+    for headers in ({}, {"Origin": ORIGIN}):
+        response = client.get(f"/api/trace?{QUERY}&seed=77", headers=headers)
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert "origin" not in response.headers.get("vary", "").lower()
+
+
 def test_a_cached_answer_and_a_304_carry_cors_too(client: TestClient) -> None:
     first = client.get(f"/api/trace?{QUERY}", headers={"Origin": ORIGIN})
     again = client.get(
