@@ -201,5 +201,6 @@ export class ValueGrids {
 
   destroy() {
     this.clearHighlight();
+    for (const f of this.figures) f.dense?.destroy(); // a painted grid's observers
   }
 }

@@ -306,6 +306,7 @@ export default class MatrixView extends ValueGrids {
 
   destroy() {
     this.abort.abort();
+    for (const f of this.equationFigures || []) f.dense?.destroy();
     super.destroy();
   }
 }
