@@ -9,6 +9,7 @@ import { t } from "./i18n.js";
 import { fillPresets, presetById } from "./presets.js";
 import { updateDownloads, wireSharing } from "./share.js";
 import { TRACE_FIELDS, initialState, readQuery, shareQuery, toQuery, writeUrl } from "./state.js";
+import { startGuides } from "./tours/page.js";
 import { Viewer } from "./viewer.js";
 import { windowReason } from "./views/common.js";
 
@@ -18,12 +19,17 @@ const page = { ...state.page };
 let raw = state.trace;
 let extra = {}; // fields of a preset or link that the form has no control for (op, …)
 
-const viewer = new Viewer($("viewer"), {
+const viewerOptions = {
   maxCell: Math.max(44, Math.floor(window.innerHeight / 16)),
   // on a phone the page scrolls: fit the width, not the height
   height: () => (window.innerWidth < 600 ? Infinity : window.innerHeight * 0.7),
+};
+const viewer = new Viewer($("viewer"), {
+  ...viewerOptions,
   onStep: (n) => updateDownloads(raw.query, viewer.viewName, n),
 });
+// Tours and compare mode (static/js/tours/) hold their own link and follow each diagram shown.
+const hooks = { link: (trace, view) => shareQuery(trace.query, { view }), shown: () => {} };
 
 const shape = (channels, size) => (channels > 1 ? [channels, ...size] : size).join("×");
 
@@ -83,8 +89,9 @@ async function show(trace, { step = 0 } = {}) {
   showLegend(trace);
   renderFormulas($("formulas"), trace);
   renderCode($("code-card"), $("code"), trace, fetchCode);
-  writeUrl(shareQuery(trace.query, { view: shown }));
+  writeUrl(hooks.link(trace, shown));
   updateDownloads(trace.query, shown, viewer.cur);
+  hooks.shown(trace);
 }
 
 // The configuration, traced as you type (each new edit cancels the request before it);
@@ -150,9 +157,15 @@ for (const radio of document.querySelectorAll("input[name=view]")) {
   });
 }
 
-wireSharing({ current: () => ({ query: raw.query, title: title(raw) }), diagram: $("diagram-section") });
+const shared = () => (page.tour || page.compare ? hooks.link(raw, viewer.viewName) : raw.query);
+wireSharing({ current: () => ({ query: shared(), title: title(raw) }), diagram: $("diagram-section") });
 
 extra = withoutFormFields(state.fields);
 await show(raw, { step: Number(page.step) || 0 });
 if (page.speed) viewer.setSpeed(Number(page.speed) || 1);
+await startGuides({
+  viewer, page, hooks, tour: state.tour, titleOf: title, current: () => raw, embed: false,
+  options: viewerOptions,
+  show: (trace, { view, step }) => { page.view = view; return show(trace, { step }); },
+});
 if (page.autoplay === "1") viewer.player.play();
