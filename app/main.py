@@ -55,8 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(learn.router)
     application.include_router(tours_api.router)
     tours()  # every tour file validated at start-up: a bad one stops the server, by name
-    # Outermost last: security headers › language (?lang=, Accept-Language, Vary) › cache
-    # (ETag, 304, LRU, its own gzip) › gzip › routes.
+    # Outermost last: security headers › CORS (/api/ only) › language (?lang=, Accept-Language,
+    # Vary) › cache (ETag, 304, LRU, its own gzip) › gzip › routes.
     application.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     application.add_middleware(CachingMiddleware, max_bytes=settings.cache_bytes)
     language.install(application)

@@ -10,9 +10,14 @@ uncached, the page, a PNG), ``sizes`` (time and bytes of the 64×64 page trace a
 largest full trace), ``engine`` (engine time from 10 to 10⁵ steps), ``browser`` (first
 diagram, config change, frames per second at 64×64), ``heavy`` (20 concurrent largest
 traces and GIFs: trivial-route latency, 503s, memory), ``soak`` (mixed load: valid,
-invalid, oversized, heavy; errors and memory). ``--behind-nginx`` adds the http load
-through Debian's nginx with deploy/nginx.conf (hit rate, req/s). ``--quick`` shortens
-every run.
+invalid, oversized, heavy; errors and memory), ``issue14`` (each target of issue 14: first
+diagram of the 64×64 page and the 16×16 and largest matrix views, cold and warm; the
+uncached and cached typical trace against /healthz; the browser CPU of a course page with
+ten autoplaying embeds; CORS preflight). ``--baseline DIR`` serves another checkout (e.g.
+a worktree of ``main``) beside this one and measures both in the same run, interleaved, so
+the "today" column is measured on the same machine in the same minutes (the issue's own
+figures follow in brackets). ``--behind-nginx`` adds the http load through Debian's nginx
+with deploy/nginx.conf (hit rate, req/s). ``--quick`` shortens every run.
 """
 
 import argparse
@@ -53,7 +58,7 @@ def largest_gif(port: int) -> str:
     raise RuntimeError("no GIF is allowed")
 
 
-PARTS = ("http", "sizes", "engine", "browser", "heavy", "soak")
+PARTS = ("http", "sizes", "engine", "browser", "heavy", "soak", "issue14")
 
 
 @dataclass
@@ -63,6 +68,7 @@ class Row:
     value: str
     target: str = ""
     verdict: str = ""
+    today: str = ""
 
 
 @dataclass
@@ -70,15 +76,23 @@ class Report:
     rows: list[Row] = field(default_factory=list)
 
     def add(
-        self, group: str, measure: str, value: str, target: str = "", verdict: str = ""
+        self,
+        group: str,
+        measure: str,
+        value: str,
+        target: str = "",
+        verdict: str = "",
+        today: str = "",
     ) -> None:
-        self.rows.append(Row(group, measure, value, target, verdict))
-        print(f"  {group} | {measure}: {value}", file=sys.stderr, flush=True)
+        self.rows.append(Row(group, measure, value, target, verdict, today))
+        print(f"  {group} | {measure}: {value} (today: {today})", file=sys.stderr, flush=True)
 
     def table(self) -> str:
-        lines = ["| part | measure | value | target | verdict |", "|---|---|---|---|---|"]
+        head = "| part | measure | value | today | target | verdict |"
+        lines = [head, "|---|---|---|---|---|---|"]
         lines += [
-            f"| {r.group} | {r.measure} | {r.value} | {r.target} | {r.verdict} |" for r in self.rows
+            f"| {r.group} | {r.measure} | {r.value} | {r.today} | {r.target} | {r.verdict} |"
+            for r in self.rows
         ]
         return "\n".join(lines)
 
@@ -168,13 +182,14 @@ class MemoryPeak:
 
 
 @contextmanager
-def serve(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """``python -m app`` as deployed (one uvicorn worker), on a free loopback port."""
+def serve(extra_env: dict[str, str] | None = None, root: Path = ROOT) -> Iterator[Server]:
+    """``python -m app`` of the checkout ``root`` as deployed (one uvicorn worker), on a free
+    loopback port."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    env = {**os.environ, "PYTHONPATH": str(root), **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -785,6 +800,260 @@ def soak_part(report: Report, seconds: float) -> None:
     )
 
 
+# ---------------------------------------------------------------- issue 14
+
+MATRIX_16 = "input_size=16,16&kernel_size=3"
+LARGEST_MATRIX = "input_size=16,16&kernel_size=3&padding=1"  # 256 × 256: max_matrix_entries
+# Drawn: the frame after the viewer's "convscope:draw" measure (built and first step shown)
+# has been laid out and painted (a task queued from requestAnimationFrame runs after it).
+DRAWN = """
+new PerformanceObserver((list, observer) => {
+  if (!list.getEntriesByName("convscope:draw").length) return;
+  observer.disconnect();
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { window.__drawn = performance.now(); };
+    channel.port2.postMessage(0);
+  });
+}).observe({type: "measure", buffered: true});
+"""
+EMBED = "input_size=16,16&kernel_size=3&padding=1"
+# The issue's figures, measured on main before this work (issue 14).
+TODAY = {
+    "64-warm": "471 ms",
+    "64-cold": "777 ms",
+    "m16-warm": "446 ms",
+    "m16-cold": "1.4 s",
+    "largest": "seconds",
+    "uncached": "16 %",
+    "cached": "",
+    "embeds": "1.24–1.47 s",
+    "preflight": "405",
+}
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        here = todo.pop()
+        found.append(here)
+        for task in Path(f"/proc/{here}/task").glob("*/children"):
+            with suppress(OSError):
+                todo += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def chromium_cpu() -> float:
+    """Seconds of CPU (user + system) of every Chromium process this bench started."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in descendants(os.getpid()):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        if "chrom" not in stat[stat.index("(") + 1 : stat.rindex(")")]:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+@contextmanager
+def course_site(folder: Path) -> Iterator[str]:
+    """A static web server on another port: a course page's own origin."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=folder))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def side(values: dict[str, list[float]], name: str) -> float:
+    return statistics.median(values[name]) if values.get(name) else float("nan")
+
+
+def issue14_part(report: Report, repeat: int, seconds: float, baseline: Path | None) -> None:
+    """Each target of issue 14, this checkout and (with ``--baseline``) the other one side by
+    side, interleaved round by round; medians of the rounds."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, FLAGS
+
+    roots = {"new": ROOT, **({"base": baseline} if baseline else {})}
+    with ExitStack() as stack:
+        servers = {name: stack.enter_context(serve(root=root)) for name, root in roots.items()}
+
+        def today(key: str, name: str, fmt: Callable[[float], str], values: dict) -> str:
+            quoted = TODAY[key]
+            if "base" not in servers:
+                return quoted
+            return f"{fmt(side(values, name + ':base'))}" + (
+                f" (issue: {quoted})" if quoted else ""
+            )
+
+        # http: the share of /healthz, each round measured back to back on both servers
+        shares: dict[str, list[float]] = {}
+        for _ in range(repeat):
+            for label, server in servers.items():
+                url = f"http://127.0.0.1:{server.port}"
+                get(server.port, f"/api/trace?{TYPICAL}")
+                ceiling = wrk(f"{url}/healthz", seconds, 32).rps
+                uncached = wrk(f"{url}/api/trace?{TYPICAL}", seconds, 32, seeded=True).rps
+                cached = wrk(f"{url}/api/trace?{TYPICAL}", seconds, 32).rps
+                shares.setdefault(f"uncached:{label}", []).append(uncached / ceiling * 100)
+                shares.setdefault(f"cached:{label}", []).append(cached / ceiling * 100)
+                shares.setdefault(f"healthz:{label}", []).append(ceiling)
+                shares.setdefault(f"uncached-rps:{label}", []).append(uncached)
+        pct = lambda v: f"{v:.0f} %"  # noqa: E731
+        if "base" in servers:  # the same rounds, the two servers one after the other
+            rounds = zip(shares["uncached-rps:new"], shares["uncached-rps:base"], strict=True)
+            paired = [new / base for new, base in rounds]
+            report.add(
+                "issue 14",
+                "typical trace, uncached: req/s of this checkout ÷ the baseline's, round by round",
+                f"{statistics.median(paired):.2f}× (rounds: "
+                + ", ".join(f"{p:.2f}" for p in paired)
+                + f"; {side(shares, 'uncached-rps:new'):,.0f} vs "
+                f"{side(shares, 'uncached-rps:base'):,.0f} req/s)",
+                "> 1×",
+                "met" if statistics.median(paired) > 1 else "missed",
+            )
+        for key, target in (("uncached", 30), ("cached", 80)):
+            value = side(shares, f"{key}:new")
+            rps = side(shares, f"{key}-rps:new") if key == "uncached" else None
+            report.add(
+                "issue 14",
+                f"typical trace, {key}: share of /healthz req/s (median of {repeat} rounds)",
+                f"{value:.0f} %"
+                + (f" ({rps:,.0f} vs {side(shares, 'healthz:new'):,.0f} req/s)" if rps else ""),
+                f"≥ {target} %",
+                at_least(value, target, "points"),
+                today(key, key, pct, shares),
+            )
+
+        # browser: navigation → the first diagram painted, cold (a new browser profile) and
+        # warm (the same page again: scripts, styles and the page from the browser's cache)
+        drawn: dict[str, list[float]] = {}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=FLAGS
+            )
+            cases = (("64", f"{PAGE_64}"), ("m16", f"{MATRIX_16}&view=matrix"),
+                     ("largest", f"{LARGEST_MATRIX}&view=matrix"))  # fmt: skip
+            for _ in range(repeat):
+                for key, query in cases:
+                    for label, server in servers.items():
+                        context = browser.new_context(viewport={"width": 1280, "height": 720})
+                        page = context.new_page()
+                        page.add_init_script(DRAWN)
+                        for visit in ("cold", "warm"):
+                            page.goto(f"{server.base}/?{query}")
+                            page.wait_for_function(
+                                "() => window.__drawn !== undefined", timeout=60_000
+                            )
+                            drawn.setdefault(f"{key}-{visit}:{label}", []).append(
+                                page.evaluate("() => window.__drawn")
+                            )
+                        context.close()
+            ms = lambda v: f"{v:,.0f} ms"  # noqa: E731
+            for key, name, target in (
+                ("64-warm", "first diagram, 64×64 page, warm", 200),
+                ("64-cold", "first diagram, 64×64 page, cold", None),
+                ("m16-warm", "16×16 matrix view, warm", 300),
+                ("m16-cold", "16×16 matrix view, cold", None),
+                ("largest-warm", "largest matrix allowed (256 × 256), warm", 1000),
+                ("largest-cold", "largest matrix allowed (256 × 256), cold", None),
+            ):
+                value = side(drawn, f"{key}:new")
+                report.add(
+                    "issue 14",
+                    f"{name} (navigation → painted, median of {repeat})",
+                    ms(value),
+                    f"≤ {target:,} ms" if target else "",
+                    at_most(value, target, "ms") if target else "",
+                    today(key if key in TODAY else "largest", key, ms, drawn),
+                )
+
+            # ten autoplaying 16×16 embeds on a course page, one on screen: Chromium's CPU
+            cpu: dict[str, list[float]] = {}
+            folder = Path(tempfile.mkdtemp(prefix="course-"))
+            for label, server in servers.items():
+                frames = "".join(
+                    f'<iframe src="{server.base}/embed?{EMBED}&seed={i}&autoplay=1" width="640" '
+                    f'height="480" title="embed {i}"></iframe><div style="height:1500px"></div>'
+                    for i in range(10)
+                )
+                (folder / f"{label}.html").write_text(
+                    f"<!doctype html><meta charset='utf-8'><title>course</title>{frames}"
+                )
+            (folder / "none.html").write_text("<!doctype html><title>course</title><p>text</p>")
+            with course_site(folder) as site:
+                for _ in range(max(2, repeat // 2)):
+                    for label in [*servers, "none"]:
+                        context = browser.new_context(viewport={"width": 1280, "height": 720})
+                        page = context.new_page()
+                        page.goto(f"{site}/{label}.html")
+                        page.wait_for_load_state("load")
+                        time.sleep(3)  # scripts loaded, diagrams drawn
+                        before = chromium_cpu()
+                        time.sleep(10)
+                        cpu.setdefault(f"embeds:{label}", []).append(chromium_cpu() - before)
+                        context.close()
+            browser.close()
+        value = side(cpu, "embeds:new")
+        report.add(
+            "issue 14",
+            "ten autoplaying 16×16 embeds, one on screen: Chromium CPU per 10 s "
+            f"(a page without them: {side(cpu, 'embeds:none'):.2f} s)",
+            f"{value:.2f} s",
+            "≤ 0.3 s",
+            at_most(value, 0.3, "s"),
+            today("embeds", "embeds", lambda v: f"{v:.2f} s", cpu),
+        )
+
+        # CORS preflight for a JSON POST and for a GET with a non-safelisted header
+        preflight: dict[str, str] = {}
+        for label, server in servers.items():
+            seen = []
+            for method, path, asked in (
+                ("POST", "/api/trace", "content-type"),
+                ("GET", f"/api/trace?{TYPICAL}", "x-requested-with"),
+            ):
+                connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                connection.request("OPTIONS", path, headers={
+                    "Origin": "https://course.example.edu",
+                    "Access-Control-Request-Method": method,
+                    "Access-Control-Request-Headers": asked,
+                })  # fmt: skip
+                response = connection.getresponse()
+                response.read()
+                age = response.getheader("access-control-max-age")
+                allowed = response.getheader("access-control-allow-origin")
+                seen.append(f"{method} {response.status}" + (
+                    f" (allow-origin {allowed}, max-age {age})" if allowed else ""))  # fmt: skip
+                connection.close()
+            preflight[label] = "; ".join(seen)
+        ok = preflight["new"].count(" 204 ") == 2 and "max-age" in preflight["new"]
+        report.add(
+            "issue 14",
+            "CORS preflight, JSON POST and GET with a custom header",
+            preflight["new"],
+            "204 with the right headers",
+            "met" if ok else "missed",
+            preflight.get("base", TODAY["preflight"]),
+        )
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -806,6 +1075,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--behind-nginx", action="store_true", help="also run the http load through nginx"
     )
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout to measure beside this one (issue14)"
+    )
     args = parser.parse_args(argv)
     parts = [p for p in args.parts.split(",") if p]
     unknown = set(parts) - set(PARTS)
@@ -821,6 +1093,9 @@ def main(argv: list[str] | None = None) -> None:
         "browser": lambda: browser_part(report, 3 if args.quick else 5),
         "heavy": lambda: heavy_part(report),
         "soak": lambda: soak_part(report, args.soak_seconds or (15 if args.quick else 60)),
+        "issue14": lambda: issue14_part(
+            report, 3 if args.quick else 5, 3 if args.quick else 5, args.baseline
+        ),
     }
     started = time.monotonic()
     for part in PARTS:
@@ -832,7 +1107,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores "
         f"(load average {load:.1f} at the end: other processes share them), "
-        f"one uvicorn worker, wrk -t1 -c{args.connections} -d{duration:g}s on loopback; "
+        f"one uvicorn worker, wrk -t1 -c{args.connections} on loopback "
+        f"(-d{duration:g}s; issue14: 5 s); "
         f"the run took {time.monotonic() - started:.0f} s."
     )
 

@@ -84,8 +84,10 @@ def _trace_or_error(
     """The trace of ``fields``, or the fields it refuses with the API's own message."""
     try:
         # The page draws from the factorised taps (steps=0), which also lets a picture be
-        # up to max_picture_size (SPEC.md, "Pictures").
-        return run_trace(*request_from_query({**fields, "steps": "0"})), []
+        # up to max_picture_size (SPEC.md, "Pictures"); it shows the formulas at once, the
+        # code only when its panel is opened.
+        request, flat = request_from_query({**fields, "steps": "0"})
+        return run_trace(request.model_copy(update={"include": ["formulas"]}), flat), []
     except ConfigError as exc:
         return None, [_message(_refused(exc))]
     except RequestValidationError as exc:

@@ -19,7 +19,7 @@ from app.layer.schemas import (
 )
 from app.layer.tracing import encode, run_im2col, run_matrix, trace_json
 from app.limits import LIMITS
-from app.web.capacity import cost_of_request, offload
+from app.web.capacity import cost_of_request, is_tiny, offload
 
 router = APIRouter(prefix="/api", tags=["trace"], route_class=StrictJSONRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
@@ -50,11 +50,14 @@ async def _traced(
         [TraceRequest, dict[str, FlatValues] | None], dict[str, Any] | bytes
     ] = trace_json,
 ) -> TraceJSONResponse:
-    """Compute and encode off the event loop (large traces through the heavy lane, see
-    app/web/capacity.py), and report the server time (``Server-Timing``)."""
+    """Compute and encode: tiny traces on the event loop, others off it (large ones through
+    the heavy lane, see app/web/capacity.py); report the server time (``Server-Timing``)."""
     start = time.perf_counter()
-    cost = cost_of_request(trace_request)
-    body = await offload(http, cost, encoded, run, trace_request, flat)
+    if is_tiny(trace_request):
+        body = encoded(run, trace_request, flat)  # cheaper than a hop to a worker thread
+    else:
+        cost = cost_of_request(trace_request)
+        body = await offload(http, cost, encoded, run, trace_request, flat)
     elapsed_ms = (time.perf_counter() - start) * 1000
     return TraceJSONResponse(body, headers={"Server-Timing": f"trace;dur={elapsed_ms:.2f}"})
 

@@ -21,8 +21,9 @@ from typing import Any, Literal
 from app.i18n.messages import t
 
 Kind = Literal[
-    "bool", "sizes", "ints", "int", "padding", "values", "number", "numbers", "choice", "text"
-]
+    "bool", "sizes", "ints", "int", "padding", "values", "number", "numbers", "choice", "names",
+    "text",
+]  # fmt: skip
 Form = Literal["check", "text", "area", "select", "none"]
 
 
@@ -80,6 +81,7 @@ TRACE_FIELDS: tuple[Param, ...] = (
     Param("seed", "int", 0, minimum=0, limit="max_seed"),
     Param("fill", "choice", "random", choices=("random", "ones", "arange"), form="select"),
     Param("steps", "bool", True, form="none"),
+    Param("include", "names", None, choices=("formulas", "code"), form="none"),
 )  # fmt: skip
 
 # The page's own parameters (``/`` and ``/embed``): never sent to the trace.
@@ -113,9 +115,11 @@ FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}
 PAGE: dict[str, Param] = {p.name: p for p in PAGE_PARAMS}
 PICTURE: dict[str, Param] = {p.name: p for p in PICTURE_PARAMS}
 FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
-# What a share link (page, embed, picture) may carry: the configuration, not how the API
-# answers (``steps=0`` leaves out what the page and the pictures draw).
-LINK_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name != "steps")
+# How the API answers, not what it traces: ``steps=0`` leaves out the per-step list,
+# ``include=formulas,code`` adds the parts built only when asked for.
+ANSWER_FIELDS = ("steps", "include")
+# What a share link (page, embed, picture) may carry: the configuration only.
+LINK_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name not in ANSWER_FIELDS)
 
 
 def query_parameters() -> list[dict[str, Any]]:

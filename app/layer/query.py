@@ -191,6 +191,10 @@ def parse_param(param: Param, text: str) -> Any:
         return [parse_number(name, part) for part in text.split(",")]
     if kind == "choice":
         return parse_choice(param, text)
+    if kind == "names":
+        if not text.strip(SPACES):
+            raise ConfigError(name, "empty")
+        return list(dict.fromkeys(parse_choice(param, part) for part in text.split(",")))
     return text
 
 

@@ -117,6 +117,7 @@ class TraceRequest(BaseModel):
     seed: int = 0
     fill: Literal["random", "ones", "arange"] = "random"
     steps: bool = True
+    include: list[Literal["formulas", "code"]] | None = None  # parts built only when asked
 
     @field_validator("input", "weight", "bias", "grad_output", mode="before")
     @classmethod
@@ -215,9 +216,9 @@ class TraceResponse(BaseModel):
     )
     unused_input: list[list[int]]
     twin: str = Field(description="share query of the twin (transposed ↔ direct)")
-    formulas: list[Formula]
+    formulas: list[Formula] | None = Field(default=None, description="only with include=formulas")
     cost: Cost
-    code: dict[str, str]
+    code: dict[str, str] | None = Field(default=None, description="only with include=code")
     grad: GradientsModel | None = Field(default=None, description="when grad_output is given")
 
 

@@ -21,6 +21,7 @@ from app.arithmetic.trace import Trace, pool_divisor, trace, whole_or_float
 from app.arithmetic.values import resolve_gradient, resolve_values
 from app.i18n.formulas import localized
 from app.layer import codegen
+from app.layer.fields import ANSWER_FIELDS
 from app.layer.query import FlatValues, to_query
 from app.layer.schemas import TraceRequest
 from app.layer.steps_json import steps_json
@@ -95,7 +96,7 @@ def compute(
         seed=request.seed,
         max_abs=limits.LIMITS.max_abs_value,
     )
-    fields = request.model_dump(exclude={"steps"})  # how to answer, not what to trace
+    fields = request.model_dump(exclude=set(ANSWER_FIELDS))  # how to answer, not what to trace
     fields.update({k: v for k, v in given.items() if v is not None})
     return trace(config, x, w, b), fields
 
@@ -114,7 +115,6 @@ def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     """The trace response, ready for orjson: numpy arrays as they are, and the per-step
     list (when asked for) already written as JSON (``app/layer/steps_json.py``)."""
     result, fields = compute(config_of(request), request, flat)
-    fields.pop("steps", None)  # how the answer travels, not part of the configuration
     ndim = result.config.ndim
     query = to_query(fields, DEFAULTS, ndim)
     body = describe(result, query, _twin_query(result, fields), request)
@@ -154,7 +154,6 @@ def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     config = config_of(request)
     limits.check_matrix(config)
     result, fields = compute(config, request, flat)
-    fields.pop("steps", None)
     matrix, rows, columns = conv_matrix(result)
     return {
         "query": to_query(fields, DEFAULTS, result.config.ndim),
@@ -252,10 +251,12 @@ def _axes_json(result: Trace) -> list[dict[str, Any]]:
 def describe(
     result: Trace, query: str, twin_query: str | None, request: TraceRequest
 ) -> dict[str, Any]:
-    """The response body of a computed trace: serialisation only, no geometry."""
+    """The response body of a computed trace: serialisation only, no geometry. What is not
+    drawn is built only when asked for (``include``): the formulas and the code snippets
+    (a fifth of an uncached small trace's time), and the per-step list (``steps``)."""
     config = result.config
     padding = [list(p) for p in config.padding]
-    body = {
+    body: dict[str, Any] = {
         "config": {
             "transposed": config.transposed,
             "input_size": list(config.input_size),
@@ -295,13 +296,16 @@ def describe(
         "divisor": pool_divisor(config) if config.op == "avg_pool" else None,
         "unused_input": result.unused_input,
         "twin": twin_query,
-        "formulas": localized(formulas(config)),  # their words in the request's language
         "cost": {
             "params": config.params + (config.out_channels if result.bias is not None else 0),
             "macs": config.macs,
         },
-        "code": codegen.snippets(config, result),
     }
     if not request.steps:
         del body["steps"]
+    include = request.include or ()
+    if "formulas" in include:
+        body["formulas"] = localized(formulas(config))  # their words in the request's language
+    if "code" in include:
+        body["code"] = codegen.snippets(config, result)
     return body

@@ -46,6 +46,9 @@ from app.web.settings import Settings
 
 T = TypeVar("T")
 HEAVY_COST = 100_000  # taps: a 64×64 trace with a 3×3 kernel has 36,864
+# Tiny traces (a 5×5 input, a 3×3 kernel: 225 taps at most, ~0.3 ms) are computed on the
+# event loop: handing them to a worker thread and back cost as much as the work itself.
+INLINE_COST = 2_000  # taps (an upper bound from the request, ``taps_bound``)
 GIF_FRAME_COST = 5_000  # a GIF frame costs about as much as this many taps
 RETRY_AFTER = 2  # seconds
 TASKS_PER_WORKER = 20  # then the worker process is replaced, and its memory returned
@@ -193,6 +196,15 @@ async def offload(request: Request, cost: int, func: Callable[..., T], *args: An
     """``func(*args)`` off the event loop; through the heavy lane when ``cost`` is high;
     in the request's language, which a worker process does not inherit."""
     return await lane(request).run(cost, in_language, current(), func, *args)
+
+
+def is_tiny(request: TraceRequest) -> bool:
+    """Is this trace cheap enough to compute on the event loop (``INLINE_COST``)?
+
+    >>> is_tiny(TraceRequest(input_size=[5, 5])), is_tiny(TraceRequest(input_size=[64, 64]))
+    (True, False)
+    """
+    return taps_bound(request) <= INLINE_COST
 
 
 def taps_bound(request: TraceRequest) -> int:

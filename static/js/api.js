@@ -3,11 +3,12 @@
 
 import { lang, t } from "./i18n.js";
 
-/** GET /api/trace?query (compact: no per-step list) → { trace } or { errors: [{ field, msg }] }. */
-export async function fetchTrace(query, signal) {
+/** GET /api/trace?query (compact: no per-step list; the formulas the page shows at once)
+ * → { trace } or { errors: [{ field, msg }] }. */
+export async function fetchTrace(query, signal, { include = "formulas" } = {}) {
   let response;
   try {
-    response = await fetch(`/api/trace?${query}&steps=0&lang=${lang}`, { signal });
+    response = await fetch(`/api/trace?${query}&steps=0&include=${include}&lang=${lang}`, { signal });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     return { errors: [{ field: null, msg: t("form.unreachable") }] };
@@ -20,6 +21,13 @@ export async function fetchTrace(query, signal) {
     };
   }
   return { errors: [{ field: null, msg: t("form.status", { status: response.status }) }] };
+}
+
+/** The code snippets of a configuration, built only when asked (include=code)
+ * → { code: { pytorch, keras } } or { errors }. */
+export async function fetchCode(query, signal) {
+  const result = await fetchTrace(query, signal, { include: "code" });
+  return result.trace ? { code: result.trace.code } : result;
 }
 
 /** GET /api/matrix?query → { matrix: { matrix, rows, columns, … } } or { errors: [{ field, msg }] }. */

@@ -2,6 +2,7 @@
 // accessible names, the sums' text, and fitting the cell size to the room. Shared by
 // every view (static/js/views/).
 
+import { DenseGrid, denseGridOf, isDenseGrid } from "./dense.js";
 import { t } from "./i18n.js";
 import { fmt } from "./trace.js";
 
@@ -52,15 +53,19 @@ export function cellName(kind, nd, multi, c, y, x, value) {
   return t("cell.name", { kind: t(`grid.${kind}`), channel, where, what });
 }
 
+/** Make `el` an explorable cell named `name`: a string, or a function making it (a painted
+ * cell, static/js/dense.js, makes it only if it ever becomes an element). */
 export function named(el, name) {
   el.setAttribute("role", "gridcell");
-  el.setAttribute("aria-label", name);
+  el.setAttribute("aria-label", typeof name === "function" && !el.lazy ? name() : name);
   return el;
 }
 
 let captions = 0;
 
-/** A captioned grid; explorable ones are ARIA grids whose cells go into `row(y)`. */
+/** A captioned grid; explorable ones are ARIA grids whose cells go into `row(y)`. A big
+ * grid (static/js/dense.js) is painted on a canvas: its cells come from `cell(y, x)` and
+ * `place(y, el)` only registers them; small grids make element cells (`cell()` too). */
 export function figure(caption, rows, cols, className, { explore = false, describedBy } = {}) {
   const fig = document.createElement("figure");
   fig.className = `grid-figure ${className}`;
@@ -73,6 +78,18 @@ export function figure(caption, rows, cols, className, { explore = false, descri
   fig.style.setProperty("--cols", cols);
   fig.append(cap, grid);
   let row = () => grid;
+  if (explore && isDenseGrid(rows, cols)) {
+    grid.setAttribute("role", "grid");
+    grid.setAttribute("aria-labelledby", cap.id);
+    if (describedBy) grid.setAttribute("aria-describedby", describedBy);
+    const dense = new DenseGrid(grid, rows, cols);
+    const place = { append: (cell) => dense.index(cell) }; // a painted cell: only indexed
+    return {
+      fig, grid, cap, rows, cols, dense,
+      row: () => place,
+      cell: (y, x, className2 = "") => dense.cell(y, x, className2),
+    };
+  }
   if (explore) {
     grid.setAttribute("role", "grid");
     grid.setAttribute("aria-labelledby", cap.id);
@@ -88,11 +105,21 @@ export function figure(caption, rows, cols, className, { explore = false, descri
       return made[y];
     };
   }
-  return { fig, grid, cap, rows, cols, row };
+  const cell = (_y, _x, className2 = "") => {
+    const el = document.createElement("div");
+    if (className2) el.className = className2;
+    return el;
+  };
+  return { fig, grid, cap, rows, cols, row, cell };
 }
 
 /** Make a grid's first explorable cell its one tab stop. */
 export function tabStop(grid) {
+  const dense = denseGridOf(grid);
+  if (dense) {
+    dense.tabStop();
+    return;
+  }
   const first = grid.querySelector("[role=gridcell][data-index]");
   if (first) first.tabIndex = 0;
 }

@@ -3,13 +3,21 @@
 // unpins. Each explorable grid (role=grid) is one tab stop (roving tabindex); the arrow
 // keys, Home/End and PageUp/PageDown move by data-index within the grid, among cells of
 // the same data-grid. Event delegation on the diagram element only: no per-cell
-// listeners, nothing on the document.
+// listeners, nothing on the document. A big grid painted on a canvas (dense.js) answers
+// the same way: pointing at its canvas hit-tests the cell under the pointer, which
+// becomes an element for as long as it is hovered, focused or pinned.
+
+import { VirtualCell, denseGridOf } from "./dense.js";
 
 const PAGE = 5;
 
-/** The explorable cell an event target is in (inside `within`), or null. */
-export function cellOf(target, within) {
-  const cell = target?.closest?.("[role=gridcell][data-index]");
+/** The explorable cell an event target is in (inside `within`), or null; on a painted
+ * grid's canvas, the cell under the event's pointer. */
+export function cellOf(target, within, event) {
+  let cell = target?.closest?.("[role=gridcell][data-index]");
+  if (!cell && event && target?.classList?.contains("grid-canvas")) {
+    cell = denseGridOf(target.parentElement)?.hit(event.clientX, event.clientY) ?? null;
+  }
   return cell && within.contains(cell) ? cell : null;
 }
 
@@ -24,7 +32,10 @@ function gridIndex(grid, kind) {
   const cells = new Map();
   const lo = Array(nd).fill(Infinity);
   const hi = Array(nd).fill(-Infinity);
-  for (const el of grid.querySelectorAll(`[role=gridcell][data-grid="${kind}"][data-index]`)) {
+  const dense = denseGridOf(grid);
+  const all = dense ? dense.cellsOf(kind)
+    : grid.querySelectorAll(`[role=gridcell][data-grid="${kind}"][data-index]`);
+  for (const el of all) {
     cells.set(el.dataset.index, el);
     const position = el.dataset.index.split(",").map(Number).slice(-nd);
     position.forEach((p, d) => { lo[d] = Math.min(lo[d], p); hi[d] = Math.max(hi[d], p); });
@@ -55,7 +66,8 @@ export function neighbour(cell, key, ctrl = false) {
     default: return undefined;
   }
   p.forEach((v, d) => { p[d] = Math.min(Math.max(v, lo[d]), hi[d]); });
-  return cells.get([...head, ...p].join(",")) || cell;
+  const next = cells.get([...head, ...p].join(",")) || cell;
+  return next instanceof VirtualCell ? denseGridOf(grid).element(next) : next;
 }
 
 /**
@@ -70,7 +82,7 @@ export function wireExploring(diagramEl, viewer) {
   const offs = [
     on("mouseover", (e) => {
       if (viewer.pinned) return;
-      const cell = cellOf(e.target, diagramEl);
+      const cell = cellOf(e.target, diagramEl, e);
       if (cell) viewer.explore(cell);
       else viewer.stopExploring();
     }),
@@ -78,7 +90,7 @@ export function wireExploring(diagramEl, viewer) {
       if (!viewer.pinned) viewer.stopExploring();
     }),
     on("click", (e) => {
-      const cell = cellOf(e.target, diagramEl);
+      const cell = cellOf(e.target, diagramEl, e);
       if (!cell) return;
       focusCell(cell, { preventScroll: true });
       viewer.togglePin(cell);
@@ -118,8 +130,11 @@ export function wireExploring(diagramEl, viewer) {
 
 /** Roving tabindex: `cell` becomes its grid's one tab stop. */
 function makeTabStop(cell) {
-  for (const old of cell.closest("[role=grid]")?.querySelectorAll("[tabindex]") || []) {
-    if (old !== cell) old.removeAttribute("tabindex");
+  const grid = cell.closest("[role=grid]");
+  for (const old of grid?.querySelectorAll("[tabindex]") || []) {
+    if (old === cell) continue;
+    old.removeAttribute("tabindex");
+    if (old.virtual) denseGridOf(grid).settle(old.virtual); // no longer needed as an element
   }
   cell.tabIndex = 0;
 }

@@ -34,10 +34,48 @@ export function renderFormulas(container, raw) {
   container.replaceChildren(summary, ...note, list);
 }
 
-export function renderCode(card, container, raw) {
-  const entries = Object.entries(raw.code || {}).filter(([, text]) => text && text.trim());
-  card.hidden = entries.length === 0;
-  container.replaceChildren(...entries.map(([name, text]) => el("details", { open: name === "pytorch" },
-    el("summary", {}, t(`code.${name}`)),
-    el("pre", {}, el("code", {}, text)))));
+// The code panels the reader has open stay open for the next configuration (and fetch its code).
+const opened = new Set();
+
+/**
+ * The code card: one panel per framework, closed until opened. The API builds snippets only
+ * when asked (include=code), so an open panel fetches them, once per configuration, with
+ * `fetchCode(query)` → `{ code }` or `{ errors }`.
+ */
+export function renderCode(card, container, raw, fetchCode) {
+  card.hidden = false;
+  let code = raw.code ?? null;
+  let asked = null;
+  const panels = ["pytorch", "keras"].map((name) => {
+    const text = el("code", {});
+    const details = el("details", { className: "code-panel" },
+      el("summary", {}, t(`code.${name}`)), el("pre", {}, text));
+    details.dataset.framework = name;
+    return { name, details, text };
+  });
+  const fill = () => {
+    for (const { name, text } of panels) text.textContent = code[name] || "";
+  };
+  const open = async ({ text }) => {
+    if (code) return fill();
+    text.textContent = t("code.loading");
+    asked ??= fetchCode(raw.query);
+    const result = await asked;
+    if (result.code) {
+      code = result.code;
+      fill();
+    } else {
+      asked = null; // try again on the next opening
+      text.textContent = t("code.failed", { why: (result.errors || []).map((e) => e.msg).join(" ") });
+    }
+  };
+  for (const panel of panels) {
+    panel.details.addEventListener("toggle", () => {
+      if (panel.details.open) opened.add(panel.name);
+      else opened.delete(panel.name);
+      if (panel.details.open) open(panel);
+    });
+    panel.details.open = opened.has(panel.name); // fires "toggle": fetched as if opened
+  }
+  container.replaceChildren(...panels.map((p) => p.details));
 }

@@ -2,7 +2,7 @@
 // API → viewer; the address bar always holds the share link. The only module that
 // looks elements up by id.
 
-import { fetchTrace } from "./api.js";
+import { fetchCode, fetchTrace } from "./api.js";
 import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
 import { inPageLang, t, updateLanguageLinks, withLang } from "./i18n.js";
@@ -90,7 +90,7 @@ async function show(trace, { step = 0 } = {}) {
   showTwin(trace);
   showLegend(trace);
   renderFormulas($("formulas"), trace);
-  renderCode($("code-card"), $("code"), trace);
+  renderCode($("code-card"), $("code"), trace, fetchCode);
   writeUrl(withLang(hooks.link(trace, shown)));
   updateLanguageLinks();
   updateDownloads(inPageLang(trace.query), shown, viewer.cur);

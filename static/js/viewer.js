@@ -4,6 +4,9 @@
 // several can live on one page. It loads a trace into a view (static/js/views/), moves
 // it step by step, and lets a person explore by pointer or keyboard (explore.js).
 // Player keys (Space, ←, →, Home) go to the viewer that holds focus or was used last.
+// A diagram plays only while it is on screen and its tab is visible (IntersectionObserver,
+// Page Visibility): otherwise its player is held, costing nothing, and goes on from the
+// same step when it is back (root carries data-asleep meanwhile). Distill's figures do the same.
 
 import { fitCells } from "./cells.js";
 import { wireExploring } from "./explore.js";
@@ -78,6 +81,14 @@ export class Viewer {
       this.fit();
     });
     this.resize.observe(this.diagramEl);
+    this.onScreen = true;
+    this.sight = new IntersectionObserver((entries) => {
+      this.onScreen = entries[entries.length - 1].isIntersecting;
+      this.sleepOrWake();
+    });
+    this.sight.observe(root);
+    this.onVisibility = () => this.sleepOrWake();
+    document.addEventListener("visibilitychange", this.onVisibility);
     this.onWindowResize = () => this.fit(); // the height a diagram may take follows the window
     window.addEventListener("resize", this.onWindowResize);
     if (!viewers.size) document.addEventListener("keydown", onDocumentKey);
@@ -139,6 +150,13 @@ export class Viewer {
     this.parts.step.value = String(n);
     this.parts.step.setAttribute("aria-valuetext", status);
     this.onStep(n);
+  }
+
+  /** Hold the player while the diagram is off screen or its tab hidden. */
+  sleepOrWake() {
+    const asleep = !this.onScreen || document.visibilityState === "hidden";
+    this.player.hold(asleep);
+    this.root.toggleAttribute("data-asleep", asleep);
   }
 
   say(text) {
@@ -229,6 +247,8 @@ export class Viewer {
     this.view?.destroy();
     this.offs.forEach((off) => off());
     this.resize.disconnect();
+    this.sight.disconnect();
+    document.removeEventListener("visibilitychange", this.onVisibility);
     window.removeEventListener("resize", this.onWindowResize);
     viewers.delete(this);
     if (lastUsed === this) lastUsed = null;

@@ -95,7 +95,7 @@ def test_canonical_query_keeps_named_padding(client: TestClient) -> None:
 
 
 def test_one_dimensional_trace(client: TestClient) -> None:
-    body = client.get("/api/trace?input_size=6&kernel_size=3&stride=2").json()
+    body = client.get("/api/trace?input_size=6&kernel_size=3&stride=2&include=formulas").json()
     assert body["output_size"] == [2]
     assert body["unused_input"] == [[5]]
     assert body["steps"][1]["output"] == [0, 1] and body["steps"][1]["anchor"] == [2]
@@ -105,7 +105,9 @@ def test_one_dimensional_trace(client: TestClient) -> None:
 
 
 def test_formulas_are_filled_in(client: TestClient) -> None:
-    body = client.get("/api/trace?input_size=5,5&kernel_size=3&stride=2&padding=1").json()
+    body = client.get(
+        "/api/trace?input_size=5,5&kernel_size=3&stride=2&padding=1&include=formulas"
+    ).json()
     sizes = [f for f in body["formulas"] if f["name"].startswith("output size")]
     assert [f["substituted"] for f in sizes] == ["floor((5 + 1 + 1 − 3) / 2) + 1"] * 2
     assert [f["result"] for f in sizes] == ["3", "3"]
@@ -222,3 +224,33 @@ def test_matrix_view_is_for_small_sizes(client: TestClient) -> None:
     response = client.get("/api/matrix?input_size=32,32")
     assert response.status_code == 422
     assert "matrix view is for small examples" in response.json()["detail"][0]["msg"]
+
+
+TYPICAL = "input_size=5,5&kernel_size=3&stride=2&padding=1"
+
+
+def test_formulas_and_code_are_built_only_when_asked_for(client: TestClient) -> None:
+    plain = client.get(f"/api/trace?{TYPICAL}").json()
+    assert "formulas" not in plain and "code" not in plain
+    assert plain["cost"] == {"params": 9, "macs": 81} and "steps" in plain  # the rest stays
+    both = client.get(f"/api/trace?{TYPICAL}&include=code,formulas&steps=0").json()
+    assert set(both["code"]) == {"pytorch", "keras"}
+    assert "print(y.shape)" in both["code"]["pytorch"].splitlines()[-1]
+    assert [f["result"] for f in both["formulas"] if f["name"].startswith("output size")] == [
+        "3",
+        "3",
+    ]
+    assert "steps" not in both
+    assert both["query"] == plain["query"]  # how the API answers is not in the share link
+    posted = client.post("/api/trace", json={"input_size": [5, 5], "include": ["code"]}).json()
+    assert "code" in posted and "formulas" not in posted
+
+
+@pytest.mark.parametrize("include", ["formula", "code,steps", "", "Code"])
+def test_an_unknown_part_is_refused_by_name(client: TestClient, include: str) -> None:
+    response = client.get(f"/api/trace?{TYPICAL}&include={include}")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "include"
+    posted = client.post("/api/trace", json={"input_size": [5, 5], "include": [include]})
+    assert posted.status_code == 422
+    assert "include" in posted.json()["detail"][0]["loc"]

@@ -23,6 +23,16 @@ def texts(page: Page, selector: str) -> list[str]:
     return found
 
 
+def point_at(page: Page, figure: str, rows: int, cols: int, y: int, x: int) -> None:
+    """Move the pointer over cell (y, x) of a grid painted on a canvas (static/js/dense.js)."""
+    canvas = page.locator(f".diagram {figure} .grid-canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + (x + 0.5) * box["width"] / cols,
+                    box["y"] + (y + 0.5) * box["height"] / rows)  # fmt: skip
+
+
 def key(index: list[int], multi: bool = False) -> str:
     """A trace index ``[c, y, x]`` as a cell's ``data-index`` (channel only when ``multi``)."""
     return ",".join(map(str, index if multi else index[1:]))

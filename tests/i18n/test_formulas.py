@@ -18,8 +18,10 @@ LATIN_WORD = re.compile(r"\b(?!Keras\b|same\b|valid\b)[A-Za-z]{3,}")
 @pytest.mark.parametrize("query", QUERIES)
 @pytest.mark.parametrize("language", ["bn", "vi", "hi"])
 def test_formula_names_are_translated(client: TestClient, query: str, language: str) -> None:
-    english = client.get(f"/api/trace?{query}&steps=0").json()["formulas"]
-    local = client.get(f"/api/trace?{query}&steps=0&lang={language}").json()["formulas"]
+    english = client.get(f"/api/trace?{query}&steps=0&include=formulas").json()["formulas"]
+    local = client.get(f"/api/trace?{query}&steps=0&include=formulas&lang={language}").json()[
+        "formulas"
+    ]
     assert len(local) == len(english)
     for e, f in zip(english, local, strict=True):
         assert (f["general"], f["substituted"]) == (e["general"], e["substituted"])

@@ -241,43 +241,53 @@ def check_pytorch(result: dict[str, Any], out_channels: int, output_size: list[i
 @pytest.mark.parametrize("name", PRESETS)
 def test_pytorch_snippet_prints_the_spec_shape_and_computes_the_trace(name: str) -> None:
     fields, output_size = PRESETS[name]
-    result = run_trace(TraceRequest(**fields))
+    result = run_trace(TraceRequest(**fields, include=["code"]))
     check_pytorch(result, fields.get("out_channels", 1), output_size)
 
 
 def test_seed_snippet_computes_the_tensorflow_answer() -> None:
-    result = run_trace(TraceRequest(**PRESETS["seed: TF conv2d_transpose"][0]))
+    result = run_trace(TraceRequest(**PRESETS["seed: TF conv2d_transpose"][0], include=["code"]))
     _, y = run_pytorch(result["code"]["pytorch"])
     seed = [[1, 1, 3, 2], [1, 1, 3, 2], [4, 4, 10, 6], [3, 3, 7, 4]]  # SPEC.md
     assert y[0].tolist() == seed
 
 
 def test_fcn_bilinear_snippet_uses_the_kernel_values() -> None:
-    code = run_trace(TraceRequest(**PRESETS["seed: FCN bilinear 2x"][0]))["code"]["pytorch"]
+    code = run_trace(TraceRequest(**PRESETS["seed: FCN bilinear 2x"][0], include=["code"]))["code"][
+        "pytorch"
+    ]
     for value in ("0.5625", "0.1875", "0.0625"):  # SPEC.md: the kernel's values
         assert value in code
 
 
 def test_asymmetric_padding_pads_first_with_a_comment() -> None:
-    code = run_trace(TraceRequest(**PRESETS["asymmetric padding"][0]))["code"]["pytorch"]
+    code = run_trace(TraceRequest(**PRESETS["asymmetric padding"][0], include=["code"]))["code"][
+        "pytorch"
+    ]
     assert "x = F.pad(x, (2, 1, 0, 1))" in code  # F.pad: last dimension first
     assert "padding=0," in code
     assert "pads both sides alike" in code
 
 
 def test_same_with_stride_2_writes_the_numbers_and_says_why() -> None:
-    code = run_trace(TraceRequest(**PRESETS["padding, strides"][0]))["code"]["pytorch"]
+    code = run_trace(TraceRequest(**PRESETS["padding, strides"][0], include=["code"]))["code"][
+        "pytorch"
+    ]
     assert "padding=(1, 1)" in code
     assert 'padding="same" only supports stride 1' in code
 
 
 def test_same_with_stride_1_uses_pytorch_same() -> None:
-    code = run_trace(TraceRequest(**PRESETS["same with stride 1, even kernel"][0]))["code"]
+    code = run_trace(
+        TraceRequest(**PRESETS["same with stride 1, even kernel"][0], include=["code"])
+    )["code"]
     assert 'padding="same"' in code["pytorch"]
 
 
 def test_transposed_asymmetric_crop_slices_with_a_comment() -> None:
-    code = run_trace(TraceRequest(**PRESETS["transposed asymmetric crop"][0]))["code"]["pytorch"]
+    code = run_trace(TraceRequest(**PRESETS["transposed asymmetric crop"][0], include=["code"]))[
+        "code"
+    ]["pytorch"]
     assert "torch.nn.ConvTranspose2d(" in code
     assert "padding=0," in code
     # full output (3−1)·2+3 = 7 by (4−1)·2+3 = 9; crop 0:1 and 2:0
@@ -287,7 +297,7 @@ def test_transposed_asymmetric_crop_slices_with_a_comment() -> None:
 
 def _trace_of(fields: dict[str, Any]) -> dict[str, Any]:
     try:
-        return run_trace(TraceRequest(**fields))
+        return run_trace(TraceRequest(**fields, include=["code"]))
     except ConfigError:
         assume(False)
         raise
@@ -350,7 +360,7 @@ def test_pytorch_snippet_of_any_configuration_matches_the_trace(fields: dict[str
 
 
 def keras_code(name: str) -> str:
-    code: str = run_trace(TraceRequest(**PRESETS[name][0]))["code"]["keras"]
+    code: str = run_trace(TraceRequest(**PRESETS[name][0], include=["code"]))["code"]["keras"]
     compile(code, f"<keras snippet: {name}>", "exec")
     return code
 

@@ -26,7 +26,7 @@ def run_keras(code: str) -> tuple[str, np.ndarray]:
 @pytest.mark.parametrize("name", PRESETS)
 def test_keras_snippet_computes_the_trace(name: str) -> None:
     fields, output_size = PRESETS[name]
-    result = run_trace(TraceRequest(**fields))
+    result = run_trace(TraceRequest(**fields, include=["code"]))
     printed, y = run_keras(result["code"]["keras"])
     out_channels = result["config"]["out_channels"]
     assert y.shape == (1, *output_size, out_channels)

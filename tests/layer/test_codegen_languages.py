@@ -26,8 +26,8 @@ def code_lines(snippet: str) -> list[str]:
 def test_code_stays_english_comments_translated(
     client: TestClient, query: str, language: str
 ) -> None:
-    english = client.get(f"/api/trace?{query}&steps=0").json()["code"]
-    local = client.get(f"/api/trace?{query}&steps=0&lang={language}").json()["code"]
+    english = client.get(f"/api/trace?{query}&steps=0&include=code").json()["code"]
+    local = client.get(f"/api/trace?{query}&steps=0&include=code&lang={language}").json()["code"]
     for framework in ("pytorch", "keras"):
         assert code_lines(local[framework]) == code_lines(english[framework])
         compile(local[framework], f"<{framework} {language}>", "exec")

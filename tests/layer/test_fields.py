@@ -1,7 +1,7 @@
 """app/layer/fields.py: one table of the parameters, in step with the schema, catalogue and form."""
 
 from app.i18n.messages import catalogue
-from app.layer.fields import FIELDS, PAGE, PICTURE, form_fields
+from app.layer.fields import ANSWER_FIELDS, FIELDS, PAGE, PICTURE, form_fields
 from app.layer.schemas import TraceRequest
 
 
@@ -30,7 +30,7 @@ def test_the_schema_documents_each_field_from_the_table() -> None:
 
 def test_the_form_shows_every_configuration_field() -> None:
     names = [row["name"] for row in form_fields()]
-    assert names == [name for name in FIELDS if name != "steps"]
+    assert names == [name for name in FIELDS if name not in ANSWER_FIELDS]
     assert next(r for r in form_fields() if r["name"] == "op")["choices"] == (
         "conv", "max_pool", "avg_pool",
     )  # fmt: skip

@@ -4,13 +4,13 @@
 // output written one cell per step. Channels are stacks of grids bracketed by group; the
 // filter bank shows one filter per output channel. Pooling (op=max_pool|avg_pool) uses
 // the same picture without weights. Drawn once; per step only what changes is touched:
-// the taps' classes, one output cell, and one transform per active window.
+// the taps' classes, one output cell, and one transform per active window. Big grids are
+// painted on a canvas from the start (static/js/dense.js): the same code drives them.
 
 import {
-  arrow, cellName, figure, groupBox, listed, makeCell, named, sizeClass, stage, sumText,
+  arrow, cellName, figure, groupBox, listed, look, makeCell, named, sizeClass, stage, sumText,
   tabStop, term,
 } from "../cells.js";
-import { GridPainter, isDense, palette } from "../dense.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, windowReason } from "./common.js";
 
@@ -53,9 +53,6 @@ export default class CanvasView extends ValueGrids {
     if (this.pointwise) parts.push(this.pointwiseStage());
     parts.push(arrow("→"), this.outputStage());
     if (t.nd === 1) this.alignOneD();
-    const [oh, ow] = t.outputSize;
-    this.dense = isDense(ch * cw * t.inChannels + oh * ow * t.outChannels);
-    root.classList.toggle("dense", this.dense);
     root.append(...parts);
     this.curOut = -1;
     this.cur = -1;
@@ -92,6 +89,7 @@ export default class CanvasView extends ValueGrids {
     const t = this.t;
     const what = t.canvasCell(cy, cx);
     const key = cellKey(t, this.multiIn, c, cy, cx);
+    if (f.dense) return this.paintedCanvasCell(f, c, cy, cx, what, key);
     let el;
     if (what.kind === "input") {
       el = makeCell("real", "canvas", key);
@@ -119,6 +117,41 @@ export default class CanvasView extends ValueGrids {
     } else {
       el = makeCell(what.kind, "canvas", key);
       el.setAttribute("role", "none");
+    }
+    f.row(cy).append(el);
+    return el;
+  }
+
+  /** A big canvas's cell (painted): an input cell is one cell (data-grid=input, explorable),
+   * padding and inserted zeros are data-grid=canvas. */
+  paintedCanvasCell(f, c, cy, cx, what, key) {
+    const t = this.t;
+    let el;
+    const cached = (role, value, why) => { // looks by value: a few dozen t() calls, not 8,000
+      const id = `${role}|${value}|${why}`;
+      if (!this.looks.has(id)) this.looks.set(id, look({ role, value, why }));
+      return this.looks.get(id);
+    };
+    this.looks ??= new Map();
+    if (what.kind === "input") {
+      const value = t.input[c][what.iy][what.ix];
+      const unused = t.isUnused(what.iy, what.ix);
+      const why = unused ? windowReason(t, what.iy, what.ix) : undefined;
+      const l = cached(unused ? "unused" : "input", value, why);
+      const index = cellKey(t, this.multiIn, c, what.iy, what.ix);
+      el = f.cell(cy, cx, `${l.cls} ${sizeClass(l.text)}`.trim());
+      el.dataset.grid = "input";
+      el.dataset.index = index;
+      el.setAttribute("title", () => `${l.title} · [${index}]`);
+      el.textContent = l.text;
+      named(el, () => cellName("input", t.nd, this.multiIn, c, what.iy, what.ix, value));
+      this.inputEls.set(`${c},${what.iy},${what.ix}`, el);
+    } else {
+      const l = cached(what.kind);
+      el = f.cell(cy, cx, l.cls);
+      el.dataset.grid = "canvas";
+      el.dataset.index = key;
+      el.setAttribute("title", () => `${l.title} · [${key}]`);
     }
     f.row(cy).append(el);
     return el;
@@ -322,55 +355,7 @@ export default class CanvasView extends ValueGrids {
     }
     this.markKernelTaps(step);
     if (this.pointwise) this.showPixel(step);
-    const before = this.cur;
     this.cur = n;
-    if (this.painting) {
-      const [a, b] = before < n ? [before, n] : [n, before];
-      for (let i = Math.max(a, 0); i <= b; i++) this.paintOutput(i);
-    }
-  }
-
-  /** Dense diagrams play on canvas (static/js/dense.js): paint everything once, then
-   * only the output cells each step writes. */
-  setPlaying(playing) {
-    this.painting = this.dense && playing;
-    if (!this.painting) return;
-    const t = this.t;
-    const colours = palette(this.root);
-    this.colours = colours;
-    this.inputPainters ??= this.inputFigures.map((fig, c) => {
-      const f = this.figures.find((x) => x.fig === fig);
-      return { c, painter: new GridPainter(f.grid, f.rows, f.cols) };
-    });
-    this.outputPainters ??= this.outputFigures.map((fig) => {
-      const f = this.figures.find((x) => x.fig === fig);
-      return new GridPainter(f.grid, f.rows, f.cols);
-    });
-    const [ch, cw] = t.canvas.size;
-    for (const { painter } of this.inputPainters) {
-      painter.resize(colours.cell);
-      for (let cy = 0; cy < ch; cy++) {
-        for (let cx = 0; cx < cw; cx++) {
-          const what = t.canvasCell(cy, cx);
-          if (what.kind === "input") {
-            const unused = t.isUnused(what.iy, what.ix);
-            painter.paint(cy, cx, unused ? colours.unused : colours.input, colours.inputEdge);
-          } else {
-            painter.paint(cy, cx, what.kind === "zero" ? colours.zero : colours.padding, colours.paddingEdge);
-          }
-        }
-      }
-    }
-    for (const painter of this.outputPainters) painter.resize(colours.cell);
-    this.outputList.forEach((_, i) => this.paintOutput(i));
-  }
-
-  paintOutput(i) {
-    const [o, y, x] = this.outputPosition(i);
-    const { colours } = this;
-    const [fill, edge] = i === this.cur ? [colours.current, colours.writtenEdge]
-      : i < this.cur ? [colours.written, colours.writtenEdge] : [colours.output, colours.outputEdge];
-    this.outputPainters[o].paint(y, x, fill, edge);
   }
 
   markMax(step) {

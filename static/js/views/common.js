@@ -65,15 +65,14 @@ export class ValueGrids {
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           const value = planes[c][y][x];
-          const el = document.createElement("div");
-          el.className = kind === "output" ? "cell out" : "cell in";
+          const el = f.cell(y, x, kind === "output" ? "cell out" : "cell in"); // maybe painted
           el.dataset.grid = kind;
           el.dataset.index = cellKey(t, multi, c, y, x);
           if (!pending) {
             el.textContent = fmt(value);
             if (sizeClass(el.textContent)) el.classList.add(sizeClass(el.textContent));
           }
-          named(el, cellName(kind, t.nd, multi, c, y, x, pending ? undefined : value));
+          named(el, () => cellName(kind, t.nd, multi, c, y, x, pending ? undefined : value));
           els.set(`${c},${y},${x}`, el);
           f.row(y).append(el);
         }
@@ -109,7 +108,7 @@ export class ValueGrids {
       el.classList.toggle("long", size === "long");
       el.classList.toggle("longer", size === "longer");
       el.textContent = text;
-      el.setAttribute("aria-label", cellName("output", t.nd, this.multiOut, o, y, x, on ? value : undefined));
+      named(el, () => cellName("output", t.nd, this.multiOut, o, y, x, on ? value : undefined));
     };
     if (n > this.cur) for (let i = Math.max(this.cur + 1, 0); i <= n; i++) write(i, true);
     else for (let i = n + 1; i <= this.cur; i++) write(i, false);
@@ -202,5 +201,6 @@ export class ValueGrids {
 
   destroy() {
     this.clearHighlight();
+    for (const f of this.figures) f.dense?.destroy(); // a painted grid's observers
   }
 }

@@ -89,7 +89,7 @@ export default class MatrixView extends ValueGrids {
     for (let r = 0; r < rows; r++) {
       cells.push([]);
       for (let c = 0; c < cols; c++) {
-        const el = make(r, c);
+        const el = make(r, c, f.cell(r, c)); // an element, or a painted cell in a big grid
         el.setAttribute("role", "gridcell");
         cells[r].push(el);
         f.row(r).append(el);
@@ -106,9 +106,8 @@ export default class MatrixView extends ValueGrids {
     const biggest = matrix.reduce((m, row) => row.reduce((a, w) => Math.max(a, Math.abs(w)), m), 0) || 1;
     const index = (position, multi) => (multi ? position : position.slice(1)).join(",");
     const m = this.board(tr("view.matrix.caption", { name: this.name, rows: rows.length,
-      columns: columns.length }), rows.length, columns.length, "matrix-figure", (r, j) => {
+      columns: columns.length }), rows.length, columns.length, "matrix-figure", (r, j, el) => {
       const w = matrix[r][j];
-      const el = document.createElement("div");
       el.className = `mcell ${w === 0 ? "zero" : w > 0 ? "pos" : "neg"}`;
       el.dataset.grid = "matrix";
       el.dataset.index = `${r},${j}`;
@@ -119,12 +118,11 @@ export default class MatrixView extends ValueGrids {
         if (Math.abs(w) / biggest > 0.55) el.classList.add("strong");
       }
       // Short names (up to 65,536 cells): focus says the rest (describe(): its row and column).
-      el.setAttribute("aria-label", fmt(w));
+      el.setAttribute("aria-label", el.lazy ? () => fmt(w) : fmt(w));
       return el;
     });
     const vector = (kind, values, names) => this.board(tr(`view.matrix.${kind}`), values.length, 1,
-      `matrix-vector ${kind}-figure`, (r) => {
-        const el = document.createElement("div");
+      `matrix-vector ${kind}-figure`, (r, _, el) => {
         el.className = kind === "x" ? "cell in" : "cell out";
         el.dataset.grid = kind === "x" ? "input-vector" : "output-vector";
         el.dataset.index = `${r},0`;
@@ -308,6 +306,7 @@ export default class MatrixView extends ValueGrids {
 
   destroy() {
     this.abort.abort();
+    for (const f of this.equationFigures || []) f.dense?.destroy();
     super.destroy();
   }
 }
