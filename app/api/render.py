@@ -2,7 +2,8 @@
 
 The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the picture's own
 parameters, which are not trace fields: ``view`` (``canvas``, ``scatter``, ``matrix``,
-``overlap``, as on the page), ``step`` (0-based, SVG and PNG), ``fps`` (GIF) and ``theme``
+``overlap``, as on the page), ``step`` (counted from 1, the number the page shows: "Step 5 of 9" is ``step=5``; SVG
+and PNG), ``fps`` (GIF) and ``theme``
 (``light`` or ``dark``). The file is named after the configuration (Content-Disposition),
 e.g. ``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
 """
@@ -65,7 +66,7 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
         raise ConfigError("view", "view_needs_weights", value=view, op=op)
     trace_request, flat = request_from_query(params)
     config = config_of(trace_request)
-    step, fps = own.get("step", 0), own.get("fps", 2)
+    step, fps = own.get("step", 1), own.get("fps", 2)
     count = step_count(config, view)
     check_picture(count, step=None if animated else step, fps=fps if animated else None)
     if view == "matrix":
@@ -90,12 +91,12 @@ def picture_size(query: str) -> tuple[int, int]:
 
 def _svg(pairs: Pairs) -> tuple[bytes, str]:
     p = _picture(pairs)
-    return render_svg(p.view, p.step, p.theme), p.name("svg", p.step)
+    return render_svg(p.view, p.step - 1, p.theme), p.name("svg", p.step)
 
 
 def _png(pairs: Pairs) -> tuple[bytes, str]:
     p = _picture(pairs)
-    return render_png(p.view, p.step, p.theme), p.name("png", p.step)
+    return render_png(p.view, p.step - 1, p.theme), p.name("png", p.step)
 
 
 def _gif(pairs: Pairs) -> tuple[bytes, str]:

@@ -78,7 +78,7 @@ TRACE_FIELDS: tuple[Param, ...] = (
 
 # The page's own parameters (``/`` and ``/embed``): never sent to the trace.
 PAGE_PARAMS: tuple[Param, ...] = (
-    Param("step", "int", 0),
+    Param("step", "int", 1),  # the number the page shows: "Step 5 of 9" is step=5
     Param("speed", "number", 1),
     Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
     Param("autoplay", "bool", False),
@@ -91,7 +91,7 @@ PAGE_PARAMS: tuple[Param, ...] = (
 
 # The pictures' own parameters (``/api/render.*``).
 PICTURE_PARAMS: tuple[Param, ...] = (
-    Param("step", "int", 0),
+    Param("step", "int", 1),  # counted from 1, as the page shows it
     Param("fps", "int", 2),
     Param("theme", "choice", "light", choices=("light", "dark")),
     Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),

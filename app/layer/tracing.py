@@ -107,8 +107,12 @@ def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) 
 
 
 def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
-    """The convolution as a matrix (small sizes only)."""
+    """The convolution as a matrix (small sizes only). Max pooling has none: the maximum of
+    a window is not a weighted sum of it, so no matrix C gives ``y = C·x`` (refused by name);
+    average pooling's matrix holds ``1/divisor`` where a window reads."""
     config = config_of(request)
+    if config.op == "max_pool":
+        raise ConfigError("op", "matrix_not_linear", value=config.op)
     limits.check_matrix(config)
     result, fields = compute(config, request, flat)
     fields.pop("steps", None)
