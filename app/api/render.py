@@ -54,6 +54,7 @@ class Picture:
     fps: int
     theme: str
     name: Callable[[str, int | None], str]
+    steps: range  # the GIF's steps, 0-based
 
 
 def _picture(pairs: Pairs, animated: bool = False) -> Picture:
@@ -68,7 +69,18 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
     config = config_of(trace_request)
     step, fps = own.get("step", 1), own.get("fps", 2)
     count = step_count(config, view)
-    check_picture(count, step=None if animated else step, fps=fps if animated else None)
+    first, last = own.get("first", 1), own.get("last", count)
+    if animated:  # the GIF's steps, counted from 1 as the page shows them
+        for name, value, low in (("first", first, 1), ("last", last, first)):
+            if not low <= value <= count:
+                raise ConfigError(
+                    name, "value_out_of_range", field=name, minimum=low, maximum=count, value=value
+                )
+    elif "first" in own or "last" in own:
+        raise ConfigError("first" if "first" in own else "last", "not_a_parameter",
+                          field="first" if "first" in own else "last", fields="view, step, theme")
+    frames = last - first + 1 if animated else count
+    check_picture(frames, step=None if animated else step, fps=fps if animated else None)
     if view == "matrix":
         check_matrix(config)
     result, _ = compute(config, trace_request, flat)
@@ -79,6 +91,7 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
         fps,
         own.get("theme", "light"),
         lambda extension, shown: filename(config, extension, view, shown, padding),
+        range(first - 1, last),
     )
 
 
@@ -101,7 +114,10 @@ def _png(pairs: Pairs) -> tuple[bytes, str]:
 
 def _gif(pairs: Pairs) -> tuple[bytes, str]:
     p = _picture(pairs, animated=True)
-    return render_gif(p.view, p.fps, p.theme), p.name("gif", None)
+    name = p.name("gif", None)
+    if len(p.steps) < p.view.count:  # some steps only: say which in the name
+        name = name.replace(".gif", f"-steps{p.steps.start + 1}-{p.steps.stop}.gif")
+    return render_gif(p.view, p.fps, p.theme, p.steps), name
 
 
 def picture(draw: Callable[[Pairs], tuple[bytes, str]], pairs: Pairs) -> tuple[bytes, str]:
@@ -143,8 +159,9 @@ async def get_render_png(
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
 async def get_render_gif(
     request: Request, input_size: InputSize, view: ViewParam = None, fps: Text = None,
-    theme: Text = None,
+    theme: Text = None, first: Text = None, last: Text = None,
 ) -> Response:  # fmt: skip
     """Every step of a view as an animated GIF, looping forever, ``fps`` frames a second
-    (1 to max_gif_fps, default 2)."""
+    (1 to max_gif_fps, default 2); ``first`` and ``last`` (counted from 1, both included)
+    keep some steps only, so a layer with more steps than max_gif_frames still has a GIF."""
     return await _respond(request, "image/gif", _gif)

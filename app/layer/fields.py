@@ -95,6 +95,9 @@ PICTURE_PARAMS: tuple[Param, ...] = (
     Param("fps", "int", 2),
     Param("theme", "choice", "light", choices=("light", "dark")),
     Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
+    # a GIF of some steps only (counted from 1, both included): what fits its limits
+    Param("first", "int", 1),
+    Param("last", "int", None),
 )
 
 FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}

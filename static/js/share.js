@@ -22,13 +22,17 @@ async function copy(text, button) {
   setTimeout(() => { button.textContent = label; }, 1500);
 }
 
-/** The three snippets of the Embed dialog, for what is on screen. */
+/** The three snippets of the Embed dialog, for what is on screen (`query` is the share
+ * query: configuration, view and step). The iframe is responsive: as wide as the page it
+ * sits in, at most `width` (the embed fits its cells to the frame), so a phone shows the
+ * whole player instead of cutting it off. */
 export function snippets({ query, title, width, height }) {
   const link = shareLink(query);
   const iframe = `<iframe src="${escapeAttr(`${location.origin}/embed?${query}`)}" width="${width}" `
-    + `height="${height}" title="${escapeAttr(`ConvScope: ${title}`)}" style="border:0" `
+    + `height="${height}" title="${escapeAttr(`ConvScope: ${title}`)}" `
+    + `style="border:0;width:100%;max-width:${width}px" `
     + `loading="lazy" allowfullscreen></iframe>`;
-  const image = `${location.origin}/api/render.png?${query}&step=0`;
+  const image = `${location.origin}/api/render.png?${query}`;
   const markdown = `[![ConvScope: ${title.replace(/[[\]]/g, "")}](${image})](${link})`;
   return { link, iframe, markdown };
 }
@@ -51,11 +55,12 @@ export function wireSharing({ current, diagram }) {
     (e) => copy($("embed-markdown").value, e.currentTarget));
 }
 
-/** Point the download buttons at what is on screen: this query, view and step (the
- * server names the file, e.g. conv2d-5x5-k3-s2-p1-step4.png: `download` has no value). */
-export function updateDownloads(traceQuery, view, step) {
+/** Point the download buttons at what is on screen: this query, view and step (`index`
+ * is the player's 0-based position; links and file names count from 1 as the page does:
+ * "Step 5 of 9" downloads conv2d-5x5-k3-s2-p1-step5.png; `download` has no value). */
+export function updateDownloads(traceQuery, view, index) {
   const shown = view && view !== "canvas" ? `&view=${view}` : "";
-  $("dl-svg").href = `/api/render.svg?${traceQuery}${shown}&step=${step}`;
-  $("dl-png").href = `/api/render.png?${traceQuery}${shown}&step=${step}`;
+  $("dl-svg").href = `/api/render.svg?${traceQuery}${shown}&step=${index + 1}`;
+  $("dl-png").href = `/api/render.png?${traceQuery}${shown}&step=${index + 1}`;
   $("dl-gif").href = `/api/render.gif?${traceQuery}${shown}`;
 }

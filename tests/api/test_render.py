@@ -144,3 +144,20 @@ def test_bad_picture_parameters_are_a_422_naming_the_field(
     assert error["loc"] == ["query", field]
     assert error["type"] == type
     assert words in error["msg"]
+
+
+def test_a_gif_over_the_frame_limit_has_a_step_range_that_fits(client: TestClient) -> None:
+    big = "input_size=64,64&kernel_size=3&padding=1"  # 4096 steps, above max_gif_frames
+    refused = client.get(f"/api/render.gif?{big}")
+    assert refused.status_code == 422
+    error = refused.json()["detail"][0]
+    assert error["type"] == "above_limit" and error["ctx"]["limit_name"] == "max_gif_frames"
+    some = client.get(f"/api/render.gif?{QUERY}&first=3&last=5")
+    assert some.status_code == 200
+    assert Image.open(io.BytesIO(some.content)).n_frames == 3
+    assert some.headers["content-disposition"].endswith('-steps3-5.gif"')
+    for bad in ("first=0", "first=4&last=3", "last=10"):
+        response = client.get(f"/api/render.gif?{QUERY}&{bad}")
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["type"] == "value_out_of_range"
+    assert client.get(f"/api/render.png?{QUERY}&first=2").status_code == 422
