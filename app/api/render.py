@@ -2,8 +2,8 @@
 
 The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the picture's own
 parameters, which are not trace fields: ``view`` (``canvas``, ``scatter``, ``matrix``,
-``overlap``, as on the page), ``step`` (counted from 1, the number the page shows: "Step 5 of 9" is ``step=5``; SVG
-and PNG), ``fps`` (GIF) and ``theme``
+``overlap``, as on the page), ``step`` (SVG and PNG; counted from 1, the number the page
+shows: "Step 5 of 9" is ``step=5``), ``fps``, ``first`` and ``last`` (GIF) and ``theme``
 (``light`` or ``dark``). The file is named after the configuration (Content-Disposition),
 e.g. ``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
 """
