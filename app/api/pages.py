@@ -32,13 +32,15 @@ from app.layer.tracing import run_trace
 from app.limits import LIMITS
 from app.web.assets import module_imports, static_url
 from app.web.capacity import cost_of_query, offload
-from app.web.paths import TEMPLATES_DIR
+from app.web.paths import STATIC_DIR, TEMPLATES_DIR
 from app.web.settings import Settings
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["t"] = t  # {{ t("key", name=value) }}: the page's words, from the catalogue
 templates.env.globals.update(static_url=static_url, module_imports=module_imports)
+# the top bar links the tours once they exist (static/tours/, built on their own branch)
+templates.env.globals["tours_exist"] = (STATIC_DIR / "tours").is_dir()
 
 # The guide's "padding, strides" figure: what a bare ``/`` shows.
 DEFAULT_FIELDS = {"input_size": "5,5", "kernel_size": "3", "stride": "2", "padding": "1"}

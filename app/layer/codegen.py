@@ -177,13 +177,6 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
                 "# PyTorch's ConvTranspose has no named paddings, so the crop and output_padding "
                 "it resolves to are written out",
             ]
-        elif all(_is_same(a) for a in config.axes):
-            before = [
-                '# this is TensorFlow/Keras padding="same" for a transposed convolution; '
-                "PyTorch's ConvTranspose",
-                '# has no padding="same", so the crop and output_padding it resolves to are '
-                "written out",
-            ]
         if symmetric:
             return numbers, before, []
         return (
@@ -196,11 +189,12 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
             ],
         )
     before = []
-    if any(b or a for b, a in config.padding) and all(_is_same(a) for a in config.axes):
+    # "same" only where the learner chose it: padding=1 is written as the 1 they typed
+    if config.padding_name == "same":
         if all(s == 1 for s in config.stride):
             return '"same"', [], []
         before = [
-            '# this is TensorFlow/Keras padding="same"; PyTorch\'s padding="same" only '
+            '# padding="same" follows TensorFlow/Keras; PyTorch\'s padding="same" only '
             "supports stride 1,",
             "# so the numbers it resolves to are written out",
         ]
@@ -295,6 +289,11 @@ def _keras_direct(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[s
         padding = "valid"
     elif all(_is_same(a) for a in config.axes) and not dilated_strides:
         padding = "same"
+        if config.padding_name != "same":  # the learner typed numbers: say why "same" is them
+            lines.append(
+                f'# Keras takes padding="valid" or "same" only; this padding ({_sides(config)})'
+                ' is exactly "same" here'
+            )
     elif n == 1 and config.padding[0] == (config.dilation[0] * (config.kernel_size[0] - 1), 0):
         padding = "causal"
     else:

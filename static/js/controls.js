@@ -23,7 +23,7 @@ export function writeForm(form, fields) {
     if (!control) continue;
     const value = fields[name] ?? "";
     if (control.type === "checkbox") control.checked = ["1", "true"].includes(value.toLowerCase());
-    else if (name === "fill") control.value = value || "random";
+    else if (control.tagName === "SELECT") control.value = value || control.options[0].value; // never blank
     else control.value = value;
   }
 }

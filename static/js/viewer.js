@@ -25,7 +25,10 @@ function onDocumentKey(e) {
     viewer.unpin();
     return;
   }
-  if (e.target.closest("input, textarea, select, button, a, dialog, [role=grid]")) return;
+  // A player button keeps ← → Home after a click (Space and Enter press the button itself);
+  // fields, links, dialogs and explorable grids keep their own keys.
+  const playerButton = e.target.closest(".player button");
+  if (playerButton ? e.key === " " : e.target.closest("input, textarea, select, button, a, dialog, [role=grid]")) return;
   const p = viewer.player;
   if (e.key === " ") p.toggle();
   else if (e.key === "ArrowRight") p.forward();
@@ -43,7 +46,7 @@ async function fetchJson(url) {
 
 export class Viewer {
   constructor(root, { loop = false, maxCell = 48, height = () => window.innerHeight * 0.7,
-    onStep = () => {}, t = translate } = {}) {
+    onStep = () => {}, onPlaying = () => {}, t = translate } = {}) {
     this.root = root;
     const part = (name) => root.querySelector(`[data-part=${name}]`);
     this.diagramEl = root.querySelector(".diagram");
@@ -58,6 +61,7 @@ export class Viewer {
     this.maxCell = maxCell;
     this.height = height;
     this.onStep = onStep;
+    this.onPlaying = onPlaying;
     this.pinned = null;
     this.cur = 0;
     this.player = new Player({
@@ -152,6 +156,7 @@ export class Viewer {
     this.view?.setPlaying?.(playing);
     this.diagramEl.classList.toggle("playing", playing);
     if (!playing && this.view) this.say(this.view.status(this.cur));
+    this.onPlaying(playing);
   }
 
   wirePlayer() {

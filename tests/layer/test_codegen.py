@@ -238,9 +238,17 @@ def test_asymmetric_padding_pads_first_with_a_comment() -> None:
 
 
 def test_same_with_stride_2_writes_the_numbers_and_says_why() -> None:
-    code = run_trace(TraceRequest(**PRESETS["padding, strides"][0]))["code"]["pytorch"]
-    assert "padding=(1, 1)" in code
-    assert 'padding="same" only supports stride 1' in code
+    code = run_trace(TraceRequest(**PRESETS["same with stride 2, odd cell after"][0]))["code"]
+    assert "padding=0," in code["pytorch"] and "F.pad" in code["pytorch"]
+    assert 'padding="same" only supports stride 1' in code["pytorch"]
+
+
+@pytest.mark.parametrize("preset", ["padding, strides", "half (same) padding"])
+def test_numeric_padding_is_written_as_typed_never_called_same(preset: str) -> None:
+    # padding=1 equals "same" here, but the learner typed 1: PyTorch's code says 1
+    code = run_trace(TraceRequest(**PRESETS[preset][0]))["code"]
+    assert "padding=(1, 1)" in code["pytorch"] and "same" not in code["pytorch"]
+    assert 'padding="same"' in code["keras"] and 'is exactly "same" here' in code["keras"]
 
 
 def test_same_with_stride_1_uses_pytorch_same() -> None:

@@ -37,7 +37,8 @@ import ScatterView from "./scatter.js";
 export const VIEWS = {
   canvas: { View: CanvasView, applies: () => true },
   scatter: { View: ScatterView, applies: (t) => t.transposed },
-  matrix: { load: () => import("./matrix.js"), applies: () => true },
+  // max pooling is not linear: no matrix gives it (the API refuses it by name too)
+  matrix: { load: () => import("./matrix.js"), applies: (t) => t.op !== "max_pool" },
   overlap: { load: () => import("./overlap.js"), applies: () => true },
 };
 
