@@ -5,7 +5,7 @@
 // it step by step, and lets a person explore by pointer or keyboard (explore.js).
 // Player keys (Space, ←, →, Home) go to the viewer that holds focus or was used last.
 
-import { fitCells } from "./cells.js";
+import { fitCells, setCell } from "./cells.js";
 import { wireExploring } from "./explore.js";
 import { t as translate } from "./i18n.js";
 import { Player } from "./player.js";
@@ -36,6 +36,20 @@ function onDocumentKey(e) {
   else if (e.key === "Home") p.reset();
   else return;
   e.preventDefault();
+}
+
+/** The width root's flex children need on one line (their boxes and the gaps between), or
+ * more when a stage inside wraps its own grids. */
+function rowWidth(root) {
+  const items = [...root.children].filter((el) => el.offsetParent !== null);
+  const gap = parseFloat(getComputedStyle(root).columnGap) || 0;
+  let total = gap * Math.max(0, items.length - 1);
+  for (const el of items) {
+    const inner = [...el.children].filter((c) => c.offsetParent !== null);
+    const rows = new Set(inner.map((c) => c.offsetTop)).size;
+    total += el.scrollWidth * (el.classList.contains("stage") && rows > 1 ? rows : 1);
+  }
+  return total;
 }
 
 async function fetchJson(url) {
@@ -127,9 +141,23 @@ export class Viewer {
 
   fit() {
     if (!this.view) return;
-    const cell = fitCells(this.diagramEl, this.view.stages(),
+    const root = this.diagramEl;
+    let cell = fitCells(root, this.view.stages(),
       { maxCell: this.maxCell, height: this.height(), width: this.width });
-    this.diagramEl.style.setProperty("--kcell", `${Math.min(64, Math.max(cell, 40))}px`);
+    const kernel = (c) => root.style.setProperty("--kcell", `${Math.min(64, Math.max(c, 40))}px`);
+    kernel(cell);
+    if (window.innerWidth < 600 || this.diagramEl.classList.contains("one-d")) return;
+    // One row where the screen is wide: the estimate leaves out the operators, captions and
+    // the kernel's own cells, so measure the row and shrink the cells until nothing wraps.
+    // Small grids keep readable numbers (≥ 18 px) and wrap instead; big ones shrink to fit.
+    const widest = Math.max(...this.view.stages().flat().map((g) => g.cols));
+    const floor = widest <= 16 ? Math.min(cell, 18) : 4;
+    for (let tries = 0; tries < 6 && cell > floor; tries += 1) {
+      const needed = rowWidth(root);
+      if (needed <= root.clientWidth + 1) break;
+      cell = setCell(root, Math.max(floor, Math.floor((cell * root.clientWidth) / needed) - 1));
+      kernel(cell);
+    }
   }
 
   show(n) {
