@@ -77,8 +77,12 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
                     name, "value_out_of_range", field=name, minimum=low, maximum=count, value=value
                 )
     elif "first" in own or "last" in own:
-        raise ConfigError("first" if "first" in own else "last", "not_a_parameter",
-                          field="first" if "first" in own else "last", fields="view, step, theme")
+        raise ConfigError(
+            "first" if "first" in own else "last",
+            "not_a_parameter",
+            field="first" if "first" in own else "last",
+            fields="view, step, theme",
+        )
     frames = last - first + 1 if animated else count
     check_picture(frames, step=None if animated else step, fps=fps if animated else None)
     if view == "matrix":

@@ -149,9 +149,7 @@ def gif_diagram(
     return diagram
 
 
-def render_gif(
-    view: View, fps: int = 2, theme: str = "light", steps: range | None = None
-) -> bytes:
+def render_gif(view: View, fps: int = 2, theme: str = "light", steps: range | None = None) -> bytes:
     """An animated GIF of ``view``: one frame per step (of ``steps``, 0-based; every step when
     not given) at ``fps``, looping forever."""
     steps = range(view.count) if steps is None else steps
