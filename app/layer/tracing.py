@@ -15,7 +15,7 @@ from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import Trace, trace, whole_or_float
-from app.arithmetic.values import resolve_values
+from app.arithmetic.values import INPUT_RANGE, WEIGHT_RANGE, resolve_values
 from app.layer import codegen
 from app.layer.query import FlatValues, to_query
 from app.layer.schemas import TraceRequest
@@ -87,7 +87,21 @@ def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     result, fields = compute(config_of(request), request, flat)
     fields.pop("steps", None)  # how the answer travels, not part of the configuration
     ndim = result.config.ndim
-    return describe(result, to_query(fields, DEFAULTS, ndim), _twin_query(result, fields), request)
+    query = to_query(fields, DEFAULTS, ndim)
+    return describe(result, query, _twin_query(result, fields), request, _generated(result, fields))
+
+
+def _generated(result: Trace, fields: dict[str, Any]) -> codegen.Generated:
+    """The code that generates each tensor the request did not give (for the snippets)."""
+    config = result.config
+    made = {"input": (0, INPUT_RANGE, config.input_shape)}
+    if not config.pooling:
+        made["weight"] = (1, WEIGHT_RANGE, config.weight_shape)
+    return {
+        name: codegen.generator(fields["fill"], fields["seed"], stream, *bounds, shape)
+        for name, (stream, bounds, shape) in made.items()
+        if fields.get(name) is None
+    }
 
 
 def trace_json(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> bytes:
@@ -182,7 +196,11 @@ def _axes_json(result: Trace) -> list[dict[str, Any]]:
 
 
 def describe(
-    result: Trace, query: str, twin_query: str | None, request: TraceRequest
+    result: Trace,
+    query: str,
+    twin_query: str | None,
+    request: TraceRequest,
+    generated: codegen.Generated | None = None,
 ) -> dict[str, Any]:
     """The response body of a computed trace: serialisation only, no geometry."""
     config = result.config
@@ -226,7 +244,7 @@ def describe(
             "params": config.params + (config.out_channels if result.bias is not None else 0),
             "macs": config.macs,
         },
-        "code": codegen.snippets(config, result),
+        "code": codegen.snippets(config, result, generated),
     }
     if not request.steps:
         del body["steps"]

@@ -394,3 +394,23 @@ def test_keras_notes_what_it_cannot_express() -> None:
     assert "Keras refuses strides > 1 together with dilation_rate > 1" in keras_code(
         "dilated and strided"
     )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"input_size": [12, 12], "in_channels": 8, "out_channels": 16, "padding": 1},
+        {"input_size": [9, 9], "in_channels": 4, "out_channels": 8, "fill": "arange", "seed": 3},
+        {"input_size": [24, 24], "kernel_size": 2, "stride": 2, "op": "max_pool"},
+    ],
+)
+def test_big_generated_tensors_are_generated_not_listed(fields: dict[str, Any]) -> None:
+    """A 16 → 32-channel layer would list thousands of numbers: the snippet generates them
+    exactly as the page did, stays short, and still computes the trace's output."""
+    result = run_trace(TraceRequest(**fields))
+    code = result["code"]["pytorch"]
+    assert len(code.splitlines()) < 25 and "generated here exactly as on the page" in code
+    printed, y = run_pytorch(code)
+    np.testing.assert_allclose(y.numpy(), np.asarray(result["output"]), rtol=1e-5, atol=1e-4)
+    given = run_trace(TraceRequest(**fields, input=result["input"]))["code"]["pytorch"]
+    assert "np.random" not in given.split("layer =")[0]  # a given input is listed as given
