@@ -69,7 +69,13 @@ export function renderTable(body, foot, result, selected, onPick) {
   result.layers.forEach((layer, i) => {
     let open;
     if (layer.trace_refusal) {
-      open = el("span", { className: "refusal", textContent: layer.trace_refusal });
+      // in a learner's words, with a crop that fits (same kernel, stride, padding, dilation)
+      open = el("span", { className: "refusal" }, [layer.trace_refusal]);
+      if (layer.crop) {
+        const link = el("a", { href: `/?${layer.crop.query}`, textContent: t("stack.crop", { shape: layer.crop.shape }) });
+        link.dataset.layerCrop = String(i);
+        open.append(" ", link);
+      }
     } else {
       open = el("a", { href: `/?${layer.query}`, textContent: t("stack_page.open") });
       open.dataset.layerLink = String(i);
