@@ -410,7 +410,7 @@ def test_big_generated_tensors_are_generated_not_listed(fields: dict[str, Any]) 
     result = run_trace(TraceRequest(**fields))
     code = result["code"]["pytorch"]
     assert len(code.splitlines()) < 25 and "generated here exactly as on the page" in code
-    printed, y = run_pytorch(code)
+    _, y = run_pytorch(code)
     np.testing.assert_allclose(y.numpy(), np.asarray(result["output"]), rtol=1e-5, atol=1e-4)
     given = run_trace(TraceRequest(**fields, input=result["input"]))["code"]["pytorch"]
     assert "np.random" not in given.split("layer =")[0]  # a given input is listed as given
