@@ -144,13 +144,23 @@ export class Viewer {
     const root = this.diagramEl;
     let cell = fitCells(root, this.view.stages(),
       { maxCell: this.maxCell, height: this.height(), width: this.width });
-    const kernel = (c) => root.style.setProperty("--kcell", `${Math.min(64, Math.max(c, 40))}px`);
+    const phone = window.innerWidth < 600;
+    // on a phone the kernel does not tower over the grids beside it
+    const kernel = (c) => root.style.setProperty("--kcell", `${Math.min(64, Math.max(c, phone ? 28 : 40))}px`);
     kernel(cell);
-    if (window.innerWidth < 600 || this.diagramEl.classList.contains("one-d")) return;
+    // A phone keeps the numbers of a small layer readable (≥ 20 px cells) and lets a long
+    // row (a 1-D signal) scroll sideways; a big grid stays an overview.
+    const widest = Math.max(...this.view.stages().flat().map((g) => g.cols));
+    const scroll = phone && cell < 20 && widest <= 32;
+    root.classList.toggle("scroll-x", scroll);
+    if (scroll) {
+      cell = setCell(root, 20);
+      kernel(cell);
+    }
+    if (phone || this.diagramEl.classList.contains("one-d")) return;
     // One row where the screen is wide: the estimate leaves out the operators, captions and
     // the kernel's own cells, so measure the row and shrink the cells until nothing wraps.
     // Small grids keep readable numbers (≥ 18 px) and wrap instead; big ones shrink to fit.
-    const widest = Math.max(...this.view.stages().flat().map((g) => g.cols));
     const floor = widest <= 16 ? Math.min(cell, 18) : 4;
     for (let tries = 0; tries < 6 && cell > floor; tries += 1) {
       const needed = rowWidth(root);
