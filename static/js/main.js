@@ -29,7 +29,8 @@ const viewer = new Viewer($("viewer"), {
   height: () => (window.innerWidth < 600 ? Infinity : window.innerHeight * 0.7),
   onStep: (n) => {
     updateDownloads(raw.query, viewer.viewName, n);
-    if (!viewer.player.playing && viewer.view) writeUrl(onScreen()); // not 60 times a second
+    // not 60 times a second, and not while show() loads (it writes, pushing when deliberate)
+    if (!viewer.player.playing && viewer.view && !showing) writeUrl(onScreen());
   },
   onPlaying: (playing) => { if (!playing) writeUrl(onScreen()); },
 });
@@ -115,9 +116,12 @@ function showLegend(trace) {
   }
 }
 
+let showing = false;
 async function show(trace, { step = 0, push = false } = {}) {
   raw = trace;
-  const shown = await viewer.load(trace, { view: page.view || "canvas", step });
+  showing = true;
+  const shown = await viewer.load(trace, { view: page.view || "canvas", step })
+    .finally(() => { showing = false; });
   for (const radio of document.querySelectorAll("input[name=view]")) radio.checked = radio.value === shown;
   $("view-scatter").hidden = !trace.config.transposed;
   $("view-matrix").hidden = viewer.trace.op === "max_pool";

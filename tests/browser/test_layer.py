@@ -133,7 +133,7 @@ def test_downloads_export_what_is_on_screen(page: Page, live_server: str) -> Non
     page.goto(f"{live_server}/?{query}&view=scatter")
     page.get_by_role("button", name="Step forward").click()
     png = page.get_by_role("link", name="PNG of this step")
-    expect(png).to_have_attribute("href", f"/api/render.png?{trace['query']}&view=scatter&step=1")
+    expect(png).to_have_attribute("href", f"/api/render.png?{trace['query']}&view=scatter&step=2")
     assert png.get_attribute("download") == ""
 
 

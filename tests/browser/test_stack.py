@@ -30,7 +30,7 @@ def test_build_a_stack_then_paste_a_resnet_stem(page: Page, live_server: str) ->
     stride = page.get_by_label("Layer 2 stride")
     stride.fill("2")
     expect(page.locator("#flow .shape").last).to_have_text("(1, 4, 4)")
-    expect(page).to_have_url(re.compile(r"layer=conv,c1,k3,p1&layer=conv,c1,k3,s2,p1"))
+    expect(page).to_have_url(re.compile(r"layer=conv,c1,k3,p1,b&layer=conv,c1,k3,s2,p1,b"))
     page.get_by_role("button", name="Remove layer 1").click()
     expect(page.locator("#flow .shape")).to_have_count(2)
 
