@@ -309,7 +309,7 @@ def test_every_control_has_a_plain_label_and_an_explanation(page: Page, live_ser
     button = page.locator(".field:has(#f-output_padding) .tip-button")
     button.hover()  # hover, and a tap focuses the button: both show it
     expect(page.locator("#help-output_padding")).to_be_visible()
-    for term in ("twin", "canvas", "scatter", "matrix"):
+    for term in ("twin", "views"):
         page.locator(f"[aria-describedby=help-{term}]").focus()
         expect(page.locator(f"#help-{term}")).to_be_visible()
     expect(page.locator("#page-note")).to_contain_text("deconvolution")
