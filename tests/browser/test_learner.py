@@ -49,9 +49,7 @@ def test_copy_link_after_stepping_keeps_view_and_step(clip_page: Page, live_serv
     assert f"/api/render.png?{trace['query']}&view=scatter&step=5" in markdown
     page.get_by_role("button", name="Close").click()
     png = page.get_by_role("link", name="PNG of this step")
-    expect(png).to_have_attribute(
-        "href", f"/api/render.png?{trace['query']}&view=scatter&step=5"
-    )
+    expect(png).to_have_attribute("href", f"/api/render.png?{trace['query']}&view=scatter&step=5")
     response = page.request.get(f"{live_server}{png.get_attribute('href')}")
     assert response.headers["content-disposition"].endswith('-scatter-step5.png"')
 
@@ -228,10 +226,13 @@ els => {
         (TRANSPOSED, 4),
         (f"{TRANSPOSED}&view=scatter", 3),
         ("input_size=4,4&kernel_size=3&weight=1,2,3;4,5,6;7,8,9&view=matrix", 1),
-        ("input_size=4,4&kernel_size=4&stride=2&padding=1&transposed=1&fill=arange"
-         "&weight=0.0625,0.1875,0.1875,0.0625;0.1875,0.5625,0.5625,0.1875;"
-         "0.1875,0.5625,0.5625,0.1875;0.0625,0.1875,0.1875,0.0625", 5),
-    ],  # fmt: skip
+        (
+            "input_size=4,4&kernel_size=4&stride=2&padding=1&transposed=1&fill=arange"
+            "&weight=0.0625,0.1875,0.1875,0.0625;0.1875,0.5625,0.5625,0.1875;"
+            "0.1875,0.5625,0.5625,0.1875;0.0625,0.1875,0.1875,0.0625",
+            5,
+        ),
+    ],
     ids=["canvas", "scatter", "matrix", "bilinear"],
 )
 def test_cell_text_meets_wcag_aa(page: Page, live_server: str, query: str, steps: int) -> None:
@@ -273,8 +274,7 @@ def test_small_words(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/?input_size=3,3&kernel_size=3&stride=2&transposed=1&view=overlap")
     expect(page.locator(".status")).to_contain_text("receives 1 input cell")
     expect(page.locator(".status")).not_to_contain_text("1 input cells")
-    page.goto(f"{live_server}/?input_size=5,5&kernel_size=3&padding=1&in_channels=3"
-              "&out_channels=3&groups=3")  # fmt: skip
+    page.goto(f"{live_server}/?input_size=5,5&padding=1&in_channels=3&out_channels=3&groups=3")
     expect(page.locator(".filter-bank figcaption")).to_contain_text("each reading 1 input channel")
     expect(page.locator(".filter-bank figcaption")).not_to_contain_text("(s)")
     page.goto(f"{live_server}/?input_size=4,4&kernel_size=3")  # no padding, no zeros
@@ -335,8 +335,8 @@ def test_navigation_links(page: Page, live_server: str) -> None:
     expect(nav.get_by_role("link", name="API")).to_have_attribute("href", "/docs")
     nav.get_by_role("link", name="A whole network").click()
     expect(page).to_have_url(re.compile("/stack"))
-    expect(page.get_by_role("navigation", name="Sections").get_by_role(
-        "link", name="One layer")).to_have_attribute("href", "/")  # fmt: skip
+    home = page.get_by_role("navigation", name="Sections").get_by_role("link", name="One layer")
+    expect(home).to_have_attribute("href", "/")
 
 
 def test_stack_input_size_bias_focus_and_crops(page: Page, live_server: str) -> None:
