@@ -46,7 +46,8 @@ export function title(trace) {
   const main = t(`title.${kind}`, {
     input: shape(c.in_channels, c.input_size), output: shape(outChannels, trace.output_size),
   });
-  return `${main}, ${t("title.kernel", { kernel: c.kernel_size.join("×") })}`;
+  const kernel = c.kernel_size.length === 1 ? "title.kernel.1d" : "title.kernel"; // "kernel size 2"
+  return `${main}, ${t(kernel, { kernel: c.kernel_size.join("×") })}`;
 }
 
 function showTwin(trace) {

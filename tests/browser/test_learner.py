@@ -271,6 +271,8 @@ def test_phone_shows_presets_first_and_readable_cells(page: Page, live_server: s
 
 
 def test_small_words(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/?input_size=16&kernel_size=2&dilation=2&padding=causal")
+    expect(page.locator("#title")).to_have_text("Convolution: 16 → 16, kernel size 2")
     page.goto(f"{live_server}/?input_size=3,3&kernel_size=3&stride=2&transposed=1&view=overlap")
     expect(page.locator(".status")).to_contain_text("receives 1 input cell")
     expect(page.locator(".status")).not_to_contain_text("1 input cells")

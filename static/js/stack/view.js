@@ -124,7 +124,7 @@ export function renderCompare(root, result, other, title) {
       className: "hint",
       textContent: t("stack_page.compare", {
         title, macs: formatNumber(other.total.macs), params: formatNumber(other.total.params),
-        field: `${fields(other)} (${fields(result)} here)`,
+        field: t("stack.compare.fields", { other: fields(other), ours: fields(result) }),
       }),
     }),
   );
