@@ -17,14 +17,23 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from math import prod
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.trace import count_taps
 
-if TYPE_CHECKING:  # the schema reads LIMITS for /docs; import it only for types
-    from app.layer.schemas import TraceRequest
+
+class SizedRequest(Protocol):
+    """What ``check_request`` reads of a request (``app.layer.schemas.TraceRequest`` has it).
+
+    Structural, so this module imports no schema: the schema reads ``LIMITS`` for ``/docs``.
+    """
+
+    @property
+    def input_size(self) -> list[int]: ...
+    @property
+    def seed(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ def check_dimensions(ndim: int) -> None:
         raise ConfigError("input_size", "wrong_dimensions", value=ndim)
 
 
-def check_request(request: TraceRequest, limits: Limits = LIMITS) -> None:
+def check_request(request: SizedRequest, limits: Limits = LIMITS) -> None:
     """Refuse any number above its limit before the configuration is even built."""
     ndim = len(request.input_size)
     check_dimensions(ndim)
