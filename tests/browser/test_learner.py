@@ -213,9 +213,22 @@ els => {
           }
         }
       }
-      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-      return [el.className, el.textContent.trim(), (a + 0.05) / (b + 0.05)];
-    });
+      const after = getComputedStyle(el, "::after");
+      const extra = [];
+      if (after.content !== "none" && after.content !== "normal") {
+        const layer = rgb(after.backgroundColor);
+        if (after.top === "0px" && after.left === "0px") {  // covers the cell's own number
+          fg = over(layer, fg); bg = over(layer, bg);
+        }
+        extra.push([el.className + "::after", after.content, rgb(after.color), over(layer, bg)]);
+      }
+      const ratio = (f, g) => {
+        const [a, b] = [lum(f), lum(g)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      };
+      return [[el.className, el.textContent.trim(), ratio(fg, bg)],
+              ...extra.map(([c, t, f, g]) => [c, t, ratio(f, g)])];
+    }).flat();
 }
 """
 
