@@ -260,6 +260,12 @@ def test_cell_text_meets_wcag_aa(page: Page, live_server: str, query: str, steps
     assert found, "no cell text to check"
     faint = [f for f in found if f[2] < 4.5]
     assert not faint, faint[:5]
+    tiny = page.eval_on_selector_all(
+        ".diagram .cell, .diagram .wv, .diagram .mcell",
+        "els => els.filter(e => e.textContent.trim() && e.offsetParent)"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize)).filter(s => s > 0 && s < 10)",
+    )
+    assert not tiny  # numbers drawn are at least 10 px (the matrix's were 7–9 px)
     # decimals fit their cells (shortened, the full value on hover)
     overflowing = page.eval_on_selector_all(
         ".diagram .cell, .diagram .mcell",
@@ -368,6 +374,7 @@ def test_stack_input_size_bias_focus_and_crops(page: Page, live_server: str) -> 
     expect(page.locator("#stack-rows tr.selected")).to_have_attribute("data-layer", "0")
     focused = page.evaluate("document.activeElement.closest('tr')?.dataset.layer")
     assert focused == "0"  # focus stays on the layer's name, not the top of the page
+    expect(page.locator("#stack-terms")).to_contain_text("Jump: how many input cells apart")
     page.goto(f"{live_server}/stack?preset=resnet-stem")
     crop = page.locator("[data-layer-crop]").first
     expect(crop).to_have_text(re.compile(r"Open a 3×\d+×\d+ crop"))
