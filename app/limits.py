@@ -65,14 +65,32 @@ class Limits:
     # The page's player and oEmbed's requested size.
     max_speed: float = 64
     max_oembed_side: int = 100_000
-    # Stacks (/api/stack, /api/stack/parse): shapes only, no values, so a real network fits.
-    max_stack_size: int = 4096
+    # Stacks (/api/stack, /api/stack/parse): shapes only, no values, so a real network fits:
+    # a second of 16 kHz audio in 1-D, a 1024×1024 image (and more) in 2-D, a 512³ volume in
+    # 3-D; kernels as wide as audio front ends use (80 samples and more); per dimension, for
+    # the input, every layer's output, stride, dilation and padding.
+    max_stack_size_1d: int = 65_536
+    max_stack_size_2d: int = 4096
+    max_stack_size_3d: int = 512
+    max_stack_kernel_size: int = 255
     max_stack_channels: int = 4096
-    max_stack_layers: int = 128
+    max_stack_layers: int = 256
     max_stack_code_chars: int = 20_000
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The one-layer limits, and the stack's apart under ``"stack"``.
+
+        >>> sorted(LIMITS.as_dict()["stack"])[:2]
+        ['max_stack_channels', 'max_stack_code_chars']
+        """
+        every = asdict(self)
+        stack = {k: v for k, v in every.items() if k.startswith("max_stack_")}
+        return {**{k: v for k, v in every.items() if k not in stack}, "stack": stack}
+
+    def stack_size(self, ndim: int) -> int:
+        """A stack's largest size per dimension for ``ndim`` spatial dimensions."""
+        size: int = getattr(self, f"max_stack_size_{ndim}d")
+        return size
 
 
 LIMITS = Limits()

@@ -8,6 +8,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from app import __version__
 from app.api import docs, errors, headers, health, oembed, pages, render, trace
 from app.api import stack as stack_api
+from app.api import tours as tours_api
+from app.tours.files import tours
 from app.web import capacity
 from app.web.assets import HashedStaticFiles
 from app.web.cache import CachingMiddleware
@@ -35,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(docs.router)
     application.include_router(health.router)
     application.include_router(stack_api.router)
+    application.include_router(tours_api.router)
+    tours()  # every tour file validated at start-up: a bad one stops the server, by name
     # Outermost last: security headers › cache (ETag, 304, LRU, its own gzip) › gzip › routes.
     application.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     application.add_middleware(CachingMiddleware, max_bytes=settings.cache_bytes)

@@ -5,18 +5,21 @@ Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stack.py``.
 Times ``run_stack`` and ``parse_layers`` in-process (checking, resolving, describing,
 exporting code: everything but HTTP): the first (cold: window tables not cached) and the
 median CPU time of repeated runs, for a ResNet-50-like chain of 50 layers on 224×224 and
-the stack limits all at once (128 layers, 4096 channels, a 4096×4096 input), each without
-and with a probed cell (its field after every layer).
+the stack limits all at once (256 layers, 4096 channels, a 4096×4096 input), each without
+and with a probed cell (its field after every layer). Then ``parse_layers`` on the published
+models of ``tests/stack/data`` and on the hostile inputs of ``tests/stack/test_hostile.py``
+(each refused: how long a refusal takes).
 """
 
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from app.arithmetic.stack import windows
 from app.limits import LIMITS
-from app.stack.build import run_stack
+from app.stack.build import StackRefusal, run_stack
 from app.stack.parse import parse_layers
 from app.stack.schemas import StackRequest
 
@@ -53,7 +56,12 @@ def main() -> None:
     biggest = [{"kernel_size": 3, "padding": 1, "out_channels": 4096}] * LIMITS.max_stack_layers
     cases = {
         f"ResNet-50 chain ({len(chain)} layers, 224×224)": ([224, 224], 3, chain, [3, 3]),
-        "limits (128 layers, 4096 ch, 4096×4096)": ([4096, 4096], 4096, biggest, [2048, 2048]),
+        f"limits ({LIMITS.max_stack_layers} layers, 4096 ch, 4096×4096)": (
+            [4096, 4096],
+            4096,
+            biggest,
+            [2048, 2048],
+        ),
     }
     print("| case | probe | first ms | median ms |")
     print("|---|---|---|---|")
@@ -74,6 +82,31 @@ def main() -> None:
     print(
         f"| parse: 128 layers + 128 ReLU ({len(code):,} chars) | — | {first:.1f} | {median:.1f} |"
     )
+    parse_published()
+
+
+def parse_published() -> None:
+    """Published models read, hostile inputs refused: CPU ms of ``parse_layers`` each."""
+    from tests.stack.test_hostile import CASES
+
+    data = Path(__file__).resolve().parent.parent / "tests" / "stack" / "data"
+    print("\n| parse | chars | first ms | median ms | answer |")
+    print("|---|---|---|---|---|")
+    cases = [(path.name, path.read_text(encoding="utf-8")) for path in sorted(data.glob("*.txt"))]
+    cases += [(f"hostile {i}", code.replace("{path}", "/nonexistent/pwned"))
+              for i, (code, _, _) in enumerate(CASES)]  # fmt: skip
+    for name, code in cases:
+        answer = "read"
+
+        def run(code: str = code) -> None:
+            nonlocal answer
+            try:
+                parse_layers(code)
+            except StackRefusal as exc:
+                answer = exc.type
+
+        first, median = cpu_ms(run, repeat=5)
+        print(f"| {name} | {len(code):,} | {first:.1f} | {median:.1f} | {answer} |")
 
 
 if __name__ == "__main__":

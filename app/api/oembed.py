@@ -2,8 +2,9 @@
 
 A consumer (a blog, an LMS, a wiki) that is given a link to ``/?<share query>`` or
 ``/embed?<share query>`` asks here and gets a ``rich`` answer whose ``html`` is the
-``<iframe>`` of ``/embed`` with the same configuration. As the spec says, a URL
-that is not ours is a 404, and a format other than JSON is a 501.
+``<iframe>`` of ``/embed`` with the same configuration; a tour stop's link
+(``/?tour=<slug>&stop=<n>``) or a compare link embeds that stop or that pair. As the
+spec says, a URL that is not ours is a 404, and a format other than JSON is a 501.
 """
 
 from html import escape
@@ -21,6 +22,7 @@ from app.layer.fields import LINK_FIELDS
 from app.layer.query import parse_int, single
 from app.layer.schemas import ErrorResponse
 from app.limits import above
+from app.tours.links import expand, own_link, tour_title
 from app.web.capacity import cost_of_query, offload
 
 router = APIRouter(prefix="/api", tags=["share"])
@@ -92,12 +94,12 @@ def _fit(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
 def oembed(
     params: list[tuple[str, str]], base: str, maxwidth: int | None, maxheight: int | None
 ) -> dict[str, Any]:
-    state = page_state(params)
+    state = page_state(expand(params))
     query = state.trace["query"]
-    embed_query = query + "".join(
+    embed_query = (own_link(state.page) or query) + "".join(
         "&" + urlencode({k: v}, safe=SAFE) for k, v in state.page.items() if k in EMBED_PARAMS
     )
-    title, _ = describe(state.trace)
+    title, _ = tour_title(state.page) or describe(state.trace)
     width, height = _fit(maxwidth, maxheight)
     answer: dict[str, Any] = {
         "version": "1.0",

@@ -30,17 +30,17 @@ from app.layer.fields import LINK_FIELDS, PAGE, form_fields
 from app.layer.query import SPACES, Pairs, parse_param, request_from_query
 from app.layer.tracing import run_trace
 from app.limits import LIMITS
+from app.tours.files import tours
+from app.tours.links import expand, own_link, tour_state, tour_title
 from app.web.assets import module_imports, static_url
 from app.web.capacity import cost_of_query, offload
-from app.web.paths import STATIC_DIR, TEMPLATES_DIR
+from app.web.paths import TEMPLATES_DIR
 from app.web.settings import Settings
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["t"] = t  # {{ t("key", name=value) }}: the page's words, from the catalogue
 templates.env.globals.update(static_url=static_url, module_imports=module_imports)
-# the top bar links the tours once they exist (static/tours/, built on their own branch)
-templates.env.globals["tours_exist"] = (STATIC_DIR / "tours").is_dir()
 
 # The guide's "padding, strides" figure: what a bare ``/`` shows.
 DEFAULT_FIELDS = {"input_size": "5,5", "kernel_size": "3", "stride": "2", "padding": "1"}
@@ -89,13 +89,15 @@ def _trace_or_error(
 def check_page_param(name: str, text: str) -> None:
     """Refuse a bad page parameter (``step=abc``, ``speed=-1``, ``theme=neon``…) by name."""
     param = PAGE[name]
-    if name in ("autoplay", "controls"):
+    if name in ("autoplay", "controls", "present"):
         if text.strip(SPACES) not in ("0", "1"):
             raise ConfigError(name, "not_a_choice", value=text, choices="0, 1")
         return
     if name == "tour":
         if not TOUR.fullmatch(text):
             raise ConfigError(name, "wrong_type", value=text)
+        if text not in tours():
+            raise ConfigError(name, "not_a_choice", value=text, choices=", ".join(tours()))
         return
     value = parse_param(param, text)
     if name in ("step", "stop"):
@@ -163,6 +165,13 @@ def page_state(params: Pairs) -> PageState:
         fields = dict(DEFAULT_FIELDS)
         trace, _ = _trace_or_error(fields)
         assert trace is not None, "the default configuration always traces"
+    if "tour" in page and int(page.get("stop", "1")) > len(tours()[page["tour"]].stops):
+        count = len(tours()[page["tour"]].stops)
+        error = item(
+            ["query", "stop"], "value_out_of_range", minimum=1, maximum=count, value=page["stop"]
+        )
+        messages.append(_message(error))
+        del page["stop"]
     last = _step_count(trace)  # steps are counted from 1: "Step 9 of 9" is step=9
     if "step" in page and int(page["step"]) > last:
         error = item(["query", "step"], "step_out_of_range", last=last, value=int(page["step"]))
@@ -204,8 +213,8 @@ def _script_json(value: Any) -> str:
 
 def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
     query = state.trace["query"]
-    page_url = f"{base}/?{query}"
-    title, description = describe(state.trace)
+    page_url = f"{base}/?{own_link(state.page) or query}"
+    title, description = tour_title(state.page) or describe(state.trace)
     theme = state.page.get("theme", "light")
     return {
         "title": title,
@@ -220,6 +229,8 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
         "embed": embed,
         "theme": theme if theme in ("light", "dark") else "light",
         "controls": state.page.get("controls", "1") != "0",
+        "present": state.page.get("present") == "1",
+        "tour": tour_state(state.page),
         "initial": _script_json(
             {
                 "fields": state.fields,
@@ -228,6 +239,7 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
                 # the page reads axes × channel_taps: no per-step list in its first paint
                 "trace": {k: v for k, v in state.trace.items() if k != "steps"},
                 "catalogue": catalogue(),
+                "tour": tour_state(state.page),
             }
         ),
     }
@@ -241,7 +253,24 @@ def public_url(request: Request) -> str:
 
 def page_html(template: str, params: Pairs, base: str, embed: bool) -> str:
     """The page of a query (a module function, so a worker process can render it)."""
-    return templates.get_template(template).render(_context(base, page_state(params), embed))
+    pairs = list(params.items() if isinstance(params, Mapping) else params)
+    context = _context(base, page_state(expand(pairs)), embed)
+    context["questions"] = [] if pairs or embed else questions()  # a first visit: bare /
+    return templates.get_template(template).render(context)
+
+
+def questions() -> list[dict[str, Any]]:
+    """The tours as the questions they answer: what /tours and a first visit to / offer."""
+    return [
+        {
+            "slug": tour.slug,
+            "question": t(tour.question),
+            "title": t(tour.title),
+            "count": len(tour.stops),
+            "href": f"/?tour={tour.slug}&stop=1",
+        }
+        for tour in tours().values()
+    ]
 
 
 async def _page(request: Request, template: str, embed: bool) -> HTMLResponse:

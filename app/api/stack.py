@@ -28,7 +28,6 @@ from app.web.paths import STATIC_DIR, TEMPLATES_DIR
 router = APIRouter(tags=["stack"])
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(static_url=static_url, module_imports=module_imports)
-templates.env.globals["tours_exist"] = (STATIC_DIR / "tours").is_dir()  # the top bar's link
 PRESETS = STATIC_DIR / "presets" / "stack.json"
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 

@@ -87,6 +87,7 @@ PAGE_PARAMS: tuple[Param, ...] = (
     Param("tour", "text", None),
     Param("stop", "int", 1),
     Param("compare", "text", None),
+    Param("present", "bool", False),
 )
 
 # The pictures' own parameters (``/api/render.*``).

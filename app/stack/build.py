@@ -59,27 +59,28 @@ def _numbers(value: Any) -> Iterator[int]:
 def check_request(request: StackRequest, lim: limits.Limits = limits.LIMITS) -> None:
     """Refuse sizes above the stack limits before any work is done."""
     ndim = len(request.input_size)
-    if ndim not in (1, 2):
+    if ndim not in (1, 2, 3):
         raise refuse(["input_size"], "stack_dimensions", value=ndim)
+    size = lim.stack_size(ndim)
     if len(request.layers) > lim.max_stack_layers:
         raise refuse(
             ["layers"], "stack_too_many_layers", value=len(request.layers),
             limit=lim.max_stack_layers,
         )  # fmt: skip
     for value in request.input_size:
-        if value > lim.max_stack_size:
+        if value > size:
             raise refuse(["input_size"], "stack_above_limit", field="input_size", value=value,
-                         limit=lim.max_stack_size)  # fmt: skip
+                         limit=size)  # fmt: skip
     if request.in_channels > lim.max_stack_channels:
         raise refuse(["in_channels"], "stack_above_limit", field="in_channels",
                      value=request.in_channels, limit=lim.max_stack_channels)  # fmt: skip
     for index, layer in enumerate(request.layers):
         checks: dict[str, tuple[Any, int]] = {
-            "kernel_size": (layer.kernel_size, lim.max_stack_size),
-            "stride": (layer.stride, lim.max_stack_size),
-            "dilation": (layer.dilation, lim.max_stack_size),
-            "padding": (layer.padding, lim.max_stack_size),
-            "output_padding": (layer.output_padding, lim.max_stack_size),
+            "kernel_size": (layer.kernel_size, lim.max_stack_kernel_size),
+            "stride": (layer.stride, size),
+            "dilation": (layer.dilation, size),
+            "padding": (layer.padding, size),
+            "output_padding": (layer.output_padding, size),
             "out_channels": (layer.out_channels, lim.max_stack_channels),
             "groups": (layer.groups, lim.max_stack_channels),
         }
@@ -116,12 +117,13 @@ def resolve(request: StackRequest, lim: limits.Limits = limits.LIMITS) -> list[S
         )
     except LayerError as exc:
         raise layer_refusal(exc.index, exc.field, exc.type, dict(exc.ctx)) from None
+    limit = lim.stack_size(len(request.input_size))
     for index, layer in enumerate(stack):
         for name, size in zip(layer.config.axis_names, layer.config.output_size, strict=True):
-            if size > lim.max_stack_size:
+            if size > limit:
                 raise layer_refusal(
                     index, "", "stack_output_above_limit",
-                    {"axis": name, "value": size, "limit": lim.max_stack_size},
+                    {"axis": name, "value": size, "limit": limit},
                 )  # fmt: skip
     return stack
 

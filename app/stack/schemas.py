@@ -113,15 +113,26 @@ class ParseRequest(BaseModel):
 
 
 class SkippedLayer(BaseModel):
+    """A layer left out of the stack, by its line (of the code, or of print(model)'s text)."""
+
     line: int
     name: str
 
 
 class ParseResponse(BaseModel):
     framework: Literal["pytorch", "keras"]
-    ndim: int = Field(description="1 or 2: the layers' spatial dimensions")
+    source: Literal["code", "print", "keras_json"] = Field(
+        description="what was read: Python code, print(model) text or model.to_json()"
+    )
+    ndim: int = Field(description="1, 2 or 3: the layers' spatial dimensions")
     input_size: list[int] | None = Field(description="from Input(shape=…)/input_shape, if given")
     in_channels: int | None
     layers: list[StackLayerRequest]
     lines: list[int] = Field(description="the source line of each layer")
-    skipped: list[SkippedLayer]
+    skipped: list[SkippedLayer] = Field(description="shape-preserving layers (ReLU, BatchNorm…)")
+    head: list[SkippedLayer] = Field(
+        description="from the first layer that ends the trunk on (Flatten, Linear, …)"
+    )
+    branches: list[SkippedLayer] = Field(
+        description="layers off the main chain (downsample, shortcut, skip)"
+    )

@@ -11,6 +11,7 @@ import { updateDownloads, wireGif, wireSharing } from "./share.js";
 import {
   TRACE_FIELDS, initialState, readQuery, shareQuery, stepIndex, toQuery, writeUrl,
 } from "./state.js";
+import { startGuides } from "./tours/page.js";
 import { Viewer } from "./viewer.js";
 import { windowReason } from "./views/common.js";
 
@@ -20,13 +21,17 @@ const page = { ...state.page };
 let raw = state.trace;
 let extra = {}; // fields of a preset or link that the form has no control for (op, …)
 
-// What is on screen as a share query: configuration, view and step ("Step 5" is step=5).
-const onScreen = () => shareQuery(raw.query, { view: viewer.viewName, index: viewer.cur });
+// What is on screen as a share query: configuration, view and step ("Step 5" is step=5);
+// a tour or compare mode replaces hooks.link with its own link.
+const onScreen = () => hooks.link(raw, viewer.viewName, viewer.cur);
 
-const viewer = new Viewer($("viewer"), {
+const viewerOptions = {
   maxCell: Math.max(44, Math.floor(window.innerHeight / 16)),
   // on a phone the page scrolls: fit the width, not the height
   height: () => (window.innerWidth < 600 ? Infinity : window.innerHeight * 0.7),
+};
+const viewer = new Viewer($("viewer"), {
+  ...viewerOptions,
   onStep: (n) => {
     updateDownloads(raw.query, viewer.viewName, n);
     // not 60 times a second, and not while show() loads (it writes, pushing when deliberate)
@@ -34,6 +39,10 @@ const viewer = new Viewer($("viewer"), {
   },
   onPlaying: (playing) => { if (!playing) writeUrl(onScreen()); },
 });
+// Tours and compare mode (static/js/tours/) hold their own link and follow each diagram shown.
+const hooks = {
+  link: (trace, view, index = 0) => shareQuery(trace.query, { view, index }), shown: () => {},
+};
 
 const shape = (channels, size) => (channels > 1 ? [channels, ...size] : size).join("×");
 
@@ -135,8 +144,9 @@ async function show(trace, { step = 0, push = false } = {}) {
   showLegend(trace);
   renderFormulas($("formulas"), trace);
   renderCode($("code-card"), $("code"), trace);
-  writeUrl(shareQuery(trace.query, { view: shown, index: viewer.cur }), { push });
+  writeUrl(hooks.link(trace, shown, viewer.cur), { push });
   updateDownloads(trace.query, shown, viewer.cur);
+  hooks.shown(trace);
 }
 
 // The configuration, traced as you type (each new edit cancels the request before it);
@@ -217,9 +227,14 @@ $("copy-code").addEventListener("click", async (e) => {
 });
 wireGif({ current: () => ({ index: viewer.cur, count: viewer.view.count }) });
 
-// Back and Forward: the entry's configuration, view and step come back.
+// Back and Forward: the entry's configuration, view and step come back (a tour's or a
+// comparison's entries are theirs: the page reloads them).
 window.addEventListener("popstate", () => {
   const { fields, page: shown } = readQuery(location.search);
+  if (page.tour || page.compare || shown.tour || shown.compare) {
+    location.reload();
+    return;
+  }
   extra = withoutFormFields(fields);
   writeForm(form, fields);
   presets.value = "";
@@ -230,4 +245,9 @@ window.addEventListener("popstate", () => {
 extra = withoutFormFields(state.fields);
 await show(raw, { step: stepIndex(page) }); // the link's step=N is "Step N of …"
 if (page.speed) viewer.setSpeed(Number(page.speed) || 1);
+await startGuides({
+  viewer, page, hooks, tour: state.tour, titleOf: title, current: () => raw, embed: false,
+  options: viewerOptions,
+  show: (trace, { view, step }) => { page.view = view; return show(trace, { step }); },
+});
 if (page.autoplay === "1") viewer.player.play();

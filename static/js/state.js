@@ -8,6 +8,7 @@ export const TRACE_FIELDS = [
 ];
 export const PAGE_PARAMS = [
   "step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare",
+  "present",
 ];
 
 /** Split a query string into { fields, page }, both plain objects of strings. */

@@ -85,8 +85,12 @@ def test_dilation_probe_grows_3_7_15_31(client: TestClient) -> None:
         ({"in_channels": 4097, "layers": []}, ["body", "in_channels"], "stack_above_limit"),
         ({"layers": [{"out_channels": 4097}]}, ["body", "layers", 0, "out_channels"],
          "stack_above_limit"),
-        ({"layers": [{}] * 129}, ["body", "layers"], "stack_too_many_layers"),
-        ({"input_size": [8, 8, 8], "layers": []}, ["body", "input_size"], "stack_dimensions"),
+        ({"layers": [{}] * 257}, ["body", "layers"], "stack_too_many_layers"),
+        ({"input_size": [8, 8, 8, 8], "layers": []}, ["body", "input_size"], "stack_dimensions"),
+        ({"input_size": [513, 8, 8], "layers": []}, ["body", "input_size"], "stack_above_limit"),
+        ({"input_size": [65_537], "layers": []}, ["body", "input_size"], "stack_above_limit"),
+        ({"input_size": [4096], "layers": [{"kernel_size": 256}]},
+         ["body", "layers", 0, "kernel_size"], "stack_above_limit"),
         ({"input_size": [8, 8],
           "layers": [{"kernel_size": 1, "stride": 300, "transposed": True}] * 2},
          ["body", "layers", 1], "stack_output_above_limit"),
@@ -124,18 +128,40 @@ def test_strict_fields(client: TestClient) -> None:
         assert response.status_code == 422, layer
 
 
+def test_a_second_of_audio_and_a_wide_kernel_fit(client: TestClient) -> None:
+    """16,000 samples, a kernel of 255 (audio front ends start with 80 and more)."""
+    layers = [{"kernel_size": 255, "stride": 4, "out_channels": 64}, {"kernel_size": 80}]
+    body = {"input_size": [65_536], "in_channels": 1, "layers": layers}
+    response = client.post("/api/stack", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["layers"][0]["output_size"] == [(65_536 - 255) // 4 + 1]
+    volume = {"input_size": [512, 512, 512], "layers": [{"kernel_size": 3, "stride": 2}]}
+    assert client.post("/api/stack", json=volume).json()["layers"][0]["output_size"] == [255] * 3
+
+
+def test_the_stack_limits_are_listed_apart(client: TestClient) -> None:
+    body = client.get("/api/limits").json()
+    assert body["stack"]["max_stack_size_1d"] == 65_536
+    assert body["stack"]["max_stack_size_2d"] == 4096
+    assert body["stack"]["max_stack_size_3d"] == 512
+    assert body["stack"]["max_stack_kernel_size"] == 255
+    assert body["stack"]["max_stack_layers"] == 256
+    assert not any(key.startswith("max_stack") for key in body)
+
+
 def test_a_real_network_fits(client: TestClient) -> None:
-    """128 layers, 4096 channels, a 4096-wide input: the stack limits, all at once."""
+    """256 layers, 4096 channels, a 4096-wide input: the stack limits, all at once."""
     layers = [{"kernel_size": 3, "padding": 1, "out_channels": 4096}] * LIMITS.max_stack_layers
     response = client.post(
         "/api/stack",
         json={"input_size": [4096, 4096], "in_channels": 4096, "layers": layers,
-              "probe": {"layer": 127, "index": [2048, 2048]}},
+              "probe": {"layer": LIMITS.max_stack_layers - 1, "index": [2048, 2048]}},
     )  # fmt: skip
     assert response.status_code == 200
     body = response.json()
-    assert body["layers"][-1]["receptive_field"] == [257, 257]
-    assert body["probe"][-1]["bounds"] == [[2048 - 128, 2048 + 128]] * 2
+    assert body["layers"][-1]["receptive_field"] == [1 + 2 * LIMITS.max_stack_layers] * 2
+    reach = LIMITS.max_stack_layers  # one cell more on each side per 3×3 layer
+    assert body["probe"][-1]["bounds"] == [[2048 - reach, 2048 + reach]] * 2
 
 
 def _run(code: str) -> str:

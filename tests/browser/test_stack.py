@@ -39,7 +39,7 @@ def test_build_a_stack_then_paste_a_resnet_stem(page: Page, live_server: str) ->
     page.get_by_text("Paste PyTorch or Keras code").click()
     page.get_by_label("Code to paste").fill(RESNET_STEM)
     page.get_by_role("button", name="Use this code").click()
-    expect(page.locator("#paste-result")).to_contain_text("BatchNorm2d (line 2), ReLU (line 3)")
+    expect(page.locator("#paste-result")).to_contain_text("skipped: BatchNorm2d, ReLU")
     expect(page.locator("#flow .shape")).to_have_text(
         ["(3, 224, 224)", "(64, 112, 112)", "(64, 56, 56)"]
     )
@@ -48,9 +48,9 @@ def test_build_a_stack_then_paste_a_resnet_stem(page: Page, live_server: str) ->
     expect(refusal).to_contain_text("Too big to animate cell by cell")  # a learner's words
     expect(refusal.get_by_role("link")).to_have_text(re.compile(r"Open a 3×\d+×\d+ crop"))
 
-    page.get_by_label("Code to paste").fill("nn.Conv2d(3, 8, 3)\nnn.Linear(8, 2)")
+    page.get_by_label("Code to paste").fill("nn.Conv2d(3, 8, 3)\nnn.LSTM(8, 2)")
     page.get_by_role("button", name="Use this code").click()
-    expect(page.locator("#paste-result")).to_contain_text("line 2: Linear is not supported")
+    expect(page.locator("#paste-result")).to_contain_text("line 2: LSTM is not supported")
     assert len(problems) == 1 and "422" in problems[0]  # that refusal, and nothing else
 
 

@@ -216,12 +216,18 @@ def refusal(code: str) -> dict[str, Any]:
 
 
 def test_unsupported_layers_name_their_line() -> None:
-    detail = refusal("nn.Sequential(\n  nn.Conv2d(3, 8, 3),\n  nn.Flatten(),\n  nn.Linear(8, 2))")
+    detail = refusal("nn.Sequential(\n  nn.Conv2d(3, 8, 3),\n  nn.LSTM(8, 8),\n  nn.Linear(8, 2))")
     assert detail["type"] == "parse_unsupported"
     assert detail["ctx"]["line"] == 3
-    assert detail["msg"].startswith(
-        "line 3: Flatten is not supported; supported layers are nn.Conv1d"
+    assert detail["msg"].startswith("line 3: LSTM is not supported; supported layers are nn.Conv1d")
+
+
+def test_the_classifier_head_ends_the_stack_and_is_listed() -> None:
+    parsed = parse_layers(
+        "nn.Sequential(\n  nn.Conv2d(3, 8, 3),\n  nn.Flatten(),\n  nn.Linear(8, 2))"
     )
+    assert len(parsed["layers"]) == 1
+    assert parsed["head"] == [{"line": 3, "name": "Flatten"}, {"line": 4, "name": "Linear"}]
 
 
 def test_names_are_refused_not_looked_up() -> None:

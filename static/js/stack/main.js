@@ -18,6 +18,8 @@ let result = null;
 let step = null; // which entry of the probe list is drawn (after layer step + 1)
 let growTimer = null;
 const compared = new Map(); // preset slug → its comparison stack's answer
+let leftOut = null; // the pasted model's head and side branches, shown dimmed after the stack
+const SOURCES = { print: "stack_page.read_print", keras_json: "stack_page.read_keras_json" };
 
 function fromPreset(slug) {
   const preset = presets.find((p) => p.slug === slug) || presets[0];
@@ -147,6 +149,7 @@ function drawResults() {
   const selected = state.probe ? state.probe.layer : -1;
   renderFlow($("flow"), result, pickLayer);
   renderTable($("stack-rows"), $("stack-total"), result, selected, pickLayer);
+  drawLeftOut();
   const preset = presets.find((p) => p.slug === state.preset);
   $("lesson").hidden = !preset;
   $("lesson").textContent = preset ? preset.lesson : "";
@@ -165,6 +168,30 @@ function drawResults() {
     return option;
   }));
   drawField();
+}
+
+/** The classifier head and the side branches of a pasted model: listed, dimmed, left out. */
+function drawLeftOut() {
+  const root = $("left-out");
+  if (!root) return;
+  const parts = [];
+  const group = (note, items) => {
+    const p = document.createElement("p");
+    p.textContent = note;
+    const list = document.createElement("ul");
+    list.append(...items.map((item) => {
+      const li = document.createElement("li");
+      li.textContent = t("stack_page.line_item", item);
+      return li;
+    }));
+    parts.push(p, list);
+  };
+  if (leftOut?.head.length) {
+    group(t("stack_page.head_note", { line: leftOut.head[0].line }), leftOut.head);
+  }
+  if (leftOut?.branches.length) group(t("stack_page.branches_note"), leftOut.branches);
+  root.replaceChildren(...parts);
+  root.hidden = parts.length === 0;
 }
 
 function drawField() {
@@ -243,6 +270,7 @@ function wireEditor() {
   }));
   select.addEventListener("change", () => {
     if (!select.value) return;
+    leftOut = null;
     state = fromPreset(select.value);
     update();
   });
@@ -279,10 +307,15 @@ function wireEditor() {
     }
     out.classList.remove("error");
     const parsed = answer.body;
-    const skipped = parsed.skipped.map((s) => t("stack_page.skipped_item", s)).join(", ");
-    out.textContent = skipped
-      ? t("stack_page.pasted", { count: parsed.layers.length, framework: parsed.framework, skipped })
-      : t("stack_page.pasted_none_skipped", { count: parsed.layers.length, framework: parsed.framework });
+    const source = t(SOURCES[parsed.source]
+      || (parsed.framework === "keras" ? "stack_page.read_code_keras" : "stack_page.read_code_pytorch"));
+    const said = [t("stack_page.read_as", { source, count: parsed.layers.length })];
+    if (parsed.input_size) said.push(t("stack_page.read_input", { size: parsed.input_size.join("×") }));
+    const skipped = [...new Set(parsed.skipped.map((s) => s.name))].join(", ");
+    if (skipped) said.push(t("stack_page.skipped_names", { names: skipped }));
+    out.textContent = said.join("; ");
+    out.dataset.source = parsed.source;
+    leftOut = { head: parsed.head, branches: parsed.branches };
     const size = fitDimensions(parsed.input_size || state.input_size, parsed.ndim);
     edited({ input_size: size, in_channels: parsed.in_channels ?? state.in_channels, layers: parsed.layers, probe: null });
   });
@@ -301,7 +334,7 @@ function wireEditor() {
 /** Pasted 1-D layers on a 2-D input (or back): keep the first size, in the right count. */
 function fitDimensions(size, ndim) {
   if (size.length === ndim) return size;
-  return ndim === 1 ? [size[0]] : [size[0], size[0]];
+  return Array.from({ length: ndim }, () => size[0]);
 }
 
 function wireField() {

@@ -1,0 +1,1 @@
+"""Guided tours: tour files as data (schema, files), their links on the pages, expect."""
