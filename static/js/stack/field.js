@@ -5,7 +5,7 @@
 
 import { t } from "./i18n.js";
 
-const CELLWISE = 32; // per dimension: cell by cell up to this size (cells stay ≥ ~8 px)
+const CELLWISE = 64; // per dimension: cell by cell up to this size
 
 function el(tag, className = "", text = "") {
   const node = document.createElement(tag);
