@@ -102,7 +102,9 @@ def test_every_field_has_a_control_named_after_it(client: TestClient) -> None:
         "output_padding", "in_channels", "out_channels", "groups", "input", "weight", "bias",
         "seed", "fill",
     ):  # fmt: skip
-        assert f'<label for="f-{name}">{name}</label>' in html
+        # a plain label, the code name beside it, and the code name as the control's name
+        assert f'<code id="name-{name}">{name}</code></label>' in html
+        assert f'aria-labelledby="name-{name}"' in html and f'id="help-{name}"' in html
         assert f'name="{name}"' in html
 
 
