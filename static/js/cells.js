@@ -180,7 +180,9 @@ export function sumText(terms, total) {
 
 /** The size of the grids a view draws: one array per stage. Fit the cell size to the room:
  * all grids in a row, one stage per row, or one grid per row. */
-export function fitCells(root, stages, { maxCell = 48, height = window.innerHeight * 0.7, width: known } = {}) {
+export function fitCells(root, stages, {
+  maxCell = 48, height = window.innerHeight * 0.7, width: known, stack = true,
+} = {}) {
   // a known width saves a forced layout of thousands of fresh cells
   const width = Math.max(known ?? root.clientWidth, 200);
   const grids = stages.flat();
@@ -196,9 +198,11 @@ export function fitCells(root, stages, { maxCell = 48, height = window.innerHeig
     Math.min(...grids.map((g) => across([g])), high(grids.reduce((s, g) => s + g.rows, 0), grids.length)),
   ].map((c) => Math.floor(Math.min(c, maxCell)));
   // Where the screen is wide, one row (input, kernel, output side by side, cells scaled to
-  // fit); on a phone, the grids stack (one per row, fitted to the width).
-  const phone = width < 600;
-  const cell = Math.max(4, phone ? options[2] : options[0]);
+  // fit); on a phone page, the grids stack (one per row, fitted to the width); a narrow
+  // embed (stack = false) takes the first layout whose cells stay readable.
+  const narrow = width < 600;
+  const fallback = options.find((c) => c >= 20) ?? Math.max(...options);
+  const cell = Math.max(4, !narrow ? options[0] : stack ? options[2] : fallback);
   return setCell(root, cell);
 }
 

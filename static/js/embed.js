@@ -12,7 +12,9 @@ const root = document.getElementById("viewer");
 const diagram = root.querySelector(".diagram");
 // The frame's height, less what sits under the diagram (numbers, player, link back).
 const below = () => document.body.scrollHeight - diagram.offsetHeight;
-const options = { loop: true, maxCell: 64, height: () => window.innerHeight - below() - 16 };
+const options = {
+  loop: true, maxCell: 64, height: () => window.innerHeight - below() - 16, stackOnPhone: false,
+};
 const viewer = new Viewer(root, options);
 let raw = state.trace;
 await viewer.load(raw, { view: page.view, step: stepIndex(page) }); // step=N from 1

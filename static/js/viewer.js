@@ -60,7 +60,7 @@ async function fetchJson(url) {
 
 export class Viewer {
   constructor(root, { loop = false, maxCell = 48, height = () => window.innerHeight * 0.7,
-    onStep = () => {}, onPlaying = () => {}, t = translate } = {}) {
+    onStep = () => {}, onPlaying = () => {}, stackOnPhone = true, t = translate } = {}) {
     this.root = root;
     const part = (name) => root.querySelector(`[data-part=${name}]`);
     this.diagramEl = root.querySelector(".diagram");
@@ -76,6 +76,7 @@ export class Viewer {
     this.height = height;
     this.onStep = onStep;
     this.onPlaying = onPlaying;
+    this.stackOnPhone = stackOnPhone; // the page stacks its grids on a phone; an embed need not
     this.pinned = null;
     this.cur = 0;
     this.player = new Player({
@@ -142,9 +143,10 @@ export class Viewer {
   fit() {
     if (!this.view) return;
     const root = this.diagramEl;
-    let cell = fitCells(root, this.view.stages(),
-      { maxCell: this.maxCell, height: this.height(), width: this.width });
-    const phone = window.innerWidth < 600;
+    let cell = fitCells(root, this.view.stages(), {
+      maxCell: this.maxCell, height: this.height(), width: this.width, stack: this.stackOnPhone,
+    });
+    const phone = window.innerWidth < 600 && this.stackOnPhone;
     // on a phone the kernel does not tower over the grids beside it
     const kernel = (c) => root.style.setProperty("--kcell", `${Math.min(64, Math.max(c, phone ? 28 : 40))}px`);
     kernel(cell);
@@ -157,7 +159,7 @@ export class Viewer {
       cell = setCell(root, 20);
       kernel(cell);
     }
-    if (phone || this.diagramEl.classList.contains("one-d")) return;
+    if (window.innerWidth < 600 || this.diagramEl.classList.contains("one-d")) return;
     // One row where the screen is wide: the estimate leaves out the operators, captions and
     // the kernel's own cells, so measure the row and shrink the cells until nothing wraps.
     // Small grids keep readable numbers (≥ 18 px) and wrap instead; big ones shrink to fit.
