@@ -242,13 +242,16 @@ def check_picture(
 ) -> None:
     """Refuse a picture's own parameters (``step``, ``fps``, GIF frames) before drawing.
 
+    Steps are counted from 1, as the page shows them ("Step 9 of 9" is ``step=9``):
+
     >>> check_picture(9, step=9)
+    >>> check_picture(9, step=0)
     Traceback (most recent call last):
     ...
-    app.arithmetic.errors.ConfigError: step: step_out_of_range {'last': 8, 'value': 9}
+    app.arithmetic.errors.ConfigError: step: step_out_of_range {'last': 9, 'value': 0}
     """
-    if step is not None and not 0 <= step < steps:
-        raise ConfigError("step", "step_out_of_range", last=steps - 1, value=step)
+    if step is not None and not 1 <= step <= steps:
+        raise ConfigError("step", "step_out_of_range", last=steps, value=step)
     if fps is not None:
         if fps < 1:
             raise ConfigError("fps", "too_small", minimum=1, value=fps)

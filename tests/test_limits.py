@@ -108,7 +108,7 @@ def test_check_request_and_check_config_directly() -> None:
 @pytest.mark.parametrize(
     ("query", "field", "type"),
     [
-        ("render.svg?input_size=5,5&step=9", "step", "step_out_of_range"),
+        ("render.svg?input_size=5,5&step=10", "step", "step_out_of_range"),  # 9 steps: 1 to 9
         ("render.svg?input_size=5,5&step=-1", "step", "step_out_of_range"),
         ("render.gif?input_size=5,5&fps=21", "fps", "above_limit"),
         ("render.gif?input_size=64,64&padding=1", "input_size", "above_limit"),  # 4096 frames

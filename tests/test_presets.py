@@ -19,6 +19,18 @@ def test_presets_are_well_formed() -> None:
     for item in ITEMS:
         assert item.get("view", "canvas") in VIEWS
         assert item.get("next") is None or item["next"] in ids
+    # names read as their question or source, not as the seed field ("Seed: …", "(seed 002)")
+    assert not [item["name"] for item in ITEMS if "seed" in item["name"].lower()]
+    stack = json.loads((STATIC_DIR / "presets" / "stack.json").read_text("utf-8"))
+    assert not [p["lesson"] for p in stack if "seed" in p.get("lesson", "").lower()]
+
+
+def test_no_two_presets_show_the_same(client: TestClient) -> None:
+    shown = [
+        (client.get(f"/api/trace?{item['query']}&steps=0").json()["query"], item.get("view"))
+        for item in ITEMS
+    ]
+    assert len(shown) == len(set(shown))
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=[item["id"] for item in ITEMS])
@@ -38,7 +50,7 @@ def test_presets_show_what_they_are_named_for(client: TestClient) -> None:
     assert trace("seed-dilated-9")["output_size"] == [1, 1]
     assert trace("seed-strided-9")["output_size"] == [4, 4]
     assert trace("seed-transposed-9")["output_size"] == [11, 11]
-    assert trace("transposed-back-to-6")["output_size"] == [6, 6]
+    assert trace("padding-strides-odd-t")["output_size"] == [6, 6]  # transposed back to 6
     assert trace("seed-tf-same")["output"] == [
         [[1, 1, 3, 2], [1, 1, 3, 2], [4, 4, 10, 6], [3, 3, 7, 4]]
     ]
@@ -50,6 +62,8 @@ def test_presets_show_what_they_are_named_for(client: TestClient) -> None:
     nearest = trace("nearest-upsample")
     x, y = nearest["input"][0], nearest["output"][0]
     assert all(y[i][j] == x[i // 2][j // 2] for i in range(6) for j in range(6))
+    # "… then a 3×3 convolution on the 6×6 result": that very result is its input
+    assert trace("nearest-then-conv")["input"] == nearest["output"]
     # WaveNet: causal, kernel 2, dilations 1, 2, 4, 8, each keeping the length
     for d in (1, 2, 4, 8):
         layer = trace(f"wavenet-d{d}")

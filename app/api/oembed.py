@@ -30,7 +30,8 @@ from app.web.capacity import cost_of_query, offload
 router = APIRouter(prefix="/api", tags=["share"])
 PATHS = ("", "/", "/embed")
 OEMBED_PARAMS = ("url", "maxwidth", "maxheight", "format")
-EMBED_PARAMS = ("step", "speed", "autoplay", "controls", "theme")
+EMBED_PARAMS = ("view", "step", "speed", "autoplay", "controls", "theme")
+SHOWN = ("view", "step")  # what the thumbnail shows too: the same view at the same step
 WIDTH, HEIGHT = 640, 480  # the iframe's size when the consumer sets no maximum
 SAFE = ",;|:"  # the share query's own separators stay readable
 
@@ -121,11 +122,14 @@ def oembed(
         "height": height,
         "cache_age": 86400,
     }
-    try:
-        size = picture_size(state.trace["query"])
-    except ConfigError:  # too large to draw: no thumbnail
+    shown = query + "".join(
+        "&" + urlencode({k: v}, safe=SAFE) for k, v in state.page.items() if k in SHOWN
+    )
+    try:  # the picture's size does not depend on its language (lang is not a trace field)
+        size = picture_size(shown.replace(f"&lang={choice.language}", ""))
+    except ConfigError:  # too large to draw (or a view the pictures refuse): no thumbnail
         return answer
-    answer["thumbnail_url"] = f"{base}/api/render.png?{query}"
+    answer["thumbnail_url"] = f"{base}/api/render.png?{shown}"
     answer["thumbnail_width"], answer["thumbnail_height"] = size
     return answer
 

@@ -109,9 +109,8 @@ def check_page_param(name: str, text: str) -> None:
         return
     value = parse_param(param, text)
     if name in ("step", "stop"):
-        minimum = 0 if name == "step" else 1
-        if value < minimum:
-            raise ConfigError(name, "too_small", minimum=minimum, value=value)
+        if value < 1:  # both counted from 1, as the page shows them
+            raise ConfigError(name, "too_small", minimum=1, value=value)
     elif name == "speed" and not 0 < value <= LIMITS.max_speed:
         raise ConfigError(
             name, "value_out_of_range", minimum="0", maximum=LIMITS.max_speed, value=text
@@ -181,7 +180,7 @@ def page_state(params: Pairs) -> PageState:
         )
         messages.append(_message(error))
         del page["stop"]
-    last = _step_count(trace) - 1
+    last = _step_count(trace)  # steps are counted from 1: "Step 9 of 9" is step=9
     if "step" in page and int(page["step"]) > last:
         error = item(["query", "step"], "step_out_of_range", last=last, value=int(page["step"]))
         messages.append(_message(error))
@@ -253,7 +252,7 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
         "description": description,
         "query": query,
         "page_url": page_url,
-        "og_image": f"{base}/api/render.png?{linked}&step=0",
+        "og_image": f"{base}/api/render.png?{linked}",
         "oembed_url": f"{base}/api/oembed?url={quote(page_url, safe='')}&format=json",
         "fields": state.fields,
         "form_fields": form_fields(),

@@ -2,7 +2,8 @@
 
 The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the picture's own
 parameters, which are not trace fields: ``view`` (``canvas``, ``scatter``, ``matrix``,
-``overlap``, as on the page), ``step`` (0-based, SVG and PNG), ``fps`` (GIF) and ``theme``
+``overlap``, as on the page), ``step`` (SVG and PNG; counted from 1, the number the page
+shows: "Step 5 of 9" is ``step=5``), ``fps``, ``first`` and ``last`` (GIF) and ``theme``
 (``light`` or ``dark``). The file is named after the configuration (Content-Disposition),
 e.g. ``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
 """
@@ -53,6 +54,7 @@ class Picture:
     fps: int
     theme: str
     name: Callable[[str, int | None], str]
+    steps: range  # the GIF's steps, 0-based
 
 
 def _picture(pairs: Pairs, animated: bool = False) -> Picture:
@@ -67,9 +69,24 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
     config = config_of(trace_request)
     if config.ndim == 3:  # the page draws depth as slices; pictures are 1-D and 2-D
         raise ConfigError("input_size", "picture_3d", ndim=config.ndim)
-    step, fps = own.get("step", 0), own.get("fps", 2)
+    step, fps = own.get("step", 1), own.get("fps", 2)
     count = step_count(config, view)
-    check_picture(count, step=None if animated else step, fps=fps if animated else None)
+    first, last = own.get("first", 1), own.get("last", count)
+    if animated:  # the GIF's steps, counted from 1 as the page shows them
+        for name, value, low in (("first", first, 1), ("last", last, first)):
+            if not low <= value <= count:
+                raise ConfigError(
+                    name, "value_out_of_range", field=name, minimum=low, maximum=count, value=value
+                )
+    elif "first" in own or "last" in own:
+        raise ConfigError(
+            "first" if "first" in own else "last",
+            "not_a_parameter",
+            field="first" if "first" in own else "last",
+            fields="view, step, theme",
+        )
+    frames = last - first + 1 if animated else count
+    check_picture(frames, step=None if animated else step, fps=fps if animated else None)
     if view == "matrix":
         check_matrix(config)
     result, _ = compute(config, trace_request, flat)
@@ -80,6 +97,7 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
         fps,
         own.get("theme", "light"),
         lambda extension, shown: filename(config, extension, view, shown, padding),
+        range(first - 1, last),
     )
 
 
@@ -92,17 +110,20 @@ def picture_size(query: str) -> tuple[int, int]:
 
 def _svg(pairs: Pairs) -> tuple[bytes, str]:
     p = _picture(pairs)
-    return render_svg(p.view, p.step, p.theme), p.name("svg", p.step)
+    return render_svg(p.view, p.step - 1, p.theme), p.name("svg", p.step)
 
 
 def _png(pairs: Pairs) -> tuple[bytes, str]:
     p = _picture(pairs)
-    return render_png(p.view, p.step, p.theme), p.name("png", p.step)
+    return render_png(p.view, p.step - 1, p.theme), p.name("png", p.step)
 
 
 def _gif(pairs: Pairs) -> tuple[bytes, str]:
     p = _picture(pairs, animated=True)
-    return render_gif(p.view, p.fps, p.theme), p.name("gif", None)
+    name = p.name("gif", None)
+    if len(p.steps) < p.view.count:  # some steps only: say which in the name
+        name = name.replace(".gif", f"-steps{p.steps.start + 1}-{p.steps.stop}.gif")
+    return render_gif(p.view, p.fps, p.theme, p.steps), name
 
 
 def picture(draw: Callable[[Pairs], tuple[bytes, str]], pairs: Pairs) -> tuple[bytes, str]:
@@ -144,10 +165,11 @@ async def get_render_png(
 @router.get("/render.gif", response_class=Response, responses=_responses("image/gif"))
 async def get_render_gif(
     request: Request, input_size: InputSize, view: ViewParam = None, fps: Text = None,
-    theme: Text = None,
+    theme: Text = None, first: Text = None, last: Text = None,
 ) -> Response:  # fmt: skip
     """Every step of a view as an animated GIF, looping forever, ``fps`` frames a second
-    (1 to max_gif_fps, default 2)."""
+    (1 to max_gif_fps, default 2); ``first`` and ``last`` (counted from 1, both included)
+    keep some steps only, so a layer with more steps than max_gif_frames still has a GIF."""
     return await _respond(request, "image/gif", _gif)
 
 

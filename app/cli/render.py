@@ -100,7 +100,7 @@ def figure(item: dict[str, str], folder: Path, fps: int, theme: str) -> tuple[li
     if view:
         pairs.append(("view", view))
     request, _ = request_from_query([(k, v) for k, v in pairs if k != "view"])
-    last = step_count(config_of(request), view or "canvas") - 1
+    last = step_count(config_of(request), view or "canvas")  # counted from 1, as on the page
     written, skipped = [], []
     for fmt, extra in (("gif", [("fps", str(fps))]), ("svg", [("step", str(last))])):
         try:

@@ -24,12 +24,57 @@ from app.arithmetic.geometry import Axis, same_padding
 from app.arithmetic.trace import Trace, json_numbers, pool_divisor
 from app.i18n.messages import comment, t
 
+Generated = dict[str, str]  # "input"/"weight" → the numpy expression that generates it
+BIG = 256  # numbers: a larger generated tensor is written as the code that generates it
 
-def snippets(config: ConvConfig, result: Trace) -> dict[str, str]:
-    """``{"pytorch": …, "keras": …}`` for this configuration and these values."""
+
+def snippets(
+    config: ConvConfig, result: Trace, generated: Generated | None = None
+) -> dict[str, str]:
+    """``{"pytorch": …, "keras": …}`` for this configuration and these values. ``generated``:
+    for the tensors ConvScope generated, the expression that generates them again, so a big
+    one is a line of code rather than thousands of numbers."""
+    gen = generated or {}
     if config.pooling:
-        return {"pytorch": pytorch_pool(config, result), "keras": keras_pool(config, result)}
-    return {"pytorch": pytorch(config, result), "keras": keras(config, result)}
+        return {
+            "pytorch": pytorch_pool(config, result, gen), "keras": keras_pool(config, result, gen)
+        }  # fmt: skip
+    return {"pytorch": pytorch(config, result, gen), "keras": keras(config, result, gen)}
+
+
+def generator(
+    fill: str, seed: int, stream: int, low: int, high: int, shape: tuple[int, ...]
+) -> str:
+    """The numpy expression ``app.arithmetic.values.generate`` evaluates, as code.
+
+    >>> generator("random", 0, 1, -1, 2, (2, 3))
+    'np.random.default_rng([0, 1]).integers(-1, 2, size=(2, 3), endpoint=True)'
+    >>> generator("arange", 0, 0, 0, 3, (2, 2))
+    'np.arange(4).reshape((2, 2))'
+    """
+    size = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+    if fill == "ones":
+        return f"np.ones({size})"
+    if fill == "arange":
+        return f"np.arange({int(np.prod(shape))}).reshape({size})"
+    rng = f"np.random.default_rng([{seed}, {stream}])"
+    return f"{rng}.integers({low}, {high}, size={size}, endpoint=True)"
+
+
+def _values(array: NDArray[np.float64], expr: str | None, opening: str) -> str:
+    """A tensor's numbers as a literal, or, when it is big and was generated, the code."""
+    if expr is not None and array.size > BIG:
+        return expr
+    return _indented(_numbers(array), opening)
+
+
+def _generated_note(gen: Generated, arrays: dict[str, NDArray[np.float64]]) -> list[str]:
+    names = [n for n, a in arrays.items() if gen.get(n) is not None and a.size > BIG]
+    if not names:
+        return []
+    return [
+        f"# {' and '.join(names)}: too many numbers to list; generated here exactly as on the page"
+    ]
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -87,7 +132,7 @@ def _crop_slices(config: ConvConfig) -> str:
 # ---------------------------------------------------------------------------- PyTorch
 
 
-def pytorch(config: ConvConfig, result: Trace) -> str:
+def pytorch(config: ConvConfig, result: Trace, gen: Generated | None = None) -> str:
     """A PyTorch snippet: unbatched tensors in PyTorch's own layouts.
 
     >>> from app.arithmetic.config import build_config
@@ -112,16 +157,20 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
     y = layer(x)
     print(y.shape)  # torch.Size([1, 4])
     """
+    gen = gen or {}
     n = config.ndim
     dims = _dims(n)
     kdims = _kdims(n)
     name = f"ConvTranspose{n}d" if config.transposed else f"Conv{n}d"
+    note = _generated_note(gen, {"input": result.input, "weight": result.weight})
     lines = [
         "import torch",
         "import torch.nn.functional as F",
+        *(["import numpy as np"] if note else []),
         "",
+        *note,
         *comment("torch.input", dims=dims),
-        f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
+        f"x = torch.tensor({_values(result.input, gen.get('input'), 'x = torch.tensor(')}, "
         "dtype=torch.float32)",
     ]
     padding, before, after = _pytorch_padding(config, name)
@@ -146,7 +195,10 @@ def pytorch(config: ConvConfig, result: Trace) -> str:
     )
     lines.append(f"    # weight [{layout}, {kdims}]")
     opening = "    layer.weight.copy_(torch.tensor("
-    lines.append(f"{opening}{_indented(_numbers(result.weight), opening)}))")
+    weight = _values(result.weight, gen.get("weight"), opening)
+    lines.append(
+        f"{opening}{weight}{', dtype=torch.float32' if weight.startswith('np.') else ''}))"
+    )
     if result.bias is not None:
         lines.append(f"    layer.bias.copy_(torch.tensor({_numbers(result.bias)}))")
     lines.append("y = layer(x)")
@@ -178,8 +230,6 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
                 name=config.padding_name,
                 given="" if given is None else f", output_padding={_tuple(given)}",
             )
-        elif all(_is_same(a) for a in config.axes):
-            before = comment("torch.same_transposed")
         if symmetric:
             return numbers, before, []
         return (
@@ -191,7 +241,8 @@ def _pytorch_padding(config: ConvConfig, name: str) -> tuple[str, list[str], lis
             ],
         )
     before = []
-    if any(b or a for b, a in config.padding) and all(_is_same(a) for a in config.axes):
+    # "same" only where the learner chose it: padding=1 is written as the 1 they typed
+    if config.padding_name == "same":
         if all(s == 1 for s in config.stride):
             return '"same"', [], []
         before = comment("torch.same_direct")
@@ -215,7 +266,7 @@ def _indented(text: str, prefix: str) -> str:
 # ---------------------------------------------------------------------------- Keras
 
 
-def keras(config: ConvConfig, result: Trace) -> str:
+def keras(config: ConvConfig, result: Trace, gen: Generated | None = None) -> str:
     """A Keras 3 snippet: channels-last, batched; the values converted from PyTorch's layout.
 
     Not run by the tests (TensorFlow is too heavy to install); ``compile()`` checks it.
@@ -229,8 +280,10 @@ def keras(config: ConvConfig, result: Trace) -> str:
         "import keras",
         "import numpy as np",
         "",
+        *_generated_note(gen or {}, {"input": result.input, "weight": result.weight}),
         *comment("keras.input", dims=dims),
-        f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
+        f"x = np.array({_values(result.input, (gen or {}).get('input'), 'x = np.array(')}, "
+        'dtype="float32")',
         *comment("keras.channels_last", dims=dims),
         f"x = np.transpose(x, {to_last})[None]",
     ]
@@ -242,7 +295,8 @@ def keras(config: ConvConfig, result: Trace) -> str:
     kdims = _kdims(n)
     lines += comment("keras.weight", layout=weight_layout, kdims=kdims)
     lines.append(
-        f'w = np.array({_indented(_numbers(result.weight), "w = np.array(")}, dtype="float32")'
+        f"w = np.array({_values(result.weight, (gen or {}).get('weight'), 'w = np.array(')}, "
+        'dtype="float32")'
     )
     has_bias = result.bias is not None
     build = _keras_transposed if config.transposed else _keras_direct
@@ -289,6 +343,11 @@ def _keras_direct(config: ConvConfig, has_bias: bool) -> tuple[list[str], list[s
         padding = "valid"
     elif all(_is_same(a) for a in config.axes) and not dilated_strides:
         padding = "same"
+        if config.padding_name != "same":  # the learner typed numbers: say why "same" is them
+            lines.append(
+                f'# Keras takes padding="valid" or "same" only; this padding ({_sides(config)})'
+                ' is exactly "same" here'
+            )
     elif n == 1 and config.padding[0] == (config.dilation[0] * (config.kernel_size[0] - 1), 0):
         padding = "causal"
     else:
@@ -461,7 +520,7 @@ def _extend_past_windows(rest: list[int], has_bias: bool) -> list[str]:
 POOL_LAYERS = {"max_pool": ("MaxPool", "MaxPooling"), "avg_pool": ("AvgPool", "AveragePooling")}
 
 
-def pytorch_pool(config: ConvConfig, result: Trace) -> str:
+def pytorch_pool(config: ConvConfig, result: Trace, gen: Generated | None = None) -> str:
     """``nn.MaxPool*d`` / ``nn.AvgPool*d`` (``count_include_pad=True``, PyTorch's default).
 
     >>> from app.arithmetic.config import build_config
@@ -491,14 +550,20 @@ def pytorch_pool(config: ConvConfig, result: Trace) -> str:
     if config.ceil_mode:
         args.append("ceil_mode=True")
     shape = ", ".join(map(str, config.output_shape))
+    x_text = _values(result.input, (gen or {}).get("input"), "x = torch.tensor(")
     return (
         "\n".join(
             [
                 "import torch",
+                *(
+                    ["import numpy as np"]
+                    if _generated_note(gen or {}, {"input": result.input})
+                    else []
+                ),
                 "",
+                *_generated_note(gen or {}, {"input": result.input}),
                 *comment("torch.pool_input", dims=_dims(n)),
-                f"x = torch.tensor({_indented(_numbers(result.input), 'x = torch.tensor(')}, "
-                "dtype=torch.float32)",
+                f"x = torch.tensor({x_text}, dtype=torch.float32)",
                 f"layer = torch.nn.{name}({', '.join(args)})",
                 "y = layer(x)",
                 f"print(y.shape)  # torch.Size([{shape}])",
@@ -508,7 +573,7 @@ def pytorch_pool(config: ConvConfig, result: Trace) -> str:
     )
 
 
-def keras_pool(config: ConvConfig, result: Trace) -> str:
+def keras_pool(config: ConvConfig, result: Trace, gen: Generated | None = None) -> str:
     """``MaxPooling*D`` / ``AveragePooling*D`` with ``padding="valid"``; PyTorch's padding is
     added first (zeros for the average, which counts them; −∞ for the max, which never
     picks them), and a dilated max pool, which Keras has no argument for, is written as the
@@ -519,8 +584,10 @@ def keras_pool(config: ConvConfig, result: Trace) -> str:
         "import keras",
         "import numpy as np",
         "",
+        *_generated_note(gen or {}, {"input": result.input}),
         *comment("keras.pool_input", dims=dims),
-        f'x = np.array({_indented(_numbers(result.input), "x = np.array(")}, dtype="float32")',
+        f"x = np.array({_values(result.input, (gen or {}).get('input'), 'x = np.array(')}, "
+        'dtype="float32")',
         *comment("keras.pool_channels_last", dims=dims),
         f"x = np.transpose(x, {(*range(1, n + 1), 0)})[None]",
     ]

@@ -86,7 +86,7 @@ TRACE_FIELDS: tuple[Param, ...] = (
 
 # The page's own parameters (``/`` and ``/embed``): never sent to the trace.
 PAGE_PARAMS: tuple[Param, ...] = (
-    Param("step", "int", 0),
+    Param("step", "int", 1),  # the number the page shows: "Step 5 of 9" is step=5
     Param("speed", "number", 1),
     Param(
         "view",
@@ -105,10 +105,13 @@ PAGE_PARAMS: tuple[Param, ...] = (
 
 # The pictures' own parameters (``/api/render.*``).
 PICTURE_PARAMS: tuple[Param, ...] = (
-    Param("step", "int", 0),
+    Param("step", "int", 1),  # counted from 1, as the page shows it
     Param("fps", "int", 2),
     Param("theme", "choice", "light", choices=("light", "dark")),
     Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
+    # a GIF of some steps only (counted from 1, both included): what fits its limits
+    Param("first", "int", 1),
+    Param("last", "int", None),
 )
 
 FIELDS: dict[str, Param] = {p.name: p for p in TRACE_FIELDS}

@@ -18,7 +18,7 @@ from app.arithmetic.im2col import full_size, im2col, patch_cost
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.pictures import picture_input
 from app.arithmetic.trace import Trace, pool_divisor, trace, whole_or_float
-from app.arithmetic.values import resolve_gradient, resolve_values
+from app.arithmetic.values import INPUT_RANGE, WEIGHT_RANGE, resolve_gradient, resolve_values
 from app.i18n.formulas import localized
 from app.layer import codegen
 from app.layer.fields import ANSWER_FIELDS
@@ -117,7 +117,9 @@ def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     result, fields = compute(config_of(request), request, flat)
     ndim = result.config.ndim
     query = to_query(fields, DEFAULTS, ndim)
-    body = describe(result, query, _twin_query(result, fields), request)
+    code = "code" in (request.include or ())
+    generated = _generated(result, fields) if code else None
+    body = describe(result, query, _twin_query(result, fields), request, generated)
     grads = gradients_of(result, request, fields)
     if grads is not None:
         body["grad"] = {
@@ -131,6 +133,19 @@ def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
             else _twin_query(result, fields, grads.output.tolist()),
         }
     return body
+
+
+def _generated(result: Trace, fields: dict[str, Any]) -> codegen.Generated:
+    """The code that generates each tensor the request did not give (for the snippets)."""
+    config = result.config
+    made = {"input": (0, INPUT_RANGE, config.input_shape)}
+    if not config.pooling:
+        made["weight"] = (1, WEIGHT_RANGE, config.weight_shape)
+    return {
+        name: codegen.generator(fields["fill"], fields["seed"], stream, *bounds, shape)
+        for name, (stream, bounds, shape) in made.items()
+        if fields.get(name) is None
+    }
 
 
 def trace_json(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> bytes:
@@ -150,8 +165,12 @@ def run_trace(request: TraceRequest, flat: dict[str, FlatValues] | None = None) 
 
 
 def run_matrix(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
-    """The convolution as a matrix (small sizes only)."""
+    """The convolution as a matrix (small sizes only). Max pooling has none: the maximum of
+    a window is not a weighted sum of it, so no matrix C gives ``y = C·x`` (refused by name);
+    average pooling's matrix holds ``1/divisor`` where a window reads."""
     config = config_of(request)
+    if config.op == "max_pool":
+        raise ConfigError("op", "matrix_not_linear", value=config.op)
     limits.check_matrix(config)
     result, fields = compute(config, request, flat)
     matrix, rows, columns = conv_matrix(result)
@@ -249,7 +268,11 @@ def _axes_json(result: Trace) -> list[dict[str, Any]]:
 
 
 def describe(
-    result: Trace, query: str, twin_query: str | None, request: TraceRequest
+    result: Trace,
+    query: str,
+    twin_query: str | None,
+    request: TraceRequest,
+    generated: codegen.Generated | None = None,
 ) -> dict[str, Any]:
     """The response body of a computed trace: serialisation only, no geometry. What is not
     drawn is built only when asked for (``include``): the formulas and the code snippets
@@ -307,5 +330,5 @@ def describe(
     if "formulas" in include:
         body["formulas"] = localized(formulas(config))  # their words in the request's language
     if "code" in include:
-        body["code"] = codegen.snippets(config, result)
+        body["code"] = codegen.snippets(config, result, generated)
     return body

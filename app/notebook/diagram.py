@@ -121,7 +121,8 @@ def show(
     lang: str | None = None,
     **fields: Any,
 ) -> Diagram:
-    """The diagram of a share query, of keyword fields, or of a PyTorch/Keras layer.
+    """The diagram of a share query, of keyword fields, or of a PyTorch/Keras layer, opened
+    at ``step``: the number the page shows ("Step 5 of 9" is 5); 0, the default, is the first.
 
     >>> d = show("input_size=5,5&stride=2&padding=1", view="overlap")
     >>> d.trace["output_size"], d.filename
@@ -153,7 +154,7 @@ def show(
         given["input_size"] = [input_size] if isinstance(input_size, int) else list(input_size)
     given.update(fields)
     request, flat = request_of(query, given)
-    options = Options(view=view, step=step, lang=lang or "en")
+    options = Options(view=view, step=step or 1, lang=lang or "en")
     try:
         return Diagram(offline_page(request, flat, options))
     except ConfigError as exc:

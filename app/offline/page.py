@@ -62,7 +62,7 @@ class Options:
     """How the offline page opens: the view, the step, the player's speed, colours, language."""
 
     view: str = "canvas"
-    step: int = 0
+    step: int = 1  # counted from 1, the number the page shows ("Step 1 of 9")
     speed: float = 1
     autoplay: bool = False
     theme: str = "light"

@@ -7,7 +7,7 @@ that picks colours on its own.
 >>> LOOKS["light"].cells["zero"].pattern, LOOKS["light"].cells["zero"].dash
 ('hatch', 'dot')
 >>> shaded(LOOKS["light"], "#ffffff")
-'#939baf'
+'#d8dbe3'
 """
 
 import json
@@ -88,6 +88,35 @@ def blend(color: str, over: str, alpha: float) -> str:
     a = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
     b = [int(over[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * alpha):02x}" for x, y in zip(a, b, strict=True))
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``.
+
+    >>> round(luminance("#ffffff"), 2), round(luminance("#000000"), 2)
+    (1.0, 0.0)
+    """
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def readable_ink(fill: str, light: str = "#ffffff", dark: str = "#14213d") -> str:
+    """The one of two inks with the higher contrast on ``fill`` (WCAG AA where either can).
+
+    >>> readable_ink("#8cbdeb"), readable_ink("#1a2330")
+    ('#14213d', '#ffffff')
+    """
+    on = luminance(fill)
+
+    def ratio(ink: str) -> float:
+        return (max(on, luminance(ink)) + 0.05) / (min(on, luminance(ink)) + 0.05)
+
+    return dark if ratio(dark) >= ratio(light) else light
 
 
 def shaded(look: Look, color: str) -> str:

@@ -125,9 +125,12 @@ def palette(look: Look) -> Image.Image:
     return image
 
 
-def gif_diagram(view: View, fps: int, theme: str, limits: Limits = LIMITS) -> Diagram:
+def gif_diagram(
+    view: View, fps: int, theme: str, limits: Limits = LIMITS, frames: int | None = None
+) -> Diagram:
     """The layout with the largest cells whose frames fit the GIF limits; refuse (naming the
-    limit) when even the smallest cells do not, before anything is drawn."""
+    limit) when even the smallest cells do not, before anything is drawn. ``frames``: how
+    many steps the GIF shows (all of them when not given)."""
     if fps < 1:
         raise ConfigError("fps", "too_small", minimum=1, value=fps)
     if fps > limits.max_gif_fps:
@@ -135,7 +138,7 @@ def gif_diagram(view: View, fps: int, theme: str, limits: Limits = LIMITS) -> Di
             "fps", "above_limit", value=fps, limit=limits.max_gif_fps,
             limit_name="max_gif_fps",
         )  # fmt: skip
-    frames = view.count
+    frames = view.count if frames is None else frames
     if frames > limits.max_gif_frames:
         raise ConfigError(
             "input_size", "gif_too_many_frames", frames=frames, max_gif_frames=limits.max_gif_frames
@@ -156,15 +159,17 @@ def gif_diagram(view: View, fps: int, theme: str, limits: Limits = LIMITS) -> Di
     return diagram
 
 
-def render_gif(view: View, fps: int = 2, theme: str = "light") -> bytes:
-    """An animated GIF of ``view``: one frame per step at ``fps``, looping forever."""
-    diagram = gif_diagram(view, fps, theme)
+def render_gif(view: View, fps: int = 2, theme: str = "light", steps: range | None = None) -> bytes:
+    """An animated GIF of ``view``: one frame per step (of ``steps``, 0-based; every step when
+    not given) at ``fps``, looping forever."""
+    steps = range(view.count) if steps is None else steps
+    diagram = gif_diagram(view, fps, theme, frames=len(steps))
     colors = palette(diagram.look)
     image = Image.new("RGB", (diagram.width, diagram.height), diagram.look.background)
     frames: list[Image.Image] = []
     phase: int | None = None
     shown: dict[Key, Cell] = {}
-    for step in range(view.count):
+    for step in steps:
         cells = view.cells(step)
         if view.phase(step) != phase:
             phase = view.phase(step)

@@ -17,7 +17,7 @@ from PIL import ImageFont
 from app.arithmetic.errors import ConfigError
 from app.i18n.messages import t
 from app.limits import LIMITS, Limits
-from app.render.look import LOOKS, Look, scale_color, shaded
+from app.render.look import LOOKS, Look, readable_ink, scale_color, shaded
 from app.render.views import Cell, Grid, Key, Sum, View
 from app.web.paths import STATIC_DIR
 
@@ -282,8 +282,10 @@ class Diagram:
         return items
 
     def ink(self, cell: Cell) -> str:
-        if cell.shade:
-            return self.look.window_text
+        if cell.shade:  # under the light kernel window: whichever ink reads on the blend
+            style = self.look.cells[cell.kind]
+            fill = style.fill if cell.scale is None else scale_color(self.look, *cell.scale)
+            return readable_ink(shaded(self.look, fill), dark=self.look.window_text)
         if cell.scale is not None:
             scale, index = cell.scale
             if index >= self.look.dark_from[scale]:

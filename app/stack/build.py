@@ -150,49 +150,87 @@ def _number(value: Fraction) -> int | float:
     return int(value) if value.denominator == 1 else float(value)
 
 
-def layer_query(layer: StackLayer, request: StackLayerRequest) -> str:
-    """The layer alone, as the one-layer page's share query (padding as it was given)."""
+def _layer_fields(
+    layer: StackLayer,
+    request: StackLayerRequest,
+    input_size: list[int] | None = None,
+    channels: tuple[int, int, int] | None = None,
+) -> dict[str, Any]:
+    """The one-layer trace fields of a layer (or of a crop of it: another input size and
+    channel counts). A layer with bias keeps it: one bias of 1 per output channel."""
     config = layer.config
-    fields: dict[str, Any] = {
+    in_channels, out_channels, groups = channels or (
+        config.in_channels,
+        config.out_channels,
+        config.groups,
+    )
+    conv = request.op == "conv"
+    return {
         "transposed": config.transposed,
-        "input_size": list(config.input_size),
+        "input_size": input_size or list(config.input_size),
         "kernel_size": request.kernel_size,
         "stride": request.stride,
         "padding": request.padding,
         "dilation": request.dilation,
         "output_padding": request.output_padding,
-        "in_channels": config.in_channels,
-        "out_channels": config.out_channels,
-        "groups": config.groups if request.op == "conv" else None,
+        "in_channels": in_channels,
+        "out_channels": out_channels,
+        "groups": groups if conv else 1,
+        "bias": [1] * out_channels if conv and layer.spec.bias else None,
+        "op": request.op,
     }
-    defaults = {**TRACE_DEFAULTS}
-    query = to_query(fields, defaults, config.ndim)
-    if request.op != "conv":
-        query += f"&op={request.op}"
-    return query
+
+
+def _query(fields: dict[str, Any], ndim: int) -> str:
+    return to_query(fields, {**TRACE_DEFAULTS}, ndim)
+
+
+def layer_query(layer: StackLayer, request: StackLayerRequest) -> str:
+    """The layer alone, as the one-layer page's share query (padding as it was given)."""
+    return _query(_layer_fields(layer, request), layer.config.ndim)
+
+
+def _traceable(fields: dict[str, Any]) -> bool:
+    try:
+        config_of(TraceRequest(**fields))
+    except (ConfigError, ValueError):
+        return False
+    return True
 
 
 def trace_refusal(layer: StackLayer, request: StackLayerRequest) -> str | None:
-    """Why the one-layer page (the trace's checks and limits) cannot show this layer, or None."""
+    """Why the one-layer page (the trace's checks and limits) cannot show this layer, in a
+    learner's words, or None."""
+    if _traceable(_layer_fields(layer, request)):
+        return None
+    lim = limits.LIMITS
+    return t(
+        "stack.too_big",
+        size=lim.max_spatial_size_2d if layer.config.ndim == 2 else lim.max_spatial_size_1d,
+        channels=lim.max_channels,
+        taps=f"{lim.max_taps:,}",
+    )
+
+
+def crop(layer: StackLayer, request: StackLayerRequest) -> dict[str, Any] | None:
+    """A small crop of a layer too big for the one-layer page: the same kernel, stride,
+    padding and dilation on a smaller input with at most 4 channels each way (a depthwise
+    layer stays depthwise), so the page shows the same arithmetic; None when none fits."""
     config = layer.config
-    try:
-        config_of(
-            TraceRequest(
-                transposed=config.transposed,
-                input_size=list(config.input_size),
-                kernel_size=request.kernel_size,
-                stride=request.stride,
-                padding=request.padding,
-                dilation=request.dilation,
-                output_padding=request.output_padding,
-                in_channels=config.in_channels,
-                out_channels=config.out_channels,
-                groups=config.groups if request.op == "conv" else 1,
-                op=request.op,
-            )
-        )
-    except ConfigError as exc:
-        return t("stack_too_big_for_trace", message=t(exc.type, **exc.ctx))
+    small = min(4, config.in_channels), min(4, config.out_channels)
+    depthwise = config.groups > 1 and config.groups == config.in_channels == config.out_channels
+    channels = (*small, min(small) if depthwise else 1)
+    if depthwise:
+        channels = (min(small), min(small), min(small))
+    for side in (12, 8, 16, 24, 6):
+        size = [
+            min(n, max(side, k)) for n, k in zip(config.input_size, config.kernel_size, strict=True)
+        ]
+        fields = _layer_fields(layer, request, size, channels)
+        if _traceable(fields):
+            query = _query(fields, config.ndim)
+            shape = "×".join(map(str, [channels[0], *size] if channels[0] > 1 else size))
+            return {"query": query, "shape": shape}
     return None
 
 
@@ -218,7 +256,8 @@ def describe_layer(layer: StackLayer, request: StackLayerRequest) -> dict[str, A
         "jump": [_number(f.jump) for f in layer.fields],
         "start": [_number(f.start) for f in layer.fields],
         "query": layer_query(layer, request),
-        "trace_refusal": trace_refusal(layer, request),
+        "trace_refusal": (refusal := trace_refusal(layer, request)),
+        "crop": crop(layer, request) if refusal else None,
     }
 
 

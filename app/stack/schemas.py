@@ -51,6 +51,11 @@ class StackRequest(BaseModel):
     probe: StackProbe | None = None
 
 
+class LayerCrop(BaseModel):
+    query: str = Field(description="the crop as a one-layer share query")
+    shape: str = Field(description="the crop's input, like 4×12×12")
+
+
 class StackLayerResponse(BaseModel):
     op: str
     transposed: bool
@@ -73,6 +78,9 @@ class StackLayerResponse(BaseModel):
     query: str = Field(description="this layer alone as a one-layer share query")
     trace_refusal: str | None = Field(
         description="why the one-layer page cannot show this layer (its limits), or null"
+    )
+    crop: LayerCrop | None = Field(
+        None, description="when refused: a small crop of the layer the one-layer page shows"
     )
 
 

@@ -29,6 +29,39 @@ export function look({ role, value, why }) {
   }
 }
 
+/** A number short enough for its cell: decimals rounded to fit four characters ("0.0625" →
+ * ".063"); integers whole. The full value stays in the arithmetic line and the cell's title. */
+export function cellText(value) {
+  const full = fmt(value);
+  if (full.length <= 4 || !Number.isFinite(value) || Number.isInteger(value)) return full;
+  for (const digits of [3, 2, 1]) {
+    const text = fmt(Number(value.toPrecision(digits))).replace(/^(−?)0\./, "$1.");
+    if (text.replace("−", "").length <= 4) return text;
+  }
+  return full;
+}
+
+/** Put a number in a cell: shortened to fit, the full value on hover when shortened. */
+export function writeNumber(el, value) {
+  const text = value === null || value === undefined ? "" : cellText(value);
+  el.textContent = text;
+  if (text !== fmt(value)) el.title = fmt(value);
+  else if (el.title && !el.title.includes(" ")) el.removeAttribute("title");
+  return text;
+}
+
+/** A weight on the sliding window: a dark badge in the corner, readable over any cell. */
+export function writeWeight(el, value) {
+  if (typeof el.replaceChildren !== "function") { // a painted cell of a big grid (dense.js)
+    el.textContent = cellText(value);
+    return;
+  }
+  const badge = document.createElement("span");
+  badge.className = "wv";
+  badge.textContent = cellText(value);
+  el.replaceChildren(badge);
+}
+
 /** Text-size class for a number's length. */
 export function sizeClass(text) {
   return text.length > 5 ? "longer" : text.length > 3 ? "long" : "";
@@ -41,7 +74,8 @@ export function makeCell(role, grid, index, value, why) {
   if (grid) el.dataset.grid = grid;
   if (index !== undefined) el.dataset.index = index;
   if (l.title) el.title = index === undefined ? l.title : `${l.title} · [${index}]`;
-  if (l.text) el.textContent = l.text;
+  if (role === "window") writeWeight(el, value);
+  else if (l.text) writeNumber(el, value);
   return el;
 }
 
@@ -177,7 +211,9 @@ export function sumText(terms, total) {
 
 /** The size of the grids a view draws: one array per stage. Fit the cell size to the room:
  * all grids in a row, one stage per row, or one grid per row. */
-export function fitCells(root, stages, { maxCell = 48, height = window.innerHeight * 0.7, width: known } = {}) {
+export function fitCells(root, stages, {
+  maxCell = 48, height = window.innerHeight * 0.7, width: known, stack = true,
+} = {}) {
   // a known width saves a forced layout of thousands of fresh cells
   const width = Math.max(known ?? root.clientWidth, 200);
   const grids = stages.flat();
@@ -192,7 +228,17 @@ export function fitCells(root, stages, { maxCell = 48, height = window.innerHeig
     Math.min(...stages.map(across), high(stages.reduce((s, gs) => s + tall(gs), 0), stages.length)),
     Math.min(...grids.map((g) => across([g])), high(grids.reduce((s, g) => s + g.rows, 0), grids.length)),
   ].map((c) => Math.floor(Math.min(c, maxCell)));
-  const cell = Math.max(4, options.find((c) => c >= 20) ?? Math.max(...options));
+  // Where the screen is wide, one row (input, kernel, output side by side, cells scaled to
+  // fit); on a phone page, the grids stack (one per row, fitted to the width); a narrow
+  // embed (stack = false) takes the first layout whose cells stay readable.
+  const narrow = width < 600;
+  const fallback = options.find((c) => c >= 20) ?? Math.max(...options);
+  const cell = Math.max(4, !narrow ? options[0] : stack ? options[2] : fallback);
+  return setCell(root, cell);
+}
+
+/** Draw the grids of root with cells of `cell` px (no numbers when too small to read). */
+export function setCell(root, cell) {
   root.style.setProperty("--cell", `${cell}px`);
   root.classList.toggle("no-text", cell < 18);
   root.classList.toggle("no-weights", cell < 30);

@@ -28,7 +28,7 @@ export function writeForm(form, fields) {
       const on = value === "" ? control.dataset.default === "1" : ["1", "true"].includes(value.toLowerCase());
       control.checked = on;
     }
-    else if (name === "fill") control.value = value || "random";
+    else if (control.tagName === "SELECT") control.value = value || control.options[0].value; // never blank
     else control.value = value;
   }
 }

@@ -7,8 +7,10 @@ import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
 import { inPageLang, t, updateLanguageLinks, withLang } from "./i18n.js";
 import { fillPresets, presetById, presetName } from "./presets.js";
-import { updateDownloads, wireSharing } from "./share.js";
-import { TRACE_FIELDS, initialState, readQuery, shareQuery, toQuery, writeUrl } from "./state.js";
+import { updateDownloads, wireGif, wireSharing } from "./share.js";
+import {
+  TRACE_FIELDS, initialState, readQuery, shareQuery, stepIndex, toQuery, writeUrl,
+} from "./state.js";
 import { startGuides } from "./tours/page.js";
 import { Viewer } from "./viewer.js";
 import { windowReason } from "./views/common.js";
@@ -19,6 +21,11 @@ const page = { ...state.page };
 let raw = state.trace;
 let extra = {}; // fields of a preset or link that the form has no control for (op, …)
 
+// What is on screen as a share query: configuration, view and step ("Step 5" is step=5);
+// a tour or compare mode replaces hooks.link with its own link.
+// what is on screen as a share link (view, step, and the language when the link named it)
+const onScreen = () => withLang(hooks.link(raw, viewer.viewName, viewer.cur));
+
 const viewerOptions = {
   maxCell: Math.max(44, Math.floor(window.innerHeight / 16)),
   // on a phone the page scrolls: fit the width, not the height
@@ -26,10 +33,17 @@ const viewerOptions = {
 };
 const viewer = new Viewer($("viewer"), {
   ...viewerOptions,
-  onStep: (n) => updateDownloads(inPageLang(raw.query), viewer.viewName, n),
+  onStep: (n) => {
+    updateDownloads(inPageLang(raw.query), viewer.viewName, n);
+    // not 60 times a second, and not while show() loads (it writes, pushing when deliberate)
+    if (!viewer.player.playing && viewer.view && !showing) writeUrl(onScreen());
+  },
+  onPlaying: (playing) => { if (!playing) writeUrl(onScreen()); },
 });
 // Tours and compare mode (static/js/tours/) hold their own link and follow each diagram shown.
-const hooks = { link: (trace, view) => shareQuery(trace.query, { view }), shown: () => {} };
+const hooks = {
+  link: (trace, view, index = 0) => shareQuery(trace.query, { view, index }), shown: () => {},
+};
 
 const shape = (channels, size) => (channels > 1 ? [channels, ...size] : size).join("×");
 
@@ -42,7 +56,8 @@ export function title(trace) {
   const main = t(`title.${kind}`, {
     input: shape(c.in_channels, c.input_size), output: shape(outChannels, trace.output_size),
   });
-  return `${main}, ${t("title.kernel", { kernel: c.kernel_size.join("×") })}`;
+  const kernel = c.kernel_size.length === 1 ? "title.kernel.1d" : "title.kernel"; // "kernel size 2"
+  return `${main}, ${t(kernel, { kernel: c.kernel_size.join("×") })}`;
 }
 
 function showTwin(trace) {
@@ -55,6 +70,41 @@ function showTwin(trace) {
   link.textContent = t(`twin.link.${kind}`);
   const sizes = { input: trace.config.input_size.join("×"), output: trace.output_size.join("×") };
   $("twin-text").textContent = t(`twin.text.${kind}`, sizes);
+}
+
+/** The legend names only what this picture draws: padding and inserted zeros are cells of
+ * the canvas view, and only when the canvas has them (read from the trace's canvas). */
+function showCanvasKinds(trace, shown) {
+  const { size, origin, step } = trace.canvas;
+  const inputs = trace.config.input_size;
+  const padded = size.some((n, d) => origin[d] > 0 || n - origin[d] - (inputs[d] - 1) * step[d] - 1 > 0);
+  const zeros = trace.config.transposed && step.some((s, d) => s > 1 && inputs[d] > 1);
+  $("legend-padding").hidden = shown !== "canvas" || !padded;
+  $("legend-zero").hidden = shown !== "canvas" || !zeros;
+}
+
+/** The short paragraph the zero-insertion and scatter views get (as the matrix and overlap
+ * views have theirs), and why a view asked for is not shown. */
+function showNote(trace, shown) {
+  const note = $("page-note");
+  const c = trace.config;
+  let text = "";
+  if (page.view === "matrix" && shown !== "matrix" && viewer.trace.op === "max_pool") {
+    text = t("view.note.matrix.max_pool");
+  } else if (c.transposed && (shown === "canvas" || shown === "scatter")) {
+    text = t(shown === "canvas" ? "view.note.canvas.transposed" : "view.note.scatter");
+    if (trace.padding.some(([b, a]) => b || a)) {
+      // PyTorch's padding of a transposed convolution: cells cropped from the full output
+      const same = (list) => (list.every((v) => v === list[0]) ? String(list[0]) : list.join("×"));
+      const full = trace.output_size.map((o, d) => o + trace.padding[d][0] + trace.padding[d][1]);
+      text += ` ${t("padding.crop", {
+        padding: same(trace.padding.map(([b, a]) => (b === a ? b : `${b}:${a}`))),
+        crop: same(trace.padding.map(([b]) => b)), full: full.join("×"),
+      })}.`;
+    }
+  }
+  note.hidden = !text;
+  note.textContent = text;
 }
 
 function showLegend(trace) {
@@ -77,13 +127,19 @@ function showLegend(trace) {
   }
 }
 
-async function show(trace, { step = 0 } = {}) {
+let showing = false;
+async function show(trace, { step = 0, push = false } = {}) {
   raw = trace;
-  const shown = await viewer.load(trace, { view: page.view || "canvas", step });
+  showing = true;
+  const shown = await viewer.load(trace, { view: page.view || "canvas", step })
+    .finally(() => { showing = false; });
   for (const radio of document.querySelectorAll("input[name=view]")) radio.checked = radio.value === shown;
   $("view-scatter").hidden = !trace.config.transposed;
   const op = trace.config.op || "conv";
   $("view-im2col").hidden = op !== "conv" || trace.config.input_size.length === 3;
+  $("view-matrix").hidden = viewer.trace.op === "max_pool";
+  showCanvasKinds(trace, shown);
+  showNote(trace, shown);
   $("view-canvas-label").textContent = t(trace.config.transposed ? "view.canvas.transposed" : "view.canvas");
   $("title").textContent = title(trace);
   document.title = t("title.suffix", { title: title(trace) });
@@ -91,7 +147,7 @@ async function show(trace, { step = 0 } = {}) {
   showLegend(trace);
   renderFormulas($("formulas"), trace);
   renderCode($("code-card"), $("code"), trace, fetchCode);
-  writeUrl(withLang(hooks.link(trace, shown)));
+  writeUrl(withLang(hooks.link(trace, shown, viewer.cur)), { push });
   updateLanguageLinks();
   updateDownloads(inPageLang(trace.query), shown, viewer.cur);
   hooks.shown(trace);
@@ -101,7 +157,7 @@ async function show(trace, { step = 0 } = {}) {
 // the diagram keeps the last valid one.
 const form = $("controls");
 let pending = null;
-async function update(values) {
+async function update(values, { step = 0, push = false } = {}) {
   performance.mark("convscope:edit");
   pending?.abort();
   pending = new AbortController();
@@ -121,7 +177,7 @@ async function update(values) {
   }
   $("form-status").textContent = "";
   $("messages").replaceChildren();
-  await show(result.trace);
+  await show(result.trace, { step, push });
   performance.measure("convscope:config-change", "convscope:edit"); // edit → new diagram
 }
 watchForm(form, update);
@@ -145,7 +201,7 @@ function loadPreset(id) {
     $("preset-next").textContent = `${t("preset.next")} ${presetName(next)}`;
     $("preset-next").dataset.preset = next.id;
   }
-  update(readForm(form));
+  update(readForm(form), { push: true }); // a deliberate change: Back returns here
 }
 presets.addEventListener("change", () => loadPreset(presets.value));
 $("preset-next").addEventListener("click", () => {
@@ -156,15 +212,42 @@ $("preset-next").addEventListener("click", () => {
 for (const radio of document.querySelectorAll("input[name=view]")) {
   radio.addEventListener("change", () => {
     page.view = radio.value;
-    show(raw, { step: 0 });
+    show(raw, { step: 0, push: true });
   });
 }
 
-const shared = () => withLang(page.tour || page.compare ? hooks.link(raw, viewer.viewName) : raw.query);
-wireSharing({ current: () => ({ query: shared(), title: title(raw) }), diagram: $("diagram-section") });
+wireSharing({ current: () => ({ query: onScreen(), title: title(raw) }), diagram: $("diagram-section") });
+$("copy-code").addEventListener("click", async (e) => {
+  const open = $("code").querySelector("details[open] code") || $("code").querySelector("code");
+  const button = e.currentTarget;
+  const label = button.textContent;
+  try {
+    await navigator.clipboard.writeText(open.textContent);
+    button.textContent = t("copy.done");
+  } catch {
+    button.textContent = t("copy.failed");
+  }
+  setTimeout(() => { button.textContent = label; }, 1500);
+});
+wireGif({ current: () => ({ index: viewer.cur, count: viewer.view.count }) });
+
+// Back and Forward: the entry's configuration, view and step come back (a tour's or a
+// comparison's entries are theirs: the page reloads them).
+window.addEventListener("popstate", () => {
+  const { fields, page: shown } = readQuery(location.search);
+  if (page.tour || page.compare || shown.tour || shown.compare) {
+    location.reload();
+    return;
+  }
+  extra = withoutFormFields(fields);
+  writeForm(form, fields);
+  presets.value = "";
+  page.view = shown.view || "canvas";
+  update(readForm(form), { step: stepIndex(shown) });
+});
 
 extra = withoutFormFields(state.fields);
-await show(raw, { step: Number(page.step) || 0 });
+await show(raw, { step: stepIndex(page) }); // the link's step=N is "Step N of …"
 if (page.speed) viewer.setSpeed(Number(page.speed) || 1);
 await startGuides({
   viewer, page, hooks, tour: state.tour, titleOf: title, current: () => raw, embed: false,

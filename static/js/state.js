@@ -37,16 +37,28 @@ export function toQuery(values, names) {
     .join("&");
 }
 
-/** The share query: the API's canonical trace query plus the page parameters worth sharing. */
-export function shareQuery(traceQuery, page = {}) {
-  const extra = toQuery(page.view === "canvas" ? {} : page, ["view"]);
-  return [traceQuery, extra].filter(Boolean).join("&");
+/** The share query: the API's canonical trace query plus what is on screen: the view
+ * (canvas is the default) and the step as the page numbers it ("Step 5 of 9" is step=5;
+ * step 1 is the default). `index` is the player's 0-based position. */
+export function shareQuery(traceQuery, { view, index = 0 } = {}) {
+  const shown = { view: view === "canvas" ? "" : view, step: index > 0 ? String(index + 1) : "" };
+  return [traceQuery, toQuery(shown, ["view", "step"])].filter(Boolean).join("&");
 }
 
-/** The address bar always holds the share link of what is on screen. */
-export function writeUrl(query) {
+/** The player's 0-based position of a link's step=N (N as the page shows it, from 1). */
+export function stepIndex(page) {
+  const n = Number(page.step);
+  return Number.isInteger(n) && n >= 1 ? n - 1 : 0;
+}
+
+/** The address bar always holds the share link of what is on screen. A deliberate change
+ * (a preset, a view, the twin) pushes a history entry, so Back returns to it; typing and
+ * stepping replace the current one. */
+export function writeUrl(query, { push = false } = {}) {
   const url = `${location.pathname}?${query}`;
-  if (url !== location.pathname + location.search) history.replaceState(null, "", url);
+  if (url === location.pathname + location.search) return;
+  if (push) history.pushState(null, "", url);
+  else history.replaceState(null, "", url);
 }
 
 let initial = null;

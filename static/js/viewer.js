@@ -8,7 +8,7 @@
 // Page Visibility): otherwise its player is held, costing nothing, and goes on from the
 // same step when it is back (root carries data-asleep meanwhile). Distill's figures do the same.
 
-import { fitCells } from "./cells.js";
+import { fitCells, setCell } from "./cells.js";
 import { wireExploring } from "./explore.js";
 import { t as translate } from "./i18n.js";
 import { Player } from "./player.js";
@@ -28,7 +28,10 @@ function onDocumentKey(e) {
     viewer.unpin();
     return;
   }
-  if (e.target.closest("input, textarea, select, button, a, dialog, [role=grid]")) return;
+  // A player button keeps ← → Home after a click (Space and Enter press the button itself);
+  // fields, links, dialogs and explorable grids keep their own keys.
+  const playerButton = e.target.closest(".player button");
+  if (playerButton ? e.key === " " : e.target.closest("input, textarea, select, button, a, dialog, [role=grid]")) return;
   const p = viewer.player;
   if (e.key === " ") p.toggle();
   else if (e.key === "ArrowRight") p.forward();
@@ -36,6 +39,20 @@ function onDocumentKey(e) {
   else if (e.key === "Home") p.reset();
   else return;
   e.preventDefault();
+}
+
+/** The width root's flex children need on one line (their boxes and the gaps between), or
+ * more when a stage inside wraps its own grids. */
+function rowWidth(root) {
+  const items = [...root.children].filter((el) => el.offsetParent !== null);
+  const gap = parseFloat(getComputedStyle(root).columnGap) || 0;
+  let total = gap * Math.max(0, items.length - 1);
+  for (const el of items) {
+    const inner = [...el.children].filter((c) => c.offsetParent !== null);
+    const rows = new Set(inner.map((c) => c.offsetTop)).size;
+    total += el.scrollWidth * (el.classList.contains("stage") && rows > 1 ? rows : 1);
+  }
+  return total;
 }
 
 async function fetchJson(url) {
@@ -46,7 +63,7 @@ async function fetchJson(url) {
 
 export class Viewer {
   constructor(root, { loop = false, maxCell = 48, height = () => window.innerHeight * 0.7,
-    onStep = () => {}, t = translate } = {}) {
+    onStep = () => {}, onPlaying = () => {}, stackOnPhone = true, t = translate } = {}) {
     this.root = root;
     const part = (name) => root.querySelector(`[data-part=${name}]`);
     this.diagramEl = root.querySelector(".diagram");
@@ -61,6 +78,8 @@ export class Viewer {
     this.maxCell = maxCell;
     this.height = height;
     this.onStep = onStep;
+    this.onPlaying = onPlaying;
+    this.stackOnPhone = stackOnPhone; // the page stacks its grids on a phone; an embed need not
     this.pinned = null;
     this.cur = 0;
     this.player = new Player({
@@ -134,9 +153,34 @@ export class Viewer {
 
   fit() {
     if (!this.view) return;
-    const cell = fitCells(this.diagramEl, this.view.stages(),
-      { maxCell: this.maxCell, height: this.height(), width: this.width });
-    this.diagramEl.style.setProperty("--kcell", `${Math.min(64, Math.max(cell, 40))}px`);
+    const root = this.diagramEl;
+    let cell = fitCells(root, this.view.stages(), {
+      maxCell: this.maxCell, height: this.height(), width: this.width, stack: this.stackOnPhone,
+    });
+    const phone = window.innerWidth < 600 && this.stackOnPhone;
+    // on a phone the kernel does not tower over the grids beside it
+    const kernel = (c) => root.style.setProperty("--kcell", `${Math.min(64, Math.max(c, phone ? 28 : 40))}px`);
+    kernel(cell);
+    // A phone keeps the numbers of a small layer readable (≥ 20 px cells) and lets a long
+    // row (a 1-D signal) scroll sideways; a big grid stays an overview.
+    const widest = Math.max(...this.view.stages().flat().map((g) => g.cols));
+    const scroll = phone && cell < 20 && widest <= 32;
+    root.classList.toggle("scroll-x", scroll);
+    if (scroll) {
+      cell = setCell(root, 20);
+      kernel(cell);
+    }
+    if (window.innerWidth < 600 || this.diagramEl.classList.contains("one-d")) return;
+    // One row where the screen is wide: the estimate leaves out the operators, captions and
+    // the kernel's own cells, so measure the row and shrink the cells until nothing wraps.
+    // Small grids keep readable numbers (≥ 18 px) and wrap instead; big ones shrink to fit.
+    const floor = widest <= 16 ? Math.min(cell, 18) : 4;
+    for (let tries = 0; tries < 6 && cell > floor; tries += 1) {
+      const needed = rowWidth(root);
+      if (needed <= root.clientWidth + 1) break;
+      cell = setCell(root, Math.max(floor, Math.floor((cell * root.clientWidth) / needed) - 1));
+      kernel(cell);
+    }
   }
 
   show(n) {
@@ -170,6 +214,7 @@ export class Viewer {
     this.view?.setPlaying?.(playing);
     this.diagramEl.classList.toggle("playing", playing);
     if (!playing && this.view) this.say(this.view.status(this.cur));
+    this.onPlaying(playing);
   }
 
   wirePlayer() {

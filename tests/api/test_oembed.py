@@ -50,7 +50,7 @@ def test_page_link_gets_a_rich_answer_with_the_embed_iframe(client: TestClient) 
     assert attrs["title"] == body["title"]
 
 
-def test_thumbnail_is_the_png_of_step_zero(client: TestClient) -> None:
+def test_thumbnail_is_the_png_of_the_first_step(client: TestClient) -> None:
     body = oembed(client, PAGE)
     thumbnail = urlsplit(str(body["thumbnail_url"]))
     assert thumbnail.path == "/api/render.png"
@@ -67,6 +67,19 @@ def test_embed_link_keeps_its_player_parameters(client: TestClient) -> None:
     assert src.path == "/embed"
     canonical = client.get(f"/api/trace?{QUERY}").json()["query"]
     assert src.query == f"{canonical}&autoplay=1&theme=dark"
+
+
+def test_embed_and_thumbnail_keep_the_view_and_the_step(client: TestClient) -> None:
+    # "Step 5 of 9" in the scatter view: the iframe and the thumbnail show step 5 of scatter
+    query = "transposed=1&input_size=3,3&stride=2&padding=1"
+    body = oembed(client, f"http://testserver/?{query}&view=scatter&step=5")
+    src = urlsplit(str(iframe(body["html"])["src"]))
+    canonical = client.get(f"/api/trace?{query}").json()["query"]
+    assert src.query == f"{canonical}&view=scatter&step=5"
+    thumbnail = urlsplit(str(body["thumbnail_url"]))
+    assert thumbnail.query == f"{canonical}&view=scatter&step=5"
+    picture = client.get(f"/api/render.png?{thumbnail.query}")
+    assert picture.headers["content-disposition"].endswith('-scatter-step5.png"')
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def test_social_preview_and_oembed_discovery(client: TestClient) -> None:
     query = client.get(f"/api/trace?{SHARE}").json()["query"].replace("&", "&amp;")
     assert re.search(r'<meta property="og:title" content="[^"]*5×5 input', html)
     assert '<meta property="og:description"' in html
-    assert f'/api/render.png?{query}&amp;step=0"' in html
+    assert f'/api/render.png?{query}"' in html  # the first step, "Step 1"
     oembed = re.search(
         r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html
     )
@@ -102,7 +102,9 @@ def test_every_field_has_a_control_named_after_it(client: TestClient) -> None:
         "output_padding", "in_channels", "out_channels", "groups", "input", "weight", "bias",
         "seed", "fill",
     ):  # fmt: skip
-        assert f'<label for="f-{name}">{name}</label>' in html
+        # a plain label, the code name beside it, and the code name as the control's name
+        assert f'<code id="name-{name}">{name}</code></label>' in html
+        assert f'aria-labelledby="name-{name}"' in html and f'id="help-{name}"' in html
         assert f'name="{name}"' in html
 
 
@@ -122,7 +124,8 @@ def test_embed_shows_diagram_and_player_and_links_back(client: TestClient) -> No
     [
         ("step=abc", "step", "not_a_whole_number"),
         ("step=-1", "step", "too_small"),
-        ("step=9", "step", "step_out_of_range"),  # 9 steps: 0 to 8
+        ("step=0", "step", "too_small"),  # counted from 1, as the page shows it
+        ("step=10", "step", "step_out_of_range"),  # 9 steps: "Step 1 of 9" to "Step 9 of 9"
         ("speed=-1", "speed", "value_out_of_range"),
         ("speed=0", "speed", "value_out_of_range"),
         ("speed=fast", "speed", "not_a_number"),

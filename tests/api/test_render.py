@@ -14,7 +14,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_svg_is_standalone_xml_with_a_title(client: TestClient) -> None:
-    response = client.get(f"/api/render.svg?{QUERY}&step=2")
+    response = client.get(f"/api/render.svg?{QUERY}&step=3")  # "Step 3 of 9" on the page
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/svg+xml"
     root = ET.fromstring(response.content)
@@ -41,14 +41,14 @@ def test_png_has_the_svg_size(client: TestClient) -> None:
     [
         (f"{QUERY}&step=4", "conv2d-5x5-k3-s2-p1-step4.png"),
         (f"{SEED}&view=scatter&step=3", "conv-transpose2d-2x2-k3-s2-psame-scatter-step3.png"),
-        (f"{QUERY}&view=matrix&step=8", "conv2d-5x5-k3-s2-p1-matrix-step8.png"),
+        (f"{QUERY}&view=matrix&step=9", "conv2d-5x5-k3-s2-p1-matrix-step9.png"),
         (
             "input_size=3,3&stride=2&transposed=1&view=overlap&step=48",
             "conv-transpose2d-3x3-k3-s2-overlap-step48.png",
         ),
         (
             "input_size=4,4&in_channels=2&out_channels=4&groups=2",
-            "conv2d-2x4x4-k3-c2to4-g2-step0.png",
+            "conv2d-2x4x4-k3-c2to4-g2-step1.png",
         ),
         (
             "input_size=4,4&kernel_size=2&stride=2&op=max_pool&in_channels=3&step=3",
@@ -56,7 +56,7 @@ def test_png_has_the_svg_size(client: TestClient) -> None:
         ),
         (
             "input_size=5,5&padding=1&stride=2&op=avg_pool&view=overlap",
-            "avg-pool2d-5x5-k3-s2-p1-overlap-step0.png",
+            "avg-pool2d-5x5-k3-s2-p1-overlap-step1.png",
         ),
     ],
 )
@@ -82,7 +82,7 @@ def test_gif_steps_through_the_view_and_is_named_without_a_step(client: TestClie
 
 
 def test_svg_uses_typography_and_the_page_patterns(client: TestClient) -> None:
-    text = client.get(f"/api/render.svg?{SEED}&step=0").content.decode()
+    text = client.get(f"/api/render.svg?{SEED}&step=1").content.decode()
     assert "rotated 180°" in text and "2×2 → 4×4" in text and "→" in text
     assert "<pattern" in text and 'stroke-dasharray="4 3"' in text
     assert "->" not in text and "2x2" not in text
@@ -107,9 +107,10 @@ def test_render_params_are_not_trace_fields(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "field", "type", "words"),
     [
-        (f"render.svg?{QUERY}&step=9", "step", "step_out_of_range", "between 0 and 8"),
-        (f"render.png?{QUERY}&step=-1", "step", "step_out_of_range", "between 0 and 8"),
-        (f"render.png?{SEED}&view=scatter&step=4", "step", "step_out_of_range", "between 0 and 3"),
+        (f"render.svg?{QUERY}&step=10", "step", "step_out_of_range", "between 1 and 9"),
+        (f"render.png?{QUERY}&step=0", "step", "step_out_of_range", "between 1 and 9"),
+        (f"render.png?{QUERY}&step=-1", "step", "step_out_of_range", "between 1 and 9"),
+        (f"render.png?{SEED}&view=scatter&step=5", "step", "step_out_of_range", "between 1 and 4"),
         (f"render.png?{QUERY}&step=two", "step", "not_a_whole_number", "whole number"),
         (f"render.png?{QUERY}&view=grid", "view", "not_a_choice", "overlap"),
         (f"render.gif?{QUERY}&fps=0", "fps", "too_small", "at least 1"),
@@ -143,3 +144,20 @@ def test_bad_picture_parameters_are_a_422_naming_the_field(
     assert error["loc"] == ["query", field]
     assert error["type"] == type
     assert words in error["msg"]
+
+
+def test_a_gif_over_the_frame_limit_has_a_step_range_that_fits(client: TestClient) -> None:
+    big = "input_size=64,64&kernel_size=3&padding=1"  # 4096 steps, above max_gif_frames
+    refused = client.get(f"/api/render.gif?{big}")
+    assert refused.status_code == 422
+    error = refused.json()["detail"][0]
+    assert error["type"] == "above_limit" and error["ctx"]["limit_name"] == "max_gif_frames"
+    some = client.get(f"/api/render.gif?{QUERY}&first=3&last=5")
+    assert some.status_code == 200
+    assert Image.open(io.BytesIO(some.content)).n_frames == 3
+    assert some.headers["content-disposition"].endswith('-steps3-5.gif"')
+    for bad in ("first=0", "first=4&last=3", "last=10"):
+        response = client.get(f"/api/render.gif?{QUERY}&{bad}")
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["type"] == "value_out_of_range"
+    assert client.get(f"/api/render.png?{QUERY}&first=2").status_code == 422

@@ -50,11 +50,11 @@ def test_each_layer_links_to_the_one_layer_page_or_says_why_not(client: TestClie
     ).json()
     [layer] = small["layers"]
     assert layer["trace_refusal"] is None
-    assert layer["query"] == "input_size=8,8&padding=same"
+    assert layer["query"] == "input_size=8,8&padding=same&bias=1"  # its bias kept
     assert client.get(f"/api/trace?{layer['query']}").json()["output_size"] == [8, 8]
     big = post(client, layers=STEM).json()["layers"][0]
-    assert big["trace_refusal"].startswith("too big for the one-layer page: input_size")
-    assert "224" in big["trace_refusal"] and "64" in big["trace_refusal"]
+    assert big["trace_refusal"].startswith("Too big to animate cell by cell")
+    assert "64 cells a side" in big["trace_refusal"] and big["crop"]["query"]
 
 
 def test_dilation_probe_grows_3_7_15_31(client: TestClient) -> None:
@@ -289,7 +289,9 @@ def test_each_layer_link_opens_the_same_layer_on_the_one_layer_page(client: Test
         for layer in run_preset(client, preset)["layers"]:
             assert preset is not pools or layer["trace_refusal"] is None  # pooling traces too
             if layer["trace_refusal"] is not None:
-                assert layer["trace_refusal"].startswith("too big for the one-layer page: ")
+                assert layer["trace_refusal"].startswith("Too big to animate cell by cell")
+                crop = client.get(f"/api/trace?{layer['crop']['query']}&steps=0").json()
+                assert crop["config"]["kernel_size"] == layer["kernel_size"]  # a crop that fits
                 continue
             trace = client.get(f"/api/trace?{layer['query']}&steps=0").json()
             assert trace["output_size"] == layer["output_size"], layer["query"]
@@ -308,3 +310,25 @@ def test_a_3d_stack_with_ceil_mode(client: TestClient) -> None:
     assert [layer["output_size"] for layer in body["layers"]] == [[15, 56, 56], [8, 28, 28]]
     refused = client.post("/api/stack", json={"input_size": [513, 8, 8], "layers": []})
     assert refused.status_code == 422
+
+
+def test_one_layer_links_keep_bias_and_big_layers_offer_a_crop(client: TestClient) -> None:
+    # a 16 → 32-channel 16×16 layer with bias, and the ResNet stem's 7×7 stride-2 layer
+    for body in (
+        {"input_size": [16, 16], "in_channels": 16,
+         "layers": [{"kernel_size": 3, "padding": 1, "out_channels": 32, "bias": True}]},
+        {"input_size": [224, 224], "in_channels": 3,
+         "layers": [{"kernel_size": 7, "stride": 2, "padding": 3, "out_channels": 64,
+                     "bias": True}]},
+    ):  # fmt: skip
+        (layer,) = client.post("/api/stack", json=body).json()["layers"]
+        assert "bias=1,1" in layer["query"]  # the layer's bias kept in the one-layer link
+        refusal = layer["trace_refusal"]
+        assert refusal.startswith("Too big to animate cell by cell")
+        assert "max_" not in refusal and "/api/limits" not in refusal  # a learner's words
+        crop = client.get(f"/api/trace?{layer['crop']['query']}&steps=0")
+        assert crop.status_code == 200
+        config = crop.json()["config"]
+        assert config["kernel_size"] == [body["layers"][0]["kernel_size"]] * 2
+        assert config["stride"] == [body["layers"][0].get("stride", 1)] * 2
+        assert crop.json()["bias"] is not None

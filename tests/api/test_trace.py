@@ -220,6 +220,17 @@ def test_matrix_view(client: TestClient) -> None:
     assert same.json() == body
 
 
+def test_max_pooling_has_no_matrix(client: TestClient) -> None:
+    # max is not linear: no matrix C gives y = C·x, so the matrix is refused by name
+    response = client.get("/api/matrix?op=max_pool&input_size=4,4&kernel_size=2&stride=2")
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"][-1] == "op" and error["type"] == "matrix_not_linear"
+    assert "not a weighted sum" in error["msg"]
+    average = client.get("/api/matrix?op=avg_pool&input_size=4,4&kernel_size=2&stride=2")
+    assert average.status_code == 200 and average.json()["matrix"][0][:2] == [0.25, 0.25]
+
+
 def test_matrix_view_is_for_small_sizes(client: TestClient) -> None:
     response = client.get("/api/matrix?input_size=32,32")
     assert response.status_code == 422

@@ -8,8 +8,9 @@ from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import trace
 from app.arithmetic.values import resolve_values
+from tests.arithmetic.test_pool import torch_pool
 from tests.reference import torch_output, transposed_twin
-from tests.strategies import configs
+from tests.strategies import configs, pools
 
 SOME = settings(max_examples=80, suppress_health_check=[HealthCheck.filter_too_much])
 
@@ -45,3 +46,18 @@ def test_a_padding_mode_repeats_columns() -> None:
     matrix, _, _ = conv_matrix(result)
     assert matrix.tolist() == [[10, 101, 0], [1, 10, 100], [0, 101, 10]]
     assert (matrix @ result.input.ravel()).tolist() == result.output.ravel().tolist()
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.filter_too_much])
+@given(pools().filter(lambda c: c.op == "avg_pool"))
+def test_average_pooling_matrix_is_pytorchs_column_by_column(config: ConvConfig) -> None:
+    """Column j of the matrix is F.avg_pool*d of the j-th unit input: 1/divisor where a
+    window reads the cell (count_include_pad), 0 elsewhere."""
+    x, w, _ = resolve_values(config, fill="ones")
+    matrix, _, _ = conv_matrix(trace(config, x, w))
+    size = int(np.prod(config.input_shape))
+    for j in range(size):
+        unit = np.zeros(size)
+        unit[j] = 1.0
+        expected = torch_pool(config, unit.reshape(config.input_shape)).ravel()
+        np.testing.assert_allclose(matrix[:, j], expected, atol=1e-12)

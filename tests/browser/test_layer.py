@@ -62,7 +62,7 @@ def test_kernel_grid_is_readable_and_the_sum_reads_like_the_picture(
     assert texts(page, ".kernel-figure [data-grid=kernel]") == weights
     size = kernel.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 14  # readable from the back of a room at 1280×720
-    expect(page.get_by_text("rotated 180°")).to_be_visible()
+    expect(page.locator(".rotated")).to_have_text("rotated 180° on the canvas")
     # the sum lists input cells in reading order: row, then column, of the window
     page.get_by_label("Step", exact=True).fill("12")
     line = page.locator(".arithmetic").inner_text()
@@ -133,7 +133,7 @@ def test_downloads_export_what_is_on_screen(page: Page, live_server: str) -> Non
     page.goto(f"{live_server}/?{query}&view=scatter")
     page.get_by_role("button", name="Step forward").click()
     png = page.get_by_role("link", name="PNG of this step")
-    expect(png).to_have_attribute("href", f"/api/render.png?{trace['query']}&view=scatter&step=1")
+    expect(png).to_have_attribute("href", f"/api/render.png?{trace['query']}&view=scatter&step=2")
     assert png.get_attribute("download") == ""
 
 

@@ -265,8 +265,8 @@ def test_embed_dialog_gives_iframe_link_and_markdown(page: Page, live_server: st
     expect(page.get_by_label("Share link")).to_have_value(f"{live_server}/?{trace['query']}")
     markdown = page.get_by_label("Markdown image link").input_value()
     assert markdown.endswith(f"](/?{trace['query']})".replace("/?", f"{live_server}/?"))
-    assert f"/api/render.png?{trace['query']}&step=0" in markdown
+    assert f"/api/render.png?{trace['query']})" in markdown  # the first step: "Step 1"
     page.get_by_role("button", name="Close").click()
     page.get_by_role("button", name="Step forward").click()
     svg = page.get_by_role("link", name="SVG of this step")
-    expect(svg).to_have_attribute("href", f"/api/render.svg?{trace['query']}&step=1")
+    expect(svg).to_have_attribute("href", f"/api/render.svg?{trace['query']}&step=2")  # "Step 2"

@@ -30,7 +30,7 @@ def test_build_a_stack_then_paste_a_resnet_stem(page: Page, live_server: str) ->
     stride = page.get_by_label("Layer 2 stride")
     stride.fill("2")
     expect(page.locator("#flow .shape").last).to_have_text("(1, 4, 4)")
-    expect(page).to_have_url(re.compile(r"layer=conv,c1,k3,p1&layer=conv,c1,k3,s2,p1"))
+    expect(page).to_have_url(re.compile(r"layer=conv,c1,k3,p1,b&layer=conv,c1,k3,s2,p1,b"))
     page.get_by_role("button", name="Remove layer 1").click()
     expect(page.locator("#flow .shape")).to_have_count(2)
 
@@ -44,7 +44,9 @@ def test_build_a_stack_then_paste_a_resnet_stem(page: Page, live_server: str) ->
         ["(3, 224, 224)", "(64, 112, 112)", "(64, 56, 56)"]
     )
     # Too big for the one-layer page (64 per dimension): it says so instead of clamping.
-    expect(page.locator("#stack-rows tr").first.locator(".refusal")).to_contain_text("224")
+    refusal = page.locator("#stack-rows tr").first.locator(".refusal")
+    expect(refusal).to_contain_text("Too big to animate cell by cell")  # a learner's words
+    expect(refusal.get_by_role("link")).to_have_text(re.compile(r"Open a 3×\d+×\d+ crop"))
 
     page.get_by_label("Code to paste").fill("nn.Conv2d(3, 8, 3)\nnn.LSTM(8, 2)")
     page.get_by_role("button", name="Use this code").click()

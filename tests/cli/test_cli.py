@@ -63,7 +63,7 @@ def test_render_names_the_file_like_the_download(
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["render", "input_size=5,5&stride=0"], "convscope: stride: stride must be at least 1"),
-     (["render", QUERY, "--step", "9"], "convscope: step: step must be between 0 and 8"),
+     (["render", QUERY, "--step", "10"], "convscope: step: step must be between 1 and 9"),
      (["trace", "input_size=5,5&strde=2"], 'convscope: strde: "strde" is not a'),
      (["render", QUERY, "--format", "html", "--lang", "xx"], "convscope: lang: lang must be")],
 )  # fmt: skip
@@ -120,7 +120,7 @@ def test_figures_writes_every_preset(tmp_path: Path, capsys: pytest.CaptureFixtu
         padding = request.padding if isinstance(request.padding, str) else None
         gif_name = filename(config_of(request), "gif", view, None, padding)
         frames = _frames(trace, view)
-        svg_name = gif_name.removesuffix(".gif") + f"-step{frames - 1}.svg"
+        svg_name = gif_name.removesuffix(".gif") + f"-step{frames}.svg"
         assert svg_name in written, item["id"]
         if frames > LIMITS.max_gif_frames:  # refused by name, as the API refuses it
             assert f"skipped {item['id']} (gif): input_size is {frames}" in err

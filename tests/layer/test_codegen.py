@@ -270,11 +270,19 @@ def test_asymmetric_padding_pads_first_with_a_comment() -> None:
 
 
 def test_same_with_stride_2_writes_the_numbers_and_says_why() -> None:
-    code = run_trace(TraceRequest(**PRESETS["padding, strides"][0], include=["code"]))["code"][
-        "pytorch"
-    ]
-    assert "padding=(1, 1)" in code
-    assert 'padding="same" only supports stride 1' in code
+    code = run_trace(
+        TraceRequest(**PRESETS["same with stride 2, odd cell after"][0], include=["code"])
+    )["code"]
+    assert "padding=0," in code["pytorch"] and "F.pad" in code["pytorch"]
+    assert 'padding="same" only supports stride 1' in code["pytorch"]
+
+
+@pytest.mark.parametrize("preset", ["padding, strides", "half (same) padding"])
+def test_numeric_padding_is_written_as_typed_never_called_same(preset: str) -> None:
+    # padding=1 equals "same" here, but the learner typed 1: PyTorch's code says 1
+    code = run_trace(TraceRequest(**PRESETS[preset][0], include=["code"]))["code"]
+    assert "padding=(1, 1)" in code["pytorch"] and "same" not in code["pytorch"]
+    assert 'padding="same"' in code["keras"] and 'is exactly "same" here' in code["keras"]
 
 
 def test_same_with_stride_1_uses_pytorch_same() -> None:
@@ -427,3 +435,25 @@ def test_keras_notes_what_it_cannot_express() -> None:
     assert "Keras refuses strides > 1 together with dilation_rate > 1" in keras_code(
         "dilated and strided"
     )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"input_size": [12, 12], "in_channels": 8, "out_channels": 16, "padding": 1},
+        {"input_size": [9, 9], "in_channels": 4, "out_channels": 8, "fill": "arange", "seed": 3},
+        {"input_size": [24, 24], "kernel_size": 2, "stride": 2, "op": "max_pool"},
+    ],
+)
+def test_big_generated_tensors_are_generated_not_listed(fields: dict[str, Any]) -> None:
+    """A 16 → 32-channel layer would list thousands of numbers: the snippet generates them
+    exactly as the page did, stays short, and still computes the trace's output."""
+    result = run_trace(TraceRequest(**fields, include=["code"]))
+    code = result["code"]["pytorch"]
+    assert len(code.splitlines()) < 25 and "generated here exactly as on the page" in code
+    _, y = run_pytorch(code)
+    np.testing.assert_allclose(y.numpy(), np.asarray(result["output"]), rtol=1e-5, atol=1e-4)
+    given = run_trace(TraceRequest(**fields, input=result["input"], include=["code"]))["code"][
+        "pytorch"
+    ]
+    assert "np.random" not in given.split("layer =")[0]  # a given input is listed as given

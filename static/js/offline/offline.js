@@ -4,7 +4,7 @@
 // chooser; whatever a view would fetch (/api/matrix?…) is answered from the data the file
 // embeds, and anything else is refused here, so the page never makes a request.
 
-import { initialState } from "../state.js";
+import { initialState, stepIndex } from "../state.js";
 import { t } from "../i18n.js";
 import { Viewer } from "../viewer.js";
 import { VIEWS } from "../views/index.js";
@@ -75,7 +75,7 @@ function followHeight() {
   fit();
 }
 
-const shown = await viewer.load(state.trace, { view: page.view, step: Number(page.step) || 0 });
+const shown = await viewer.load(state.trace, { view: page.view, step: stepIndex(page) });
 root.dataset.view = shown;
 viewChooser(readTrace(state.trace), shown);
 if (page.speed) viewer.setSpeed(Number(page.speed) || 1);

@@ -73,8 +73,9 @@ async function update({ redrawEditor = true } = {}) {
   if (!embed) {
     if (redrawEditor) drawEditor();
     $("preset").value = state.preset || "";
-    $("input-size").value = state.input_size.join(",");
-    $("in-channels").value = String(state.in_channels);
+    // never under the cursor of someone typing there ("5," must not become "5")
+    if (document.activeElement !== $("input-size")) $("input-size").value = state.input_size.join(",");
+    if (document.activeElement !== $("in-channels")) $("in-channels").value = String(state.in_channels);
   }
   const requested = toQuery(state);
   const answer = await computeStack(requestBody(state));
@@ -119,10 +120,31 @@ function drawEditor() {
   });
 }
 
-function pickLayer(layer) {
+/** Where focus was, as something that survives a redraw: the container's id, the
+ * button's class and its layer. */
+function focusPlace() {
+  const active = document.activeElement;
+  const box = active?.closest("[id]");
+  if (!active || !box || active === document.body) return null;
+  const row = active.closest("[data-layer]");
+  return { box: box.id, cls: active.className, layer: row?.dataset.layer ?? active.dataset.layer };
+}
+
+function restoreFocus(place) {
+  if (!place || document.activeElement !== document.body) return;
+  const box = document.getElementById(place.box);
+  const candidates = [...(box?.querySelectorAll("button, a, input, select") || [])];
+  const found = candidates.find((c) => c.className === place.cls
+    && (c.closest("[data-layer]")?.dataset.layer ?? c.dataset.layer) === place.layer);
+  found?.focus();
+}
+
+async function pickLayer(layer) {
+  const place = focusPlace(); // a layer's name is redrawn: keep the keyboard where it was
   const size = result.layers[layer].output_size;
   state.probe = { layer, index: size.map((s) => Math.floor(s / 2)) };
-  update({ redrawEditor: false });
+  await update({ redrawEditor: false });
+  restoreFocus(place);
 }
 
 function drawResults() {
@@ -258,19 +280,26 @@ function wireEditor() {
   $("add-layer").addEventListener("click", () => {
     const last = state.layers[state.layers.length - 1];
     const channels = last?.op === "conv" ? last.out_channels ?? 1 : state.in_channels;
-    edited({ layers: [...state.layers, { op: "conv", kernel_size: 3, padding: 1, out_channels: channels }], probe: null });
+    // bias on, as PyTorch's Conv2d has it by default
+    edited({ layers: [...state.layers, { op: "conv", kernel_size: 3, padding: 1, out_channels: channels, bias: true }], probe: null });
   });
-  const readInput = () => {
+  const readInput = (event) => {
     const size = $("input-size").value.split(",").map((s) => Number(s.trim()));
     const channels = Number($("in-channels").value.trim());
     if (size.some((s) => !Number.isInteger(s) || s < 1) || !Number.isInteger(channels) || channels < 1) {
+      if (event.type === "input") return; // half typed ("224,"): wait for more, or for leaving
       showMessages([t("stack_page.bad_field", { field: "input_size / in_channels", text: `${$("input-size").value} / ${$("in-channels").value}` })]);
       return;
     }
+    if (size.join(",") === state.input_size.join(",") && channels === state.in_channels) return;
     edited({ input_size: size, in_channels: channels, probe: null });
   };
-  $("input-size").addEventListener("change", readInput);
-  $("in-channels").addEventListener("change", readInput);
+  // Every key, like the layers' fields (a short pause first, so typing 224 traces once).
+  let typing = null;
+  for (const id of ["input-size", "in-channels"]) {
+    $(id).addEventListener("input", (e) => { clearTimeout(typing); typing = setTimeout(() => readInput(e), 250); });
+    $(id).addEventListener("change", (e) => { clearTimeout(typing); readInput(e); });
+  }
   $("paste-apply").addEventListener("click", async () => {
     const out = $("paste-result");
     const answer = await parseCode($("paste-code").value);

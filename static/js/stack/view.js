@@ -69,7 +69,13 @@ export function renderTable(body, foot, result, selected, onPick) {
   result.layers.forEach((layer, i) => {
     let open;
     if (layer.trace_refusal) {
-      open = el("span", { className: "refusal", textContent: layer.trace_refusal });
+      // in a learner's words, with a crop that fits (same kernel, stride, padding, dilation)
+      open = el("span", { className: "refusal" }, [layer.trace_refusal]);
+      if (layer.crop) {
+        const link = el("a", { href: `/?${layer.crop.query}`, textContent: t("stack.crop", { shape: layer.crop.shape }) });
+        link.dataset.layerCrop = String(i);
+        open.append(" ", link);
+      }
     } else {
       open = el("a", { href: `/?${withLang(layer.query)}`, textContent: t("stack_page.open") });
       open.dataset.layerLink = String(i);
@@ -118,7 +124,7 @@ export function renderCompare(root, result, other, title) {
       className: "hint",
       textContent: t("stack_page.compare", {
         title, macs: formatNumber(other.total.macs), params: formatNumber(other.total.params),
-        field: `${fields(other)} (${fields(result)} here)`,
+        field: t("stack.compare.fields", { other: fields(other), ours: fields(result) }),
       }),
     }),
   );

@@ -9,7 +9,7 @@
 
 import {
   arrow, cellName, figure, groupBox, listed, look, makeCell, named, sizeClass, stage, sumText,
-  tabStop, term,
+  tabStop, term, writeNumber, writeWeight,
 } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, windowReason } from "./common.js";
@@ -221,8 +221,9 @@ export default class CanvasView extends ValueGrids {
     const bank = document.createElement("figure");
     bank.className = "filter-bank";
     const cap = document.createElement("figcaption");
+    const slices = t.readChannels(0).length;
     cap.textContent = tr("bank.caption", {
-      out: t.outChannels, slices: t.readChannels(0).length, groups: t.groups,
+      out: t.outChannels, slices, count: slices, groups: t.groups,
     });
     const list = document.createElement("div");
     list.className = "bank";
@@ -298,12 +299,12 @@ export default class CanvasView extends ValueGrids {
     this.pointwiseCaption.textContent = this.ctx.t("pointwise.caption", { where });
     const [iy, ix] = step.taps.length ? step.taps[0][0].slice(1) : [null, null];
     this.pixelIn.cells.forEach((el, c) => {
-      el.textContent = iy === null ? "" : fmt(t.input[c][iy][ix]);
+      writeNumber(el, iy === null ? null : t.input[c][iy][ix]);
       el.classList.toggle("tap", t.readChannels(o).some(([ci]) => ci === c));
     });
     this.pixelOut.cells.forEach((el, oc) => {
       const written = oc <= o;
-      el.textContent = written ? fmt(t.output[oc][y][x]) : "";
+      writeNumber(el, written ? t.output[oc][y][x] : null);
       el.classList.toggle("written", written);
       el.classList.toggle("current", oc === o);
     });
@@ -390,7 +391,7 @@ export default class CanvasView extends ValueGrids {
       this.inputFigures[w.c].classList.toggle("current", Boolean(weights));
       if (!weights || this.pool) continue;
       for (const { el, ky, kx } of w.cells) {
-        el.textContent = fmt(t.weightAt([weights[0], weights[1], ky, kx]));
+        writeWeight(el, t.weightAt([weights[0], weights[1], ky, kx]));
       }
     }
     if (this.kernelGrids) {
@@ -404,9 +405,9 @@ export default class CanvasView extends ValueGrids {
         for (let ky = 0; ky < kh; ky++) {
           for (let kx = 0; kx < kw; kx++) {
             const el = cells[ky * kw + kx];
-            const w = fmt(t.weightAt([w0, w1, ky, kx]));
-            el.textContent = w;
-            el.className = `cell kcell ${sizeClass(w)}`.trim();
+            const value = t.weightAt([w0, w1, ky, kx]);
+            const w = fmt(value);
+            el.className = `cell kcell ${sizeClass(writeNumber(el, value))}`.trim();
             el.dataset.index = cellKey(t, this.multiIn || this.multiOut, s, ky, kx);
             el.title = tr("cell.weight.at", { value: w, index: [w0, w1, ky, kx].join(",") });
           }

@@ -2,7 +2,9 @@
 // written step by step (its value told to screen readers only once computed), and
 // exploring (what a cell reads or feeds, in words and lit up).
 
-import { cellName, figure, groupBox, listed, named, sizeClass, tabStop } from "../cells.js";
+import {
+  cellName, figure, groupBox, listed, named, sizeClass, tabStop, writeNumber,
+} from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
 
 /** Why no window reads input cell (iy, ix): "floor" (the last window stops before it:
@@ -69,7 +71,7 @@ export class ValueGrids {
           el.dataset.grid = kind;
           el.dataset.index = cellKey(t, multi, c, y, x);
           if (!pending) {
-            el.textContent = fmt(value);
+            writeNumber(el, value);
             if (sizeClass(el.textContent)) el.classList.add(sizeClass(el.textContent));
           }
           named(el, () => cellName(kind, t.nd, multi, c, y, x, pending ? undefined : value));
@@ -103,11 +105,10 @@ export class ValueGrids {
       const [o, y, x] = this.outputPosition(i);
       const value = t.output[o][y][x];
       el.classList.toggle("written", on);
-      const text = on ? fmt(value) : "";
+      const text = writeNumber(el, on ? value : null);
       const size = sizeClass(text);
       el.classList.toggle("long", size === "long");
       el.classList.toggle("longer", size === "longer");
-      el.textContent = text;
       named(el, () => cellName("output", t.nd, this.multiOut, o, y, x, on ? value : undefined));
     };
     if (n > this.cur) for (let i = Math.max(this.cur + 1, 0); i <= n; i++) write(i, true);

@@ -38,7 +38,8 @@ import ScatterView from "./scatter.js";
 export const VIEWS = {
   canvas: { View: CanvasView, applies: (t) => t.nd < 3 },
   scatter: { View: ScatterView, applies: (t) => t.transposed && t.nd < 3 },
-  matrix: { load: () => import("./matrix.js"), applies: (t) => t.nd < 3 },
+  // max pooling is not linear: no matrix gives it (the API refuses it by name too)
+  matrix: { load: () => import("./matrix.js"), applies: (t) => t.nd < 3 && t.op !== "max_pool" },
   overlap: { load: () => import("./overlap.js"), applies: (t) => t.nd < 3 },
   im2col: { load: () => import("./im2col.js"), applies: (t) => t.nd < 3 && t.op === "conv" },
   // 3-D: depth as a row of slices (what the canvas view is for 1-D and 2-D)

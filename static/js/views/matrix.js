@@ -10,7 +10,7 @@
 // step). Values come from /api/matrix, windows from the trace; nothing is derived here.
 
 import { fetchMatrix } from "../api.js";
-import { arrow, figure, listed, stage, tabStop, term } from "../cells.js";
+import { arrow, figure, listed, stage, tabStop, term, writeNumber } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids } from "./common.js";
 
@@ -112,10 +112,9 @@ export default class MatrixView extends ValueGrids {
       el.dataset.grid = "matrix";
       el.dataset.index = `${r},${j}`;
       if (w !== 0) {
-        el.textContent = fmt(w);
+        writeNumber(el, w); // 1/9 → ".111", the full value on hover
         if (el.textContent.length > 3) el.classList.add("long");
         el.style.setProperty("--a", (Math.abs(w) / biggest).toFixed(3));
-        if (Math.abs(w) / biggest > 0.55) el.classList.add("strong");
       }
       // Short names (up to 65,536 cells): focus says the rest (describe(): its row and column).
       el.setAttribute("aria-label", el.lazy ? () => fmt(w) : fmt(w));
