@@ -69,3 +69,14 @@ def test_presets_show_what_they_are_named_for(client: TestClient) -> None:
         layer = trace(f"wavenet-d{d}")
         assert layer["output_size"] == [16]
         assert layer["padding"] == [[d, 0]]
+
+
+def test_the_catalogue_names_every_preset_as_the_preset_file_does() -> None:
+    """The page shows a preset's name from the catalogue (static/i18n/<lang>/presets.json,
+    translated); its English must be the preset file's own name, and no name is left over."""
+    english = json.loads((STATIC_DIR / "i18n" / "en" / "presets.json").read_text("utf-8"))
+    for item in ITEMS:
+        assert english.get(f"preset.{item['id']}") == item["name"], item["id"]
+    ids = {item["id"] for item in ITEMS}
+    names = [key for key in english if key.startswith("preset.") and "group" not in key]
+    assert not [key for key in names if key.removeprefix("preset.").split(".")[0] not in ids]

@@ -64,7 +64,7 @@ export function updateDownloads(traceQuery, view, index) {
   $("dl-png").href = `/api/render.png?${traceQuery}${shown}&step=${index + 1}`;
   $("dl-gif").href = `/api/render.gif?${traceQuery}${shown}`;
   const offline = $("dl-html");
-  if (offline) offline.href = `/api/render.html?${traceQuery}${shown}&step=${step}`;
+  if (offline) offline.href = `/api/render.html?${traceQuery}${shown}&step=${index + 1}`;
 }
 
 /** "Animated GIF": fetched here, so a refusal is said, not a cancelled download. A layer
