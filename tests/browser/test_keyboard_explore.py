@@ -26,10 +26,14 @@ def test_keyboard_explores_pins_and_unpins(page: Page, live_server: str) -> None
     page.locator("body").press("ArrowRight")  # the player's keys, outside the grids
     page.keyboard.press("ArrowRight")
     assert step(page) == "2"
-    # each grid is one tab stop: the view choice → input grid → output grid → the player
+    # each grid is one tab stop: the view choice (then the compare control and the views'
+    # explanation) → input grid → output grid → the player
     assert page.get_by_role("grid").count() == 2
     page.get_by_role("radio", name="padded canvas").focus()
-    page.keyboard.press("Tab")
+    for _ in range(6):  # a few controls sit between the view choice and the grids
+        page.keyboard.press("Tab")
+        if focused(page)[0] is not None:
+            break
     assert focused(page) == ("input", "0,0")
     page.keyboard.press("Tab")
     assert focused(page) == ("output", "0,0")

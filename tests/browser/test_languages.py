@@ -91,7 +91,7 @@ def test_switcher_keeps_the_configuration_and_the_share_link_keeps_lang(
     )
     expect(page).to_have_url(f"{live_server}/?{QUERY}&lang=vi")
     expect(page.locator("#dl-png")).to_have_attribute(
-        "href", f"/api/render.png?{QUERY}&lang=vi&step=0"
+        "href", f"/api/render.png?{QUERY}&lang=vi&step=1"
     )
     expect(page.locator("#twin")).to_have_attribute("href", re.compile(r"^/\?.*&lang=vi$"))
     page.locator("#copy-link").click()  # the address bar is the share link: it keeps lang
@@ -146,7 +146,7 @@ def test_accept_language_page_pictures_in_its_language(browser: Any, live_server
     page.goto(f"{live_server}/?{QUERY}")
     expect(page.locator("html")).to_have_attribute("lang", "bn")
     expect(page.locator("#dl-png")).to_have_attribute(
-        "href", f"/api/render.png?{QUERY}&lang=bn&step=0"
+        "href", f"/api/render.png?{QUERY}&lang=bn&step=1"
     )
     expect(page).to_have_url(f"{live_server}/?{QUERY}")
     context.close()

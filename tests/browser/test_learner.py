@@ -341,6 +341,7 @@ def test_every_control_has_a_plain_label_and_an_explanation(page: Page, live_ser
 def test_code_copy_and_honest_padding_comment(clip_page: Page, live_server: str) -> None:
     page = clip_page
     page.goto(f"{live_server}/?input_size=5,5&kernel_size=3&stride=2&padding=1")
+    page.locator("#code details[data-framework=pytorch] summary").click()  # fetched when opened
     code = page.locator("#code details[open] code")
     expect(code).to_contain_text("padding=(1, 1)")
     expect(code).not_to_contain_text("same")

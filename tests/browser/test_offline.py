@@ -105,7 +105,8 @@ def test_the_pages_download_opens_offline_and_works(
     page.on("pageerror", lambda error: seen.errors.append(str(error)))
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(path.as_uri())
-    expect(page.get_by_label("Step", exact=True)).to_have_value("2")  # the step on screen
+    # step=2 is "Step 2" on the page, the slider's position 1 (it counts from 0)
+    expect(page.get_by_label("Step", exact=True)).to_have_value("1")
     _explores_and_plays(page, page, _trace(QUERY))
     page.get_by_role("radio", name="matrix").check()  # the matrix, from the file's own data
     expect(page.locator("[data-grid=matrix]")).to_have_count(9 * 25)

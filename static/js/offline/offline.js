@@ -16,9 +16,12 @@ const embedded = state.data || {};
 // No network: the file's own answers (and data: URLs, which are the file's own bytes), or a
 // refusal, as a fetch with no connection.
 const fetchData = globalThis.fetch.bind(globalThis);
+// The page's modules ask in the page's language (&lang=…); the file holds one language's
+// answers, keyed without it.
+const withoutLang = (url) => url.replace(/&lang=[a-z]+(?=&|$)/, "");
 globalThis.fetch = async (url, options) => {
-  const key = String(url);
-  if (key.startsWith("data:")) return fetchData(key, options);
+  if (String(url).startsWith("data:")) return fetchData(String(url), options);
+  const key = withoutLang(String(url));
   if (key in embedded) {
     return new Response(JSON.stringify(embedded[key]), {
       status: 200, headers: { "Content-Type": "application/json" },

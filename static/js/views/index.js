@@ -48,13 +48,13 @@ export const VIEWS = {
   picture: { load: () => import("./picture.js"), applies: (t) => t.nd === 2 },
 };
 
-// A picture traced above the cell views' size (app/limits.py max_spatial_size_2d; the server
+// A 2-D picture traced above the cell views' size (app/limits.py max_spatial_size_2d; the server
 // embeds it; a picture asked with steps=0 may be up to max_picture_size) is drawn as a picture.
 const CELL_LIMIT = initialState().cell_limit ?? 64;
 
 /** The view name actually shown for a requested name and a trace. */
 export function viewName(name, trace) {
-  if (trace.inputSize.some((size) => size > CELL_LIMIT)) return "picture";
+  if (trace.nd === 2 && trace.inputSize.some((size) => size > CELL_LIMIT)) return "picture";
   const entry = VIEWS[name];
   if (entry && entry.applies(trace)) return name;
   return trace.nd === 3 ? "volume" : "canvas";
