@@ -59,7 +59,10 @@ def parser() -> argparse.ArgumentParser:
     render_parser.add_argument("query", help=query_help)
     render_parser.add_argument("--view", choices=list(VIEWS), default=None,
                                help="the view, as on the page (default canvas)")  # fmt: skip
-    render_parser.add_argument("--step", type=int, default=None, help="the step, counted from 1 as the page shows it (\"Step 5 of 9\" is 5)")
+    render_parser.add_argument(
+        "--step", type=int, default=None,
+        help='the step, counted from 1 as the page shows it ("Step 5 of 9" is 5)',
+    )  # fmt: skip
     render_parser.add_argument("--format", choices=render.FORMATS, default="svg",
                                help="svg (default), png, gif or html")  # fmt: skip
     render_parser.add_argument("--fps", type=int, default=None, help="GIF frames a second")
