@@ -104,3 +104,26 @@ def test_stack_embed_shows_the_stack_without_the_editor(page: Page, live_server:
     page.goto(f"{live_server}/stack/embed?input_size=16&in_channels=1&layer=conv,c2,k3,d2")
     expect(page.locator("#flow .shape")).to_have_text(["(1, 16)", "(2, 12)"])
     expect(page.locator("#layers")).to_have_count(0)
+
+
+def test_layer_fields_say_in_plain_words_what_they_are(page: Page, live_server: str) -> None:
+    """Each layer field: a plain label, its code name beside it, and a one-line explanation
+    on hover and on focus (a tap focuses it), read to screen readers as its description."""
+    page.goto(f"{live_server}/stack?input_size=8,8&in_channels=1&layer=convt,c2,k3,s2,b")
+    stride = page.get_by_label("Layer 1 stride")  # the accessible name keeps the code name
+    field = page.locator("label.field", has=stride)
+    expect(field.locator(".plain")).to_have_text("Stride")
+    expect(field.locator("code")).to_have_text("stride")
+    tip = field.locator(".tip")
+    expect(tip).to_be_hidden()
+    stride.focus()
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("How many cells the window jumps")
+    expect(stride).to_have_attribute("aria-describedby", tip.get_attribute("id") or "")
+    bias = page.locator("label.field.check", has=page.get_by_label("Layer 1 bias"))
+    expect(bias.locator(".plain")).to_have_text("Bias")
+    padding = page.locator("label.field", has=page.get_by_label("Layer 1 output_padding"))
+    expect(padding.locator(".plain")).to_have_text("Extra output cells")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")

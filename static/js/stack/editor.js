@@ -25,6 +25,24 @@ function el(tag, props = {}, children = []) {
   return node;
 }
 
+/** A field's plain words with its code name beside them (the one-layer page's labels). */
+function named(name) {
+  return [
+    el("span", { className: "plain", textContent: t(`label.${name}`) }),
+    el("code", { textContent: name }),
+  ];
+}
+
+/** A labelled field whose one-line explanation shows on hover and on focus (a tap focuses
+ * the input); the input is described by it for screen readers. */
+function field(name, number, children) {
+  const tip = el("span", { className: "tip", id: `help-${number}-${name}`, textContent: t(`help.${name}`) });
+  tip.setAttribute("role", "tooltip");
+  const input = children.find((child) => child.tagName === "INPUT");
+  input.setAttribute("aria-describedby", tip.id);
+  return el("label", { className: "field" }, [...children, tip]);
+}
+
 function layerRow(layer, index, count, actions) {
   const number = index + 1;
   const kind = kindOf(layer);
@@ -55,12 +73,14 @@ function layerRow(layer, index, count, actions) {
     if (kinds && !kinds.includes(kind)) continue;
     const input = el("input", { name, value: text(layer), size: 5, autocomplete: "off", spellcheck: false });
     input.setAttribute("aria-label", `${t("stack_page.layer_label", { layer: number })} ${name}`);
-    fields.append(el("label", { className: "field" }, [el("span", { textContent: name }), input]));
+    fields.append(field(name, number, [...named(name), input]));
   }
   if (kind === "conv" || kind === "convt") {
     const bias = el("input", { type: "checkbox", name: "bias", checked: Boolean(layer.bias) });
     bias.setAttribute("aria-label", `${t("stack_page.layer_label", { layer: number })} bias`);
-    fields.append(el("label", { className: "field check" }, [bias, el("span", { textContent: "bias" })]));
+    const box = field("bias", number, [bias, ...named("bias")]);
+    box.classList.add("check");
+    fields.append(box);
   }
   row.append(fields);
   return row;

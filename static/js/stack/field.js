@@ -107,7 +107,8 @@ const ranges = (bounds, names) => bounds.map(([a, b], d) => `${names[d]} ${a}–
 export function renderInput(root, inputSize, probe, layer) {
   const [rows, cols] = as2d(inputSize);
   root.replaceChildren();
-  const names = inputSize.length === 1 ? ["cells"] : ["rows", "columns"];
+  const names = (inputSize.length === 1 ? ["cells"] : ["rows", "columns"])
+    .map((name) => t(`stack_page.range.${name}`));
   if (rows <= CELLWISE && cols <= CELLWISE) {
     fitCell(root, rows, cols);
     const grid = el("div", "field-cells in");
