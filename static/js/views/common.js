@@ -29,6 +29,20 @@ export function windowReason(t, iy, ix) {
   return reasons[0] || "floor";
 }
 
+/** Light the cells an explored cell touches (`.hl`, nulls skipped) and mark the view as
+ * being explored; `unlight` undoes it. Every view's highlight/clearHighlight ends here. */
+export function light(view, cells) {
+  view.lit = cells.filter(Boolean);
+  for (const e of view.lit) e.classList.add("hl");
+  view.root.classList.add("exploring");
+}
+
+export function unlight(view) {
+  for (const e of view.lit) e.classList.remove("hl");
+  view.lit = [];
+  view.root.classList.remove("exploring");
+}
+
 export class ValueGrids {
   constructor(root, trace, ctx) {
     this.root = root;
@@ -150,15 +164,11 @@ export class ValueGrids {
     } else {
       return;
     }
-    this.lit = lit.filter(Boolean);
-    for (const e of this.lit) e.classList.add("hl");
-    this.root.classList.add("exploring");
+    light(this, lit);
   }
 
   clearHighlight() {
-    for (const e of this.lit) e.classList.remove("hl");
-    this.lit = [];
-    this.root.classList.remove("exploring");
+    unlight(this);
   }
 
   windowCells() {

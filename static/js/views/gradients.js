@@ -9,6 +9,7 @@
 
 import { arrow, cellName, figure, listed, named, sizeClass, stage, tabStop, term } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
+import { light, unlight } from "./common.js";
 
 const KINDS = ["input", "kernel", "grad-output", "grad-input", "grad-weight"];
 
@@ -338,15 +339,11 @@ export default class GradientsView {
       const [kind, index] = this.target(n);
       lit.push(...this.contributors(kind, index));
     }
-    this.lit = lit;
-    for (const e of lit) e.classList.add("hl");
-    this.root.classList.add("exploring");
+    light(this, lit);
   }
 
   clearHighlight() {
-    for (const e of this.lit) e.classList.remove("hl");
-    this.lit = [];
-    this.root.classList.remove("exploring");
+    unlight(this);
   }
 
   describe(el) {

@@ -13,7 +13,7 @@
 import { fetchMatrix } from "../api.js";
 import { arrow, figure, stage, tabStop } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
-import { ValueGrids } from "./common.js";
+import { ValueGrids, light } from "./common.js";
 
 export default class Im2colView extends ValueGrids {
   constructor(root, trace, ctx) {
@@ -187,9 +187,7 @@ export default class Im2colView extends ValueGrids {
       // weight row: the output (channel or channel·kernel position) it makes
       this.mats.product.els[r]?.forEach((e) => lit.push(e));
     }
-    this.lit = lit.filter(Boolean);
-    for (const e of this.lit) e.classList.add("hl");
-    this.root.classList.add("exploring");
+    light(this, lit);
   }
 
   describe(el) {

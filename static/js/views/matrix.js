@@ -12,7 +12,7 @@
 import { fetchMatrix } from "../api.js";
 import { arrow, figure, listed, stage, tabStop, term, writeNumber } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
-import { ValueGrids } from "./common.js";
+import { ValueGrids, light } from "./common.js";
 
 export default class MatrixView extends ValueGrids {
   constructor(root, trace, ctx) {
@@ -253,10 +253,8 @@ export default class MatrixView extends ValueGrids {
     if (column !== undefined && this.matrixCells) {
       this.bands.push(...this.matrixCells.map((cells) => [cells[column], "band-column"]));
     }
-    this.lit = lit.filter(Boolean);
-    for (const e of this.lit) e.classList.add("hl");
+    light(this, lit);
     for (const [e, cls] of this.bands) e.classList.add(cls);
-    this.root.classList.add("exploring");
   }
 
   clearHighlight() {

@@ -8,7 +8,7 @@
 
 import { arrow, cellName, figure, listed, named, stage, tabStop } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
-import { ValueGrids } from "./common.js";
+import { ValueGrids, light } from "./common.js";
 
 // ColorBrewer YlGnBu, 9 classes: a sequential scale that reads in grey and for the colour-blind.
 const SCALE = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8",
@@ -213,9 +213,7 @@ export default class OverlapView extends ValueGrids {
         if (output[0] === 0) lit.push(this.outputEls.get(output.join(",")));
       }
     }
-    this.lit = lit.filter(Boolean);
-    for (const e of this.lit) e.classList.add("hl");
-    this.root.classList.add("exploring");
+    light(this, lit);
   }
 
   describe(el) {

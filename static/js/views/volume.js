@@ -9,6 +9,7 @@
 
 import { arrow, listed, makeCell, named, sizeClass, stage, sumText, term } from "../cells.js";
 import { fmt } from "../trace.js";
+import { light, unlight } from "./common.js";
 
 const key = (multi, c, p) => (multi ? [c, ...p] : p).join(",");
 
@@ -288,15 +289,11 @@ export default class VolumeView {
     } else if (el.dataset.grid === "input") {
       for (const out of t.feeds(c, z, y, x)) lit.push(this.outputEls.get(out.join(",")));
     }
-    this.lit = lit.filter(Boolean);
-    for (const e of this.lit) e.classList.add("hl");
-    this.root.classList.add("exploring");
+    light(this, lit);
   }
 
   clearHighlight() {
-    for (const e of this.lit) e.classList.remove("hl");
-    this.lit = [];
-    this.root.classList.remove("exploring");
+    unlight(this);
   }
 
   describe(el) {
