@@ -8,10 +8,6 @@ answer: a trace with and without ``grad_output`` (what ``view=gradients`` adds),
 from its defaults to every limit at once.
 """
 
-import statistics
-import time
-from collections.abc import Callable
-
 import orjson
 
 from app.layer.query import parse_query
@@ -19,6 +15,7 @@ from app.layer.schemas import TraceRequest
 from app.layer.tracing import trace_json
 from app.learning.schema import LearnRequest
 from app.learning.service import run_learn
+from benchmarks.bench_trace import median_ms  # the same timing as the trace bench
 
 TRACES = [
     "input_size=64,64&kernel_size=3&padding=1",
@@ -36,15 +33,6 @@ LEARNS = [
     {"task": "kernel", "target_kernel": [[1.0] * 7] * 7, "steps": 2000, "samples": 16,
      "size": 32, "data": "image:chelsea"},
 ]  # fmt: skip
-
-
-def median_ms(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        run()
-        times.append((time.process_time() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
