@@ -96,6 +96,10 @@ def compute(
         seed=request.seed,
         max_abs=limits.LIMITS.max_abs_value,
     )
+    if isinstance(given["grad_output"], list):
+        # Checked here, before the share link is written from it: an empty or ragged list
+        # is the learner's mistake (a 422 naming grad_output), not a reshape deep inside.
+        resolve_gradient(config, given["grad_output"], request.seed, limits.LIMITS.max_abs_value)
     fields = request.model_dump(exclude=set(ANSWER_FIELDS))  # how to answer, not what to trace
     fields.update({k: v for k, v in given.items() if v is not None})
     return trace(config, x, w, b), fields
