@@ -15,14 +15,21 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.stack import Field, LayerSpec, StackLayer, layer_config, next_field
-from app.i18n.messages import t
+from app.i18n.messages import LANGUAGE, t
 from app.notebook.diagram import Diagram, show
 from app.notebook.errors import ConvScopeError, refusal
 from app.notebook.layers import torch_fields
+from app.offline.stack_page import StackPage, stack_page
+from app.stack.build import StackRefusal
+from app.stack.link import layer_token
+from app.stack.schemas import StackLayerRequest, StackRequest
+
+FRAME_HEIGHT = 900  # the frame grows to the page where the notebook lets it (stack/offline.js)
 
 
 def _number(value: Fraction) -> int | float:
@@ -44,42 +51,8 @@ def _spec(module: Any) -> LayerSpec:
         output_padding=fields.get("output_padding"),
         bias=not pooling and module.bias is not None,
         op=fields.get("op", "conv"),
+        ceil_mode=fields.get("ceil_mode", False),
     )
-
-
-def _dims(values: Sequence[int]) -> str:
-    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
-
-
-def _stack_token(layer: StackLayer) -> str:
-    """One layer in the stack page's link notation (``static/js/stack/state.js``):
-    ``conv,c64,k7,s2,p3``, ``maxpool,k3,s2,p1``, ``convt,c8,k4,s2,p1``."""
-    spec, config = layer.spec, layer.config
-    kind = {"max_pool": "maxpool", "avg_pool": "avgpool"}.get(spec.op, "conv")
-    if kind == "conv" and config.transposed:
-        kind = "convt"
-    parts = [kind]
-    if spec.op == "conv":
-        parts.append(f"c{config.out_channels}")
-    parts.append(f"k{_dims(config.kernel_size)}")
-    if any(s != 1 for s in config.stride):
-        parts.append(f"s{_dims(config.stride)}")
-    if isinstance(spec.padding, str):
-        parts.append(f"p{spec.padding}")
-    elif any(b or a for b, a in config.padding):
-        if all(b == a for b, a in config.padding):
-            parts.append(f"p{_dims([b for b, _ in config.padding])}")
-        else:
-            parts.append("p" + "x".join(f"{b}:{a}" for b, a in config.padding))
-    if any(d != 1 for d in config.dilation):
-        parts.append(f"d{_dims(config.dilation)}")
-    if spec.op == "conv" and config.groups != 1:
-        parts.append(f"g{config.groups}")
-    if config.transposed and any(config.output_padding):
-        parts.append(f"o{_dims(config.output_padding)}")
-    if spec.bias and spec.op == "conv":
-        parts.append("b")
-    return ",".join(parts)
 
 
 @dataclass
@@ -119,8 +92,12 @@ class Stack:
     ``name``, ``in_channels``, ``input_size`` and ``/api/stack``'s fields), ``.total``,
     ``_repr_html_`` (the table) and ``.show(name)`` (one layer's diagram)."""
 
-    def __init__(self, input_size: Sequence[int], entries: list[StackEntry]) -> None:
+    def __init__(
+        self, input_size: Sequence[int], entries: list[StackEntry], lang: str = LANGUAGE
+    ) -> None:
         self.input_size = list(input_size)
+        self.lang = lang
+        self._page: StackPage | None = None
         self.entries = entries
         self.layers = [entry.as_dict() for entry in entries]
         self.total = {
@@ -144,7 +121,7 @@ class Stack:
         ``input_size=64,64&in_channels=3&layer=conv,c8,k7,s2,p3&…``."""
         parts = [f"input_size={','.join(map(str, self.input_size[1:]))}",
                  f"in_channels={self.input_size[0]}"]  # fmt: skip
-        parts += [f"layer={_stack_token(entry.layer)}" for entry in self.chain()]
+        parts += [f"layer={layer_token(entry.layer)}" for entry in self.chain()]
         return "&".join(parts)
 
     def show(self, name: str, **options: Any) -> Diagram:
@@ -156,7 +133,69 @@ class Stack:
         config = entry.layer.config
         return show(entry.module, input_size=list(config.input_size), **options)
 
+    def request(self) -> StackRequest:
+        """The main path as the body of ``POST /api/stack`` (what the stack page shows)."""
+        layers = []
+        for entry in self.chain():
+            spec, config = entry.layer.spec, entry.layer.config
+            pooling = spec.op != "conv"
+            padding: Any = spec.padding if isinstance(spec.padding, str) else [
+                list(pair) for pair in config.padding]  # fmt: skip
+            layers.append(StackLayerRequest(
+                op=spec.op, transposed=config.transposed, kernel_size=list(config.kernel_size),
+                stride=list(config.stride), padding=padding, dilation=list(config.dilation),
+                output_padding=list(config.output_padding) if config.transposed else None,
+                groups=1 if pooling else config.groups,
+                out_channels=None if pooling else config.out_channels,
+                bias=spec.bias and not pooling, ceil_mode=spec.ceil_mode,
+            ))  # fmt: skip
+        return StackRequest(input_size=self.input_size[1:], in_channels=self.input_size[0],
+                            layers=layers)  # fmt: skip
+
+    def page(self, lang: str | None = None) -> StackPage:
+        """The offline stack explorer of the main path (``app.offline.stack_page``), its
+        layers labelled with their module names; ``StackRefusal`` above the stack limits."""
+        names = [entry.name for entry in self.chain()]
+        return stack_page(self.request(), names=names, lang=lang or self.lang)
+
+    @property
+    def html(self) -> str:
+        """The offline stack page's text (``.save(path)`` writes it)."""
+        if self._page is None:
+            self._page = self.page()
+        return self._page.html
+
+    def save(self, path: str | Path) -> Path:
+        """Write the offline stack page; a folder gets its name
+        (``stack-3x64x64-9-layers.html``)."""
+        target = Path(path)
+        if self._page is None:
+            self._page = self.page()
+        if target.is_dir():
+            target = target / self._page.filename
+        target.write_text(self._page.html, encoding="utf-8")
+        return target
+
     def _repr_html_(self) -> str:
+        """The table of every layer (shortcuts included, by module name), then the offline
+        stack page of the main path in a frame (its own document, as ``show`` does)."""
+        if not self.layers:
+            return self.table_html()
+        try:
+            source = html.escape(self.html, quote=True)
+        except StackRefusal as exc:  # above the stack page's limits: the table alone
+            reason = exc.detail()[0]["msg"]
+            note = html.escape(t("stack_offline.too_large", language=self.lang, reason=reason))
+            return f"{self.table_html()}<p>{note}</p>"
+        title = html.escape(t("stack_offline.frame_title", language=self.lang), quote=True)
+        return (
+            f"{self.table_html()}"
+            f'<iframe srcdoc="{source}" title="{title}" class="convscope-stack-page" '
+            f'style="width:100%;height:{FRAME_HEIGHT}px;border:0" loading="eager"></iframe>'
+        )
+
+    def table_html(self) -> str:
+        """Every convolution and pool as an HTML table (names, shapes, params, MACs, fields)."""
         head = ["#", t("stack_page.col_layer"), "", "input", t("stack_page.col_output"),
                 t("stack_page.col_params"), t("stack_page.col_macs"),
                 t("stack_page.col_field"), "jump"]  # fmt: skip
@@ -190,7 +229,7 @@ class Stack:
         return f"<convscope.Stack {len(self.layers)} layers, input {self.input_size}>"
 
 
-def stack(model: Any, input_size: Sequence[int]) -> Stack:
+def stack(model: Any, input_size: Sequence[int], *, lang: str | None = None) -> Stack:
     """Every convolution and pool of ``model`` on an input of ``input_size`` =
     ``(C, *spatial)`` (unbatched), in the order they run.
 
@@ -261,4 +300,4 @@ def stack(model: Any, input_size: Sequence[int]) -> Stack:
         model.train(training)
         for handle in handles:
             handle.remove()
-    return Stack(shape, entries)
+    return Stack(shape, entries, lang or LANGUAGE)

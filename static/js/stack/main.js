@@ -10,6 +10,8 @@ import { renderCompare, renderFlow, renderTable, shapeText } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const embed = document.body.dataset.embed === "1";
+// The offline file (app/offline/stack_page.py): one stack, no editor, no address bar to keep.
+const offline = Boolean(initial.offline);
 const presets = initial.presets || [];
 const DEFAULT_PRESET = "resnet-stem";
 
@@ -18,7 +20,8 @@ let result = null;
 let step = null; // which entry of the probe list is drawn (after layer step + 1)
 let growTimer = null;
 const compared = new Map(); // preset slug → its comparison stack's answer
-let leftOut = null; // the pasted model's head and side branches, shown dimmed after the stack
+// the pasted model's head and side branches, shown dimmed after the stack
+let leftOut = initial.left_out ?? null;
 const SOURCES = { print: "stack_page.read_print", keras_json: "stack_page.read_keras_json" };
 
 function fromPreset(slug) {
@@ -43,6 +46,7 @@ function showMessages(messages) {
 }
 
 function initialState() {
+  if (initial.stack) return { state: structuredClone(initial.stack), messages: [] };
   const { state: linked, problems } = readQuery(location.search);
   const messages = problems.map((p) => t("stack_page.bad_link", p));
   if (!linked.layers.length && !linked.input_size) {
@@ -67,9 +71,15 @@ function edited(changes) {
   update();
 }
 
-async function update({ redrawEditor = true } = {}) {
+/** The address bar holds the share link of what is on screen (not in the offline file). */
+function keepLink() {
+  if (offline) return;
   writeUrl(state, withLang);
   updateLanguageLinks();
+}
+
+async function update({ redrawEditor = true } = {}) {
+  keepLink();
   if (!embed) {
     if (redrawEditor) drawEditor();
     $("preset").value = state.preset || "";
@@ -98,8 +108,7 @@ async function update({ redrawEditor = true } = {}) {
   if (!state.probe && result.layers.length) {
     const last = result.layers.length - 1;
     state.probe = { layer: last, index: result.layers[last].output_size.map((s) => Math.floor(s / 2)) };
-    writeUrl(state, withLang);
-    updateLanguageLinks();
+    keepLink();
     update({ redrawEditor: false });
     return;
   }
@@ -158,7 +167,7 @@ function drawResults() {
   if (!embed) {
     $("code-pytorch").textContent = result.code.pytorch;
     $("code-keras").textContent = result.code.keras;
-  } else {
+  } else if (!offline) {
     $("full-page").href = `/stack?${withLang(toQuery(state))}`;
   }
   const select = $("probe-layer");
