@@ -19,19 +19,24 @@ note says where the page lives on a server. ``convscope.stack(...)``, ``convscop
 ``GET /api/stack.html`` all come through ``stack_page``.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
+from fastapi.exceptions import RequestValidationError
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import ValidationError
 
 from app import __version__
-from app.arithmetic.stack import AxisProbe, Reach, growing_axis
+from app.arithmetic.errors import ConfigError
+from app.arithmetic.stack import AxisProbe, Reach, StackLayer, growing_axis
 from app.i18n.messages import LANGUAGE, catalogue, t
 from app.offline.bundle import bundle, stylesheet
 from app.offline.page import _script_json, languages
-from app.stack.build import resolve, run_stack
-from app.stack.link import stack_query
+from app.stack.build import probe, resolve, run_stack
+from app.stack.link import stack_query, stack_request
 from app.stack.schemas import StackProbe, StackRequest
 from app.web.paths import TEMPLATES_DIR
 
@@ -42,7 +47,7 @@ PARTS = ("stack_page", "stack_offline", "stack", "label", "help")
 STYLESHEETS = ("css/convscope.css", "css/stack.css")
 # Per-dimension field entries (layer × position × steps back) embedded for any cell;
 # above, only each layer's centre cell (a deep stack on a large input: ResNet-50 at 224).
-GROWTH_STEPS = 40_000
+GROWTH_STEPS = 20_000  # ResNet-18 at 224×224: 6,692 entries, 83 kB, 0.5 s
 # static/js/stack/field.js draws cell by cell up to this size per dimension (CELLWISE);
 # above, it draws the field's bounds, so the exact cells are left out of the file.
 CELLWISE = 64
@@ -60,18 +65,15 @@ class StackPage:
     result: dict[str, Any]
 
 
-def growth_steps(request: StackRequest, result: dict[str, Any]) -> int:
+def growth_steps(stack: Sequence[StackLayer]) -> int:
     """How many per-dimension field entries ``growth`` would embed: for each layer, its
     output positions times the layers up to it.
 
     >>> from app.stack.link import stack_request
-    >>> r = stack_request("input_size=8&layer=conv,c1,k3&layer=conv,c1,k3")
-    >>> growth_steps(r, run_stack(r))  # 6 positions × 1 step + 4 positions × 2 steps
+    >>> growth_steps(resolve(stack_request("input_size=8&layer=conv,c1,k3&layer=conv,c1,k3")))
     14
     """
-    return sum(
-        (number + 1) * sum(layer["output_size"]) for number, layer in enumerate(result["layers"])
-    )
+    return sum((n + 1) * sum(layer.config.output_size) for n, layer in enumerate(stack))
 
 
 def _step(axis: AxisProbe, cells: bool) -> list[Any]:
@@ -147,17 +149,18 @@ def stack_page(
     if names is not None:
         for layer, name in zip(result["layers"], names, strict=True):
             layer["name"] = name
-    steps = growth_steps(request, result)
+    steps = growth_steps(resolve(request))
     tables = growth(request) if steps <= GROWTH_STEPS else None
     probes: dict[str, Any] = {}
     if tables is None:
         wanted = {(n, tuple(centre(result, n))) for n in range(last + 1)}
         if chosen is not None:
             wanted.add((chosen.layer, tuple(chosen.index)))
+        stack = resolve(request)
         for number, index in sorted(wanted):
             asked = StackProbe(layer=number, index=list(index))
-            answer = run_stack(request.model_copy(update={"probe": asked}))
-            probes[probe_key(number, list(index))] = answer["probe"]
+            found = probe(request.model_copy(update={"probe": asked}), stack)
+            probes[probe_key(number, list(index))] = found
     state = {
         "input_size": list(request.input_size),
         "in_channels": request.in_channels,
@@ -199,3 +202,54 @@ def stack_page(
         ),
     )
     return StackPage(html, _filename(request), result)
+
+
+def _probe_of(text: str) -> StackProbe:
+    """The page's ``probe=2:28,28`` (layer counted from 1) as the API's (from 0)."""
+    layer, _, index = text.partition(":")
+    try:
+        return StackProbe(layer=int(layer) - 1, index=[int(i) for i in index.split(",")])
+    except ValueError:
+        raise ConfigError("probe", "not_a_number", field="probe", value=text) from None
+
+
+def request_of(query: str) -> StackRequest:
+    """A ``/stack`` share query (``probe=`` kept, ``lang=`` set apart) as the API's body;
+    ``ConfigError`` or ``RequestValidationError`` (a 422 naming the field) when refused."""
+    pairs = parse_qsl(query.split("?", 1)[-1], keep_blank_values=True)
+    try:
+        request = stack_request(urlencode([(k, v) for k, v in pairs if k != "lang"]))
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from None
+    probe_text = dict(pairs).get("probe")
+    if probe_text is not None:
+        request = request.model_copy(update={"probe": _probe_of(probe_text)})
+    return request
+
+
+def cost(query: str) -> int:
+    """What building the page of ``query`` costs, in the capacity lanes' units (about 100
+    taps a growth entry: ResNet-18 at 224×224 is 6,692 entries, 0.5 s); 0 when refused
+    (it is refused by name, at no cost)."""
+    try:
+        return 100 * growth_steps(resolve(request_of(query)))
+    except Exception:
+        return 0
+
+
+def stack_page_from_query(query: str, lang: str | None = None) -> StackPage:
+    """The offline stack page of a ``/stack`` share query (with ``probe=``, ``theme=`` and
+    ``lang=``, or ``lang`` given apart); ``ConfigError`` or ``StackRefusal`` names what is
+    refused, as the API does.
+
+    >>> stack_page_from_query("input_size=8,8&layer=conv,c2,k3&probe=1:2,3&lang=vi").filename
+    'stack-1x8x8-1-layers.html'
+    """
+    params = dict(parse_qsl(query.split("?", 1)[-1], keep_blank_values=True))
+    lang = lang or params.get("lang", LANGUAGE)
+    if lang not in languages():
+        raise ConfigError("lang", "not_a_choice", value=lang, choices=", ".join(languages()))
+    request = request_of(query)
+    theme = "dark" if params.get("theme") == "dark" else "light"
+    return stack_page(request, lang=lang, theme=theme)

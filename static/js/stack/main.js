@@ -167,6 +167,8 @@ function drawResults() {
   if (!embed) {
     $("code-pytorch").textContent = result.code.pytorch;
     $("code-keras").textContent = result.code.keras;
+    // the same stack as one file that works offline (app/offline/stack_page.py)
+    $("dl-stack-html").href = `/api/stack.html?${withLang(toQuery(state))}`;
   } else if (!offline) {
     $("full-page").href = `/stack?${withLang(toQuery(state))}`;
   }
