@@ -60,7 +60,7 @@ class StackEntry:
     """One convolution or pool as it ran: its module and what the stack explorer gives."""
 
     name: str
-    module: Any
+    module: Any  # None for a functional call (F.conv2d in a forward)
     layer: StackLayer
     source: int | None = None  # the entry whose output it reads (None: the model's input)
 
@@ -130,8 +130,22 @@ class Stack:
         if entry is None:
             raise refusal(ConfigError("name", "not_a_choice", value=name,
                                       choices=", ".join(e.name for e in self.entries)))  # fmt: skip
-        config = entry.layer.config
-        return show(entry.module, input_size=list(config.input_size), **options)
+        config, spec = entry.layer.config, entry.layer.spec
+        if entry.module is not None:
+            return show(entry.module, input_size=list(config.input_size), **options)
+        # a functional call (F.conv2d…): its fields as it was called
+        fields: dict[str, Any] = {
+            "op": spec.op, "kernel_size": list(config.kernel_size), "stride": list(config.stride),
+            "padding": spec.padding if isinstance(spec.padding, str)
+            else [list(pair) for pair in config.padding],
+            "dilation": list(config.dilation), "ceil_mode": spec.ceil_mode,
+        }  # fmt: skip
+        if spec.op == "conv":
+            fields.update(in_channels=config.in_channels, out_channels=config.out_channels,
+                          groups=config.groups, transposed=config.transposed)  # fmt: skip
+            if config.transposed:
+                fields["output_padding"] = list(config.output_padding)
+        return show(input_size=list(config.input_size), **fields, **options)
 
     def request(self) -> StackRequest:
         """The main path as the body of ``POST /api/stack`` (what the stack page shows)."""
@@ -229,9 +243,71 @@ class Stack:
         return f"<convscope.Stack {len(self.layers)} layers, input {self.input_size}>"
 
 
+# Functions a forward may call directly (``F.conv2d(x, self.weight, …)``): their parameters in
+# PyTorch's order, to read positional and keyword arguments alike.
+_CONV = ("input", "weight", "bias", "stride", "padding", "dilation", "groups")
+_CONV_T = ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation")
+_MAX = ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices")
+_AVG = ("input", "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+        "divisor_override")  # fmt: skip
+FUNCTIONS: dict[str, tuple[str, ...]] = {
+    **{f"conv{n}d": _CONV for n in (1, 2, 3)},
+    **{f"conv_transpose{n}d": _CONV_T for n in (1, 2, 3)},
+    **{f"max_pool{n}d": _MAX for n in (1, 2, 3)},
+    **{f"max_pool{n}d_with_indices": _MAX for n in (1, 2, 3)},
+    **{f"avg_pool{n}d": _AVG for n in (1, 2, 3)},
+}
+
+
+def _sizes(value: Any) -> Any:
+    """PyTorch's ``int | tuple`` as the stack's ``int | list``; strings as they are."""
+    return list(value) if isinstance(value, tuple | list) else value
+
+
+def functional_spec(function: str, args: Sequence[Any], kwargs: dict[str, Any]) -> LayerSpec:
+    """A functional call (``F.conv2d(x, w, b, stride=2, padding="same")``) as the stack's
+    ``LayerSpec``, its kernel and channels read from the weight's shape.
+
+    >>> import torch
+    >>> w = torch.empty(8, 2, 3, 5, device="meta")
+    >>> spec = functional_spec("conv2d", [None, w], {"padding": "same", "groups": 2})
+    >>> spec.kernel_size, spec.padding, spec.groups, spec.out_channels, spec.bias
+    ([3, 5], 'same', 2, 8, False)
+    >>> functional_spec("max_pool2d", [None, 3], {"stride": None}).stride  # None: the kernel
+    3
+    """
+    given = dict(zip(FUNCTIONS[function], args, strict=False)) | kwargs
+    if function.startswith(("max_pool", "avg_pool")):
+        kernel = _sizes(given["kernel_size"])
+        return LayerSpec(
+            kernel_size=kernel,
+            stride=_sizes(given.get("stride") or kernel),
+            padding=_sizes(given.get("padding", 0)),
+            dilation=_sizes(given.get("dilation", 1)),
+            op="max_pool" if function.startswith("max") else "avg_pool",
+            ceil_mode=bool(given.get("ceil_mode", False)),
+        )
+    weight, groups = given["weight"], int(given.get("groups", 1))
+    transposed = function.startswith("conv_transpose")
+    return LayerSpec(
+        kernel_size=list(weight.shape[2:]),
+        stride=_sizes(given.get("stride", 1)),
+        padding=_sizes(given.get("padding", 0)),
+        dilation=_sizes(given.get("dilation", 1)),
+        groups=groups,
+        out_channels=int(weight.shape[1]) * groups if transposed else int(weight.shape[0]),
+        transposed=transposed,
+        output_padding=_sizes(given.get("output_padding", 0)) if transposed else None,
+        bias=given.get("bias") is not None,
+    )
+
+
 def stack(model: Any, input_size: Sequence[int], *, lang: str | None = None) -> Stack:
     """Every convolution and pool of ``model`` on an input of ``input_size`` =
-    ``(C, *spatial)`` (unbatched), in the order they run.
+    ``(C, *spatial)`` (unbatched), in the order they run: its modules (forward hooks) and
+    the functions its forwards call directly (``F.conv2d``, ``F.max_pool2d``…, seen by a
+    ``TorchFunctionMode``), each of those named after the module that called it
+    (``block (F.conv2d)``); the calls an ``nn.Conv2d`` makes inside its own forward are its own.
 
     >>> import torch.nn as nn
     >>> s = stack(nn.Sequential(nn.Conv2d(3, 8, 3, dilation=1), nn.ReLU(),
@@ -242,6 +318,7 @@ def stack(model: Any, input_size: Sequence[int], *, lang: str | None = None) -> 
     import torch
     from torch import nn
     from torch.func import functional_call
+    from torch.overrides import TorchFunctionMode
 
     kinds = (nn.modules.conv._ConvNd, nn.modules.pooling._MaxPoolNd, nn.modules.pooling._AvgPoolNd)
     shape = [int(n) for n in input_size]
@@ -252,6 +329,8 @@ def stack(model: Any, input_size: Sequence[int], *, lang: str | None = None) -> 
     fields: dict[int, tuple[tuple[Field, ...], int | None]] = {id(x): (start, None)}
     alive: list[Any] = [x]  # keeps every tensor seen alive, so no id is reused
     entries: list[StackEntry] = []
+    running: list[tuple[str, Any]] = []  # the modules whose forward is running, innermost last
+    calls: dict[str, int] = {}  # functional calls per name, to number a second one
 
     def field_of(tensor: Any) -> tuple[tuple[Field, ...], int | None]:
         if id(tensor) in fields:
@@ -261,19 +340,11 @@ def stack(model: Any, input_size: Sequence[int], *, lang: str | None = None) -> 
                 return fields[id(other)]
         return start, None
 
-    def hook(name: str, module: Any, inputs: Any, output: Any) -> None:
-        tensor = next((i for i in inputs if isinstance(i, torch.Tensor)), None)
-        out = output[0] if isinstance(output, tuple) else output
-        if tensor is None or not isinstance(out, torch.Tensor) or tensor.dim() != len(shape) + 1:
-            return
+    def record(name: str, spec: LayerSpec, tensor: Any, out: Any, module: Any) -> None:
         before, source = field_of(tensor)
         alive.extend((tensor, out))
-        if not isinstance(module, kinds):
-            if out.dim() == tensor.dim() and out.shape[2:] == tensor.shape[2:]:
-                fields[id(out)] = (before, source)  # same cells: batch norm, activation…
-            return
         try:
-            config = layer_config(_spec(module), list(tensor.shape[2:]), int(tensor.shape[1]))
+            config = layer_config(spec, list(tensor.shape[2:]), int(tensor.shape[1]))
         except ConfigError as exc:
             raise ConvScopeError(
                 [{**refusal(exc).detail[0], "loc": ["model", name, exc.field]}]
@@ -282,19 +353,66 @@ def stack(model: Any, input_size: Sequence[int], *, lang: str | None = None) -> 
             raise AssertionError(f"{name}: {config.output_shape} ≠ PyTorch's {tuple(out.shape)}")
         after = tuple(next_field(f, a) for f, a in zip(before, config.axes, strict=True))
         fields[id(out)] = (after, len(entries))
-        entries.append(StackEntry(name, module, StackLayer(_spec(module), config, after), source))
+        entries.append(StackEntry(name, module, StackLayer(spec, config, after), source))
+
+    def spatial(tensor: Any) -> bool:
+        return isinstance(tensor, torch.Tensor) and tensor.dim() == len(shape) + 1
+
+    def hook(name: str, module: Any, inputs: Any, output: Any) -> None:
+        tensor = next((i for i in inputs if isinstance(i, torch.Tensor)), None)
+        out = output[0] if isinstance(output, tuple) else output
+        if tensor is None or not spatial(tensor) or not isinstance(out, torch.Tensor):
+            return
+        if not isinstance(module, kinds):
+            # same cells (batch norm, activation…); a module that called F.conv2d itself
+            # has its output's field already
+            same = out.dim() == tensor.dim() and out.shape[2:] == tensor.shape[2:]
+            if same and id(out) not in fields:
+                alive.extend((tensor, out))
+                fields[id(out)] = field_of(tensor)  # same cells: batch norm, activation…
+            return
+        record(name, _spec(module), tensor, out, module)
+
+    class Functional(TorchFunctionMode):
+        """Convolutions and pools called as functions by a forward that is not their own."""
+
+        def __torch_function__(self, func: Any, types: Any, args: Any = (),
+                               kwargs: Any = None) -> Any:  # fmt: skip
+            kwargs = kwargs or {}
+            out = func(*args, **kwargs)
+            function = getattr(func, "__name__", "")
+            inside = any(isinstance(module, kinds) for _, module in running)
+            if function in FUNCTIONS and not inside and args and spatial(args[0]):
+                result = out[0] if isinstance(out, tuple) else out
+                owner = running[-1][0] if running else ""
+                label = f"F.{function.removesuffix('_with_indices')}"
+                name = f"{owner} ({label})" if owner else label
+                calls[name] = calls.get(name, 0) + 1
+                if calls[name] > 1:
+                    name = f"{name[:-1]} #{calls[name]})" if owner else f"{name} #{calls[name]}"
+                record(name, functional_spec(function, args, kwargs), args[0], result, None)
+            return out
+
+    def enter(name: str, module: Any) -> None:
+        running.append((name, module))
+
+    def leave() -> None:  # a hook that returned a value would replace the output
+        running.pop()
 
     handles = []
     for name, module in model.named_modules():
+        handles.append(module.register_forward_pre_hook(
+            lambda m, i, name=name: enter(name, m)))  # fmt: skip
         if isinstance(module, kinds) or not any(True for _ in module.children()):
             handles.append(module.register_forward_hook(
                 lambda m, i, o, name=name: hook(name, m, i, o)))  # fmt: skip
+        handles.append(module.register_forward_hook(lambda m, i, o: leave(), always_call=True))
     params = {n: torch.empty_like(p, device="meta") for n, p in model.named_parameters()}
     buffers = {n: torch.empty_like(b, device="meta") for n, b in model.named_buffers()}
     training = model.training
     try:
         model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), Functional():
             functional_call(model, {**params, **buffers}, (x,))
     finally:
         model.train(training)
