@@ -48,6 +48,9 @@ STYLESHEETS = ("css/convscope.css", "css/stack.css")
 # Per-dimension field entries (layer × position × steps back) embedded for any cell;
 # above, only each layer's centre cell (a deep stack on a large input: ResNet-50 at 224).
 GROWTH_STEPS = 20_000  # ResNet-18 at 224×224: 6,692 entries, 83 kB, 0.5 s
+# Past this many steps in all, a centre's probe keeps only its last step (its whole field):
+# 256 layers would carry 33,000 steps, 2 MB; ResNet-50's 50 layers carry 1,275.
+CENTRE_STEPS = 5_000
 # static/js/stack/field.js draws cell by cell up to this size per dimension (CELLWISE);
 # above, it draws the field's bounds, so the exact cells are left out of the file.
 CELLWISE = 64
@@ -118,6 +121,33 @@ def centre(result: dict[str, Any], number: int) -> list[int]:
     return [size // 2 for size in result["layers"][number]["output_size"]]
 
 
+def centres(
+    request: StackRequest, result: dict[str, Any], chosen: StackProbe | None
+) -> dict[str, Any]:
+    """Each layer's centre cell's probe list (and the chosen cell's), as ``/api/stack``
+    answers it; cells left out where the page draws bounds (an input above ``CELLWISE``),
+    and past ``CENTRE_STEPS`` entries in all (hundreds of layers) only each field's last step.
+
+    >>> from app.stack.link import stack_request
+    >>> r = stack_request("input_size=9&layer=conv,c1,k3&layer=conv,c1,k3")
+    >>> centres(r, run_stack(r), None)["1:2"][-1]  # cell 2 of 5 reads 2, 3, 4 of 7
+    {'layer': 1, 'index': [2], 'bounds': [[2, 6]], 'cells': [[2, 3, 4, 5, 6]]}
+    """
+    wanted = {(n, tuple(centre(result, n))) for n in range(len(request.layers))}
+    if chosen is not None:
+        wanted.add((chosen.layer, tuple(chosen.index)))
+    stack = resolve(request)
+    drawn = max(request.input_size) <= CELLWISE
+    whole = sum(n + 1 for n, _ in wanted) <= CENTRE_STEPS
+    found: dict[str, Any] = {}
+    for number, index in sorted(wanted):
+        asked = request.model_copy(update={"probe": StackProbe(layer=number, index=list(index))})
+        steps = probe(asked, stack) or []
+        steps = [step if drawn else {**step, "cells": None} for step in steps]
+        found[probe_key(number, list(index))] = steps if whole else steps[-1:]
+    return found
+
+
 def probe_key(layer: int, index: list[int]) -> str:
     """How the file keys a probe it embeds whole: ``"3:14,14"``."""
     return f"{layer}:{','.join(map(str, index))}"
@@ -153,14 +183,7 @@ def stack_page(
     tables = growth(request) if steps <= GROWTH_STEPS else None
     probes: dict[str, Any] = {}
     if tables is None:
-        wanted = {(n, tuple(centre(result, n))) for n in range(last + 1)}
-        if chosen is not None:
-            wanted.add((chosen.layer, tuple(chosen.index)))
-        stack = resolve(request)
-        for number, index in sorted(wanted):
-            asked = StackProbe(layer=number, index=list(index))
-            found = probe(request.model_copy(update={"probe": asked}), stack)
-            probes[probe_key(number, list(index))] = found
+        probes = centres(request, result, chosen)
     state = {
         "input_size": list(request.input_size),
         "in_channels": request.in_channels,

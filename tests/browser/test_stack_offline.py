@@ -163,3 +163,23 @@ def test_the_notebooks_stack_page_shows_and_explores_offline(
     # nbconvert's own page asks for MathJax and RequireJS; nothing from the stack page does
     from_frames = [r.url for r in offline.failed if r.frame != page.main_frame]
     assert from_frames == [] and offline.errors == []
+
+
+def test_a_file_with_each_layers_centre_only_says_so_for_another_cell(
+    page: Page, offline: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.offline import stack_page as module
+
+    monkeypatch.setattr(module, "GROWTH_STEPS", 10)  # as a deep stack on a large input
+    path = tmp_path / "centres.html"
+    path.write_text(module.stack_page(stack_request(RESNET)).html, encoding="utf-8")
+    page.goto(path.as_uri())
+    expect(page.locator("html[data-ready='1']")).to_have_count(1)
+    lit = page.locator("#field-input .fcell.rf")
+    page.locator("#stack-rows tr").nth(2).locator("button.link-button").click()
+    expect(lit).to_have_count(len(_lit(RESNET, 2, [8, 8])))  # picking a layer: its centre
+    page.locator('#probe-output [data-index="0,15"]').click()  # not in the file
+    expect(page.locator("#messages")).to_contain_text("centre cell only")
+    expect(page.locator("#probe-layer")).to_have_value("2")  # the same layer, its centre
+    expect(page.locator("#field-status")).to_contain_text("output cell (8, 8)")
+    assert offline.outside == [] and offline.failed == [] and offline.errors == []

@@ -197,3 +197,18 @@ def test_the_command_line_writes_the_page_of_a_query_or_of_code(
     assert "layers.0.stride: layer 1: stride must be at least 1" in capsys.readouterr().err
     assert main(["stack", str(source), "--input-size", "3,a"]) == 1
     assert main(["stack", RESNET, "-o", str(tmp_path / "missing" / "x.html")]) == 3
+
+
+def test_centres_of_a_very_deep_stack_keep_their_last_step_without_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(module, "GROWTH_STEPS", 10)
+    monkeypatch.setattr(module, "CENTRE_STEPS", 3)
+    query = "input_size=100,100&layer=conv,c1,k3,s2&layer=conv,c1,k3&layer=conv,c1,k3"
+    request = stack_request(query)
+    probes = _state(stack_page(request).html)["probes"]
+    assert sorted(probes) == ["0:24,24", "1:23,23", "2:22,22"]
+    for key, steps in probes.items():
+        layer, index = key.split(":")
+        api = _api(request, int(layer), [int(i) for i in index.split(",")])[-1]
+        assert steps == [{**api, "cells": None}]  # the field, drawn as bounds above 64

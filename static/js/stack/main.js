@@ -19,6 +19,7 @@ let state;
 let result = null;
 let step = null; // which entry of the probe list is drawn (after layer step + 1)
 let growTimer = null;
+let notice = []; // said once after the next answer (offline: why a cell was not probed)
 const compared = new Map(); // preset slug → its comparison stack's answer
 // the pasted model's head and side branches, shown dimmed after the stack
 let leftOut = initial.left_out ?? null;
@@ -94,7 +95,10 @@ async function update({ redrawEditor = true } = {}) {
     const detail = answer.body.detail || [];
     // A stale probe (the layer or cell no longer exists) is dropped, not an error.
     if (detail.some((d) => d.loc?.[1] === "probe")) {
-      state.probe = null;
+      // Offline, a cell whose field the file does not hold: that layer's centre, and why.
+      const layer = offline && result ? result.layers[state.probe?.layer] : null;
+      state.probe = layer ? { layer: state.probe.layer, index: layer.output_size.map((s) => Math.floor(s / 2)) } : null;
+      notice = offline ? detail.map((d) => d.msg) : [];
       update({ redrawEditor: false });
       return;
     }
@@ -102,7 +106,8 @@ async function update({ redrawEditor = true } = {}) {
     if (!embed) markError($("layers"), detail[0]?.loc || []);
     return;
   }
-  showMessages([]);
+  showMessages(notice);
+  notice = [];
   if (!embed) markError($("layers"), []);
   result = answer.body;
   if (!state.probe && result.layers.length) {
