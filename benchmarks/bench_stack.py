@@ -83,6 +83,50 @@ def main() -> None:
         f"| parse: 128 layers + 128 ReLU ({len(code):,} chars) | — | {first:.1f} | {median:.1f} |"
     )
     parse_published()
+    offline_pages(chain, biggest)
+
+
+def resnet18_chain() -> list[dict[str, Any]]:
+    """ResNet-18's main path: the stem, then 4 stages of two blocks of two 3×3 convs."""
+    layers: list[dict[str, Any]] = [
+        {"kernel_size": 7, "stride": 2, "padding": 3, "out_channels": 64},
+        {"op": "max_pool", "kernel_size": 3, "stride": 2, "padding": 1},
+    ]
+    for stage, width in enumerate([64, 128, 256, 512]):
+        for conv in range(4):
+            stride = 2 if conv == 0 and stage > 0 else 1
+            layers.append({"kernel_size": 3, "stride": stride, "padding": 1, "out_channels": width})
+    return layers
+
+
+def offline_pages(resnet50: list[dict[str, Any]], biggest: list[dict[str, Any]]) -> None:
+    """The offline stack page (``app.offline.stack_page``): CPU ms to build it, its bytes,
+    and whether every cell's field is inline or only each layer's centre."""
+    from app.offline.stack_page import growth_steps, stack_page
+    from app.stack.build import resolve
+
+    small = resnet18_chain()[:2] + [
+        {"kernel_size": 3, "padding": 1, "out_channels": 8, "stride": s} for s in (1, 1, 2, 1, 1, 1)
+    ]
+    cases = {
+        "8 layers, 64×64": ([64, 64], small),
+        "ResNet-18 chain (18 layers, 224×224)": ([224, 224], resnet18_chain()),
+        f"ResNet-50 chain ({len(resnet50)} layers, 224×224)": ([224, 224], resnet50),
+        f"limits ({len(biggest)} layers, 4096×4096)": ([4096, 4096], biggest),
+    }
+    print("\n| offline stack page | growth entries | fields of | first ms | median ms | bytes |")
+    print("|---|---|---|---|---|---|")
+    for name, (size, layers) in cases.items():
+        request = StackRequest.model_validate(
+            {"input_size": size, "in_channels": 3, "layers": layers}
+        )
+        steps = growth_steps(resolve(request))
+        windows.cache_clear()
+        first, median = cpu_ms(lambda request=request: stack_page(request), repeat=2)
+        page = stack_page(request)
+        every = page.html.count('"growth":null') == 0
+        print(f"| {name} | {steps:,} | {'every cell' if every else 'centres'} | {first:.0f} "
+              f"| {median:.0f} | {len(page.html.encode()):,} |")  # fmt: skip
 
 
 def parse_published() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.api.pages import _script_json, languages_context, public_url
@@ -20,10 +20,12 @@ from app.api.trace import TraceJSONResponse
 from app.i18n.languages import current
 from app.i18n.messages import catalogue, t
 from app.layer.schemas import ErrorResponse
+from app.offline.stack_page import cost, stack_page_from_query
 from app.stack.build import StackRefusal, run_stack
 from app.stack.parse import parse_layers
 from app.stack.schemas import ParseRequest, ParseResponse, StackRequest, StackResponse
 from app.web.assets import module_imports, static_url
+from app.web.capacity import offload
 from app.web.paths import STATIC_DIR, TEMPLATES_DIR
 
 router = APIRouter(tags=["stack"])
@@ -31,6 +33,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(static_url=static_url, module_imports=module_imports)
 PRESETS = STATIC_DIR / "presets" / "stack.json"
 ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+CACHE = "public, max-age=86400"
 
 
 def _refused(exc: StackRefusal) -> JSONResponse:
@@ -57,6 +60,25 @@ async def post_parse(request: ParseRequest) -> JSONResponse:
     except StackRefusal as exc:
         return _refused(exc)
     return JSONResponse(body)
+
+
+def stack_file(query: str, lang: str) -> tuple[str, str]:
+    """The offline stack page and its file name (a module function, for a worker process)."""
+    page = stack_page_from_query(query, lang)
+    return page.html, page.filename
+
+
+@router.get("/api/stack.html", response_class=Response, responses=ERRORS)
+async def get_stack_html(request: Request) -> Response:
+    """The stack explorer of a ``/stack`` share query as one HTML file that works offline
+    (its table, shapes and receptive fields; no request at all)."""
+    query = request.url.query  # without ?lang= (app/api/language.py takes it out)
+    try:
+        html, name = await offload(request, cost(query), stack_file, query, current().language)
+    except StackRefusal as exc:
+        return _refused(exc)
+    headers = {"Cache-Control": CACHE, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
 
 
 @cache

@@ -189,6 +189,34 @@ class Probe:
     cells: tuple[tuple[int, ...], ...] | None
 
 
+@dataclass(frozen=True)
+class AxisProbe:
+    """One dimension of a ``Probe``: the output cell's position along it, the first and
+    last input cell it reaches (``None``: only padding), and those cells exactly when
+    listed. A probe is separable: its dimensions are computed apart (``combine``)."""
+
+    index: int
+    bounds: tuple[int, int] | None
+    cells: tuple[int, ...] | None
+
+
+def combine(layer: int, axes: Sequence[AxisProbe]) -> Probe:
+    """The probe of one cell from its dimensions: no field when any dimension reads only
+    padding; cells listed when every dimension lists them.
+
+    >>> combine(2, [AxisProbe(1, (0, 4), (0, 2, 4)), AxisProbe(3, (5, 7), (5, 6, 7))])
+    Probe(layer=2, index=(1, 3), bounds=((0, 4), (5, 7)), cells=((0, 2, 4), (5, 6, 7)))
+    >>> combine(0, [AxisProbe(0, None, None), AxisProbe(3, (5, 7), None)]).bounds is None
+    True
+    """
+    index = tuple(a.index for a in axes)
+    if any(a.bounds is None for a in axes):
+        return Probe(layer, index, None, None)
+    bounds = tuple(a.bounds for a in axes if a.bounds is not None)
+    cells = tuple(a.cells for a in axes if a.cells is not None)
+    return Probe(layer, index, bounds, cells if len(cells) == len(axes) else None)
+
+
 @lru_cache(maxsize=512)
 def windows(axis: Axis) -> NDArray[np.int64]:
     """Input indices each output cell reads, one row per output cell, ``-1`` where a
@@ -252,23 +280,19 @@ class Reach:
         )
         return (low, high) if low <= high else None
 
+    def axis(self, layer: int, d: int, position: int, exact_cells: bool = True) -> AxisProbe:
+        """One dimension of a probe: exact cells (with tables and ``exact_cells``) or the
+        envelope; ``bounds`` is ``None`` when the cell reads only padding along ``d``."""
+        exact = self.cells(layer, d, position) if exact_cells else None
+        if exact is None:
+            return AxisProbe(position, self.envelope(layer, d, position), None)
+        if exact.size == 0:
+            return AxisProbe(position, None, None)
+        listed = tuple(int(i) for i in exact)
+        return AxisProbe(position, (listed[0], listed[-1]), listed)
+
     def probe(self, layer: int, index: Sequence[int], exact_cells: bool = True) -> Probe:
-        bounds: list[tuple[int, int]] = []
-        cells: list[tuple[int, ...]] = []
-        for d, position in enumerate(index):
-            exact = self.cells(layer, d, position) if exact_cells else None
-            if exact is None:
-                span = self.envelope(layer, d, position)
-                if span is None:
-                    return Probe(layer, tuple(index), None, None)
-                bounds.append(span)
-                continue
-            if exact.size == 0:
-                return Probe(layer, tuple(index), None, None)
-            bounds.append((int(exact[0]), int(exact[-1])))
-            cells.append(tuple(int(i) for i in exact))
-        listed = tuple(cells) if self.tables is not None and exact_cells else None
-        return Probe(layer, tuple(index), tuple(bounds), listed)
+        return combine(layer, [self.axis(layer, d, p, exact_cells) for d, p in enumerate(index)])
 
 
 def field_of(stack: Sequence[StackLayer], layer: int, index: Sequence[int]) -> Probe:
@@ -294,20 +318,36 @@ def growing_field(
     [3, 7, 15, 31]
     """
     reach = Reach(stack)
-    path = [list(index)]
+    axes = [growing_axis(reach, layer, d, position, max_steps) for d, position in enumerate(index)]
+    if any(broken for _, broken in axes):  # a window on padding only: the last field alone
+        return [combine(layer, [steps[-1] for steps, _ in axes])]
+    return [combine(m, [steps[m] for steps, _ in axes]) for m in range(layer + 1)]
+
+
+def growing_axis(
+    reach: Reach, layer: int, d: int, position: int, max_steps: int = 2_000
+) -> tuple[list[AxisProbe], bool]:
+    """One dimension of ``growing_field``: the field along ``d`` after each layer up to
+    ``layer``, and whether the path back broke (a window that reads only padding; then the
+    list holds only the last field). The dimensions are independent, so a page can hold
+    these per-dimension lists and pair them for any cell (``combine``).
+
+    >>> stack = build_stack([40], 1, [LayerSpec(dilation=d, padding="same") for d in (1, 2)])
+    >>> steps, broken = growing_axis(Reach(stack), 1, 0, 20)
+    >>> [(s.index, s.bounds) for s in steps], broken  # reads 18, 20, 22: the middle is 20
+    ([(20, (19, 21)), (20, (17, 23))], False)
+    """
+    path = [position]
     for m in range(layer, 0, -1):
-        previous = []
-        for d, position in enumerate(path[-1]):
-            window = reach.window(m, d, position)
-            if not window:
-                return [reach.probe(layer, index)]
-            previous.append(window[len(window) // 2])
-        path.append(previous)
+        window = reach.window(m, d, path[-1])
+        if not window:
+            return [reach.axis(layer, d, position)], True
+        path.append(window[len(window) // 2])
     path.reverse()
     # Each step walks back through every layer below it: past ~2,000 layer-steps (a stack
     # of 60 layers and more), the steps before the last take the closed form's window.
     exact = (layer + 1) * (layer + 2) // 2 <= max_steps
-    return [reach.probe(m, cell, exact or m == layer) for m, cell in enumerate(path)]
+    return [reach.axis(m, d, cell, exact or m == layer) for m, cell in enumerate(path)], False
 
 
 def total(stack: Sequence[StackLayer]) -> tuple[int, int]:

@@ -1,4 +1,5 @@
-"""The ``convscope`` command: ``serve``, ``trace``, ``render``, ``figures`` (``--help`` on each).
+"""The ``convscope`` command: ``serve``, ``trace``, ``render``, ``figures``, ``stack`` (``--help``
+on each).
 
 A refused field ends with exit code 1 and the API's own message naming it
 (``convscope: stride: stride must be at least 1 (got 0)``); a bad command line with 2
@@ -15,10 +16,10 @@ from pydantic import ValidationError
 
 from app import __version__
 from app.arithmetic.errors import ConfigError
-from app.cli import render, serve
+from app.cli import render, serve, stack
 from app.render import VIEWS
 
-COMMANDS = ("serve", "trace", "render", "figures")
+COMMANDS = ("serve", "trace", "render", "figures", "stack")
 EXAMPLE = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 
 
@@ -86,6 +87,15 @@ def parser() -> argparse.ArgumentParser:
         help="figures drawn at once (default: the CPUs, at most 4)",
     )  # fmt: skip
     figures_parser.set_defaults(run=render.figures_command)
+
+    stack_parser = commands.add_parser(
+        "stack", help="write the stack explorer of a /stack query or a model's code, offline",
+        description="The stack explorer (shapes, params, multiply-adds, receptive fields) of "
+        "a /stack share query or of a file of PyTorch/Keras code, as one HTML file that works "
+        "with no network.",
+    )  # fmt: skip
+    stack.add_arguments(stack_parser)
+    stack_parser.set_defaults(run=stack.run)
     return top
 
 

@@ -15,14 +15,21 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.stack import Field, LayerSpec, StackLayer, layer_config, next_field
-from app.i18n.messages import t
+from app.i18n.messages import LANGUAGE, t
 from app.notebook.diagram import Diagram, show
 from app.notebook.errors import ConvScopeError, refusal
 from app.notebook.layers import torch_fields
+from app.offline.stack_page import StackPage, stack_page
+from app.stack.build import StackRefusal
+from app.stack.link import layer_token
+from app.stack.schemas import StackLayerRequest, StackRequest
+
+FRAME_HEIGHT = 900  # the frame grows to the page where the notebook lets it (stack/offline.js)
 
 
 def _number(value: Fraction) -> int | float:
@@ -44,42 +51,8 @@ def _spec(module: Any) -> LayerSpec:
         output_padding=fields.get("output_padding"),
         bias=not pooling and module.bias is not None,
         op=fields.get("op", "conv"),
+        ceil_mode=fields.get("ceil_mode", False),
     )
-
-
-def _dims(values: Sequence[int]) -> str:
-    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
-
-
-def _stack_token(layer: StackLayer) -> str:
-    """One layer in the stack page's link notation (``static/js/stack/state.js``):
-    ``conv,c64,k7,s2,p3``, ``maxpool,k3,s2,p1``, ``convt,c8,k4,s2,p1``."""
-    spec, config = layer.spec, layer.config
-    kind = {"max_pool": "maxpool", "avg_pool": "avgpool"}.get(spec.op, "conv")
-    if kind == "conv" and config.transposed:
-        kind = "convt"
-    parts = [kind]
-    if spec.op == "conv":
-        parts.append(f"c{config.out_channels}")
-    parts.append(f"k{_dims(config.kernel_size)}")
-    if any(s != 1 for s in config.stride):
-        parts.append(f"s{_dims(config.stride)}")
-    if isinstance(spec.padding, str):
-        parts.append(f"p{spec.padding}")
-    elif any(b or a for b, a in config.padding):
-        if all(b == a for b, a in config.padding):
-            parts.append(f"p{_dims([b for b, _ in config.padding])}")
-        else:
-            parts.append("p" + "x".join(f"{b}:{a}" for b, a in config.padding))
-    if any(d != 1 for d in config.dilation):
-        parts.append(f"d{_dims(config.dilation)}")
-    if spec.op == "conv" and config.groups != 1:
-        parts.append(f"g{config.groups}")
-    if config.transposed and any(config.output_padding):
-        parts.append(f"o{_dims(config.output_padding)}")
-    if spec.bias and spec.op == "conv":
-        parts.append("b")
-    return ",".join(parts)
 
 
 @dataclass
@@ -87,7 +60,7 @@ class StackEntry:
     """One convolution or pool as it ran: its module and what the stack explorer gives."""
 
     name: str
-    module: Any
+    module: Any  # None for a functional call (F.conv2d in a forward)
     layer: StackLayer
     source: int | None = None  # the entry whose output it reads (None: the model's input)
 
@@ -119,8 +92,12 @@ class Stack:
     ``name``, ``in_channels``, ``input_size`` and ``/api/stack``'s fields), ``.total``,
     ``_repr_html_`` (the table) and ``.show(name)`` (one layer's diagram)."""
 
-    def __init__(self, input_size: Sequence[int], entries: list[StackEntry]) -> None:
+    def __init__(
+        self, input_size: Sequence[int], entries: list[StackEntry], lang: str = LANGUAGE
+    ) -> None:
         self.input_size = list(input_size)
+        self.lang = lang
+        self._page: StackPage | None = None
         self.entries = entries
         self.layers = [entry.as_dict() for entry in entries]
         self.total = {
@@ -144,7 +121,7 @@ class Stack:
         ``input_size=64,64&in_channels=3&layer=conv,c8,k7,s2,p3&…``."""
         parts = [f"input_size={','.join(map(str, self.input_size[1:]))}",
                  f"in_channels={self.input_size[0]}"]  # fmt: skip
-        parts += [f"layer={_stack_token(entry.layer)}" for entry in self.chain()]
+        parts += [f"layer={layer_token(entry.layer)}" for entry in self.chain()]
         return "&".join(parts)
 
     def show(self, name: str, **options: Any) -> Diagram:
@@ -153,10 +130,86 @@ class Stack:
         if entry is None:
             raise refusal(ConfigError("name", "not_a_choice", value=name,
                                       choices=", ".join(e.name for e in self.entries)))  # fmt: skip
-        config = entry.layer.config
-        return show(entry.module, input_size=list(config.input_size), **options)
+        config, spec = entry.layer.config, entry.layer.spec
+        if entry.module is not None:
+            return show(entry.module, input_size=list(config.input_size), **options)
+        # a functional call (F.conv2d…): its fields as it was called
+        fields: dict[str, Any] = {
+            "op": spec.op, "kernel_size": list(config.kernel_size), "stride": list(config.stride),
+            "padding": spec.padding if isinstance(spec.padding, str)
+            else [list(pair) for pair in config.padding],
+            "dilation": list(config.dilation), "ceil_mode": spec.ceil_mode,
+        }  # fmt: skip
+        if spec.op == "conv":
+            fields.update(in_channels=config.in_channels, out_channels=config.out_channels,
+                          groups=config.groups, transposed=config.transposed)  # fmt: skip
+            if config.transposed:
+                fields["output_padding"] = list(config.output_padding)
+        return show(input_size=list(config.input_size), **fields, **options)
+
+    def request(self) -> StackRequest:
+        """The main path as the body of ``POST /api/stack`` (what the stack page shows)."""
+        layers = []
+        for entry in self.chain():
+            spec, config = entry.layer.spec, entry.layer.config
+            pooling = spec.op != "conv"
+            padding: Any = spec.padding if isinstance(spec.padding, str) else [
+                list(pair) for pair in config.padding]  # fmt: skip
+            layers.append(StackLayerRequest(
+                op=spec.op, transposed=config.transposed, kernel_size=list(config.kernel_size),
+                stride=list(config.stride), padding=padding, dilation=list(config.dilation),
+                output_padding=list(config.output_padding) if config.transposed else None,
+                groups=1 if pooling else config.groups,
+                out_channels=None if pooling else config.out_channels,
+                bias=spec.bias and not pooling, ceil_mode=spec.ceil_mode,
+            ))  # fmt: skip
+        return StackRequest(input_size=self.input_size[1:], in_channels=self.input_size[0],
+                            layers=layers)  # fmt: skip
+
+    def page(self, lang: str | None = None) -> StackPage:
+        """The offline stack explorer of the main path (``app.offline.stack_page``), its
+        layers labelled with their module names; ``StackRefusal`` above the stack limits."""
+        names = [entry.name for entry in self.chain()]
+        return stack_page(self.request(), names=names, lang=lang or self.lang)
+
+    @property
+    def html(self) -> str:
+        """The offline stack page's text (``.save(path)`` writes it)."""
+        if self._page is None:
+            self._page = self.page()
+        return self._page.html
+
+    def save(self, path: str | Path) -> Path:
+        """Write the offline stack page; a folder gets its name
+        (``stack-3x64x64-9-layers.html``)."""
+        target = Path(path)
+        if self._page is None:
+            self._page = self.page()
+        if target.is_dir():
+            target = target / self._page.filename
+        target.write_text(self._page.html, encoding="utf-8")
+        return target
 
     def _repr_html_(self) -> str:
+        """The table of every layer (shortcuts included, by module name), then the offline
+        stack page of the main path in a frame (its own document, as ``show`` does)."""
+        if not self.layers:
+            return self.table_html()
+        try:
+            source = html.escape(self.html, quote=True)
+        except StackRefusal as exc:  # above the stack page's limits: the table alone
+            reason = exc.detail()[0]["msg"]
+            note = html.escape(t("stack_offline.too_large", language=self.lang, reason=reason))
+            return f"{self.table_html()}<p>{note}</p>"
+        title = html.escape(t("stack_offline.frame_title", language=self.lang), quote=True)
+        return (
+            f"{self.table_html()}"
+            f'<iframe srcdoc="{source}" title="{title}" class="convscope-stack-page" '
+            f'style="width:100%;height:{FRAME_HEIGHT}px;border:0" loading="eager"></iframe>'
+        )
+
+    def table_html(self) -> str:
+        """Every convolution and pool as an HTML table (names, shapes, params, MACs, fields)."""
         head = ["#", t("stack_page.col_layer"), "", "input", t("stack_page.col_output"),
                 t("stack_page.col_params"), t("stack_page.col_macs"),
                 t("stack_page.col_field"), "jump"]  # fmt: skip
@@ -190,9 +243,71 @@ class Stack:
         return f"<convscope.Stack {len(self.layers)} layers, input {self.input_size}>"
 
 
-def stack(model: Any, input_size: Sequence[int]) -> Stack:
+# Functions a forward may call directly (``F.conv2d(x, self.weight, …)``): their parameters in
+# PyTorch's order, to read positional and keyword arguments alike.
+_CONV = ("input", "weight", "bias", "stride", "padding", "dilation", "groups")
+_CONV_T = ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation")
+_MAX = ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices")
+_AVG = ("input", "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+        "divisor_override")  # fmt: skip
+FUNCTIONS: dict[str, tuple[str, ...]] = {
+    **{f"conv{n}d": _CONV for n in (1, 2, 3)},
+    **{f"conv_transpose{n}d": _CONV_T for n in (1, 2, 3)},
+    **{f"max_pool{n}d": _MAX for n in (1, 2, 3)},
+    **{f"max_pool{n}d_with_indices": _MAX for n in (1, 2, 3)},
+    **{f"avg_pool{n}d": _AVG for n in (1, 2, 3)},
+}
+
+
+def _sizes(value: Any) -> Any:
+    """PyTorch's ``int | tuple`` as the stack's ``int | list``; strings as they are."""
+    return list(value) if isinstance(value, tuple | list) else value
+
+
+def functional_spec(function: str, args: Sequence[Any], kwargs: dict[str, Any]) -> LayerSpec:
+    """A functional call (``F.conv2d(x, w, b, stride=2, padding="same")``) as the stack's
+    ``LayerSpec``, its kernel and channels read from the weight's shape.
+
+    >>> import torch
+    >>> w = torch.empty(8, 2, 3, 5, device="meta")
+    >>> spec = functional_spec("conv2d", [None, w], {"padding": "same", "groups": 2})
+    >>> spec.kernel_size, spec.padding, spec.groups, spec.out_channels, spec.bias
+    ([3, 5], 'same', 2, 8, False)
+    >>> functional_spec("max_pool2d", [None, 3], {"stride": None}).stride  # None: the kernel
+    3
+    """
+    given = dict(zip(FUNCTIONS[function], args, strict=False)) | kwargs
+    if function.startswith(("max_pool", "avg_pool")):
+        kernel = _sizes(given["kernel_size"])
+        return LayerSpec(
+            kernel_size=kernel,
+            stride=_sizes(given.get("stride") or kernel),
+            padding=_sizes(given.get("padding", 0)),
+            dilation=_sizes(given.get("dilation", 1)),
+            op="max_pool" if function.startswith("max") else "avg_pool",
+            ceil_mode=bool(given.get("ceil_mode", False)),
+        )
+    weight, groups = given["weight"], int(given.get("groups", 1))
+    transposed = function.startswith("conv_transpose")
+    return LayerSpec(
+        kernel_size=list(weight.shape[2:]),
+        stride=_sizes(given.get("stride", 1)),
+        padding=_sizes(given.get("padding", 0)),
+        dilation=_sizes(given.get("dilation", 1)),
+        groups=groups,
+        out_channels=int(weight.shape[1]) * groups if transposed else int(weight.shape[0]),
+        transposed=transposed,
+        output_padding=_sizes(given.get("output_padding", 0)) if transposed else None,
+        bias=given.get("bias") is not None,
+    )
+
+
+def stack(model: Any, input_size: Sequence[int], *, lang: str | None = None) -> Stack:
     """Every convolution and pool of ``model`` on an input of ``input_size`` =
-    ``(C, *spatial)`` (unbatched), in the order they run.
+    ``(C, *spatial)`` (unbatched), in the order they run: its modules (forward hooks) and
+    the functions its forwards call directly (``F.conv2d``, ``F.max_pool2d``…, seen by a
+    ``TorchFunctionMode``), each of those named after the module that called it
+    (``block (F.conv2d)``); the calls an ``nn.Conv2d`` makes inside its own forward are its own.
 
     >>> import torch.nn as nn
     >>> s = stack(nn.Sequential(nn.Conv2d(3, 8, 3, dilation=1), nn.ReLU(),
@@ -203,6 +318,7 @@ def stack(model: Any, input_size: Sequence[int]) -> Stack:
     import torch
     from torch import nn
     from torch.func import functional_call
+    from torch.overrides import TorchFunctionMode
 
     kinds = (nn.modules.conv._ConvNd, nn.modules.pooling._MaxPoolNd, nn.modules.pooling._AvgPoolNd)
     shape = [int(n) for n in input_size]
@@ -213,6 +329,8 @@ def stack(model: Any, input_size: Sequence[int]) -> Stack:
     fields: dict[int, tuple[tuple[Field, ...], int | None]] = {id(x): (start, None)}
     alive: list[Any] = [x]  # keeps every tensor seen alive, so no id is reused
     entries: list[StackEntry] = []
+    running: list[tuple[str, Any]] = []  # the modules whose forward is running, innermost last
+    calls: dict[str, int] = {}  # functional calls per name, to number a second one
 
     def field_of(tensor: Any) -> tuple[tuple[Field, ...], int | None]:
         if id(tensor) in fields:
@@ -222,19 +340,11 @@ def stack(model: Any, input_size: Sequence[int]) -> Stack:
                 return fields[id(other)]
         return start, None
 
-    def hook(name: str, module: Any, inputs: Any, output: Any) -> None:
-        tensor = next((i for i in inputs if isinstance(i, torch.Tensor)), None)
-        out = output[0] if isinstance(output, tuple) else output
-        if tensor is None or not isinstance(out, torch.Tensor) or tensor.dim() != len(shape) + 1:
-            return
+    def record(name: str, spec: LayerSpec, tensor: Any, out: Any, module: Any) -> None:
         before, source = field_of(tensor)
         alive.extend((tensor, out))
-        if not isinstance(module, kinds):
-            if out.dim() == tensor.dim() and out.shape[2:] == tensor.shape[2:]:
-                fields[id(out)] = (before, source)  # same cells: batch norm, activation…
-            return
         try:
-            config = layer_config(_spec(module), list(tensor.shape[2:]), int(tensor.shape[1]))
+            config = layer_config(spec, list(tensor.shape[2:]), int(tensor.shape[1]))
         except ConfigError as exc:
             raise ConvScopeError(
                 [{**refusal(exc).detail[0], "loc": ["model", name, exc.field]}]
@@ -243,22 +353,69 @@ def stack(model: Any, input_size: Sequence[int]) -> Stack:
             raise AssertionError(f"{name}: {config.output_shape} ≠ PyTorch's {tuple(out.shape)}")
         after = tuple(next_field(f, a) for f, a in zip(before, config.axes, strict=True))
         fields[id(out)] = (after, len(entries))
-        entries.append(StackEntry(name, module, StackLayer(_spec(module), config, after), source))
+        entries.append(StackEntry(name, module, StackLayer(spec, config, after), source))
+
+    def spatial(tensor: Any) -> bool:
+        return isinstance(tensor, torch.Tensor) and tensor.dim() == len(shape) + 1
+
+    def hook(name: str, module: Any, inputs: Any, output: Any) -> None:
+        tensor = next((i for i in inputs if isinstance(i, torch.Tensor)), None)
+        out = output[0] if isinstance(output, tuple) else output
+        if tensor is None or not spatial(tensor) or not isinstance(out, torch.Tensor):
+            return
+        if not isinstance(module, kinds):
+            # same cells (batch norm, activation…); a module that called F.conv2d itself
+            # has its output's field already
+            same = out.dim() == tensor.dim() and out.shape[2:] == tensor.shape[2:]
+            if same and id(out) not in fields:
+                alive.extend((tensor, out))
+                fields[id(out)] = field_of(tensor)  # same cells: batch norm, activation…
+            return
+        record(name, _spec(module), tensor, out, module)
+
+    class Functional(TorchFunctionMode):
+        """Convolutions and pools called as functions by a forward that is not their own."""
+
+        def __torch_function__(self, func: Any, types: Any, args: Any = (),
+                               kwargs: Any = None) -> Any:  # fmt: skip
+            kwargs = kwargs or {}
+            out = func(*args, **kwargs)
+            function = getattr(func, "__name__", "")
+            inside = any(isinstance(module, kinds) for _, module in running)
+            if function in FUNCTIONS and not inside and args and spatial(args[0]):
+                result = out[0] if isinstance(out, tuple) else out
+                owner = running[-1][0] if running else ""
+                label = f"F.{function.removesuffix('_with_indices')}"
+                name = f"{owner} ({label})" if owner else label
+                calls[name] = calls.get(name, 0) + 1
+                if calls[name] > 1:
+                    name = f"{name[:-1]} #{calls[name]})" if owner else f"{name} #{calls[name]}"
+                record(name, functional_spec(function, args, kwargs), args[0], result, None)
+            return out
+
+    def enter(name: str, module: Any) -> None:
+        running.append((name, module))
+
+    def leave() -> None:  # a hook that returned a value would replace the output
+        running.pop()
 
     handles = []
     for name, module in model.named_modules():
+        handles.append(module.register_forward_pre_hook(
+            lambda m, i, name=name: enter(name, m)))  # fmt: skip
         if isinstance(module, kinds) or not any(True for _ in module.children()):
             handles.append(module.register_forward_hook(
                 lambda m, i, o, name=name: hook(name, m, i, o)))  # fmt: skip
+        handles.append(module.register_forward_hook(lambda m, i, o: leave(), always_call=True))
     params = {n: torch.empty_like(p, device="meta") for n, p in model.named_parameters()}
     buffers = {n: torch.empty_like(b, device="meta") for n, b in model.named_buffers()}
     training = model.training
     try:
         model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), Functional():
             functional_call(model, {**params, **buffers}, (x,))
     finally:
         model.train(training)
         for handle in handles:
             handle.remove()
-    return Stack(shape, entries)
+    return Stack(shape, entries, lang or LANGUAGE)

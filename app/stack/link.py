@@ -13,11 +13,12 @@ written as they are (``psame``). ``probe`` and ``preset`` belong to the page.
 [('conv', 3, 'same', 2, 1), ('max_pool', 2, 0, 1, 2)]
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
 from app.arithmetic.errors import ConfigError
+from app.arithmetic.stack import StackLayer
 from app.layer.query import parse_int, single
 from app.stack.schemas import StackRequest
 
@@ -95,3 +96,55 @@ def stack_request(query: str) -> StackRequest:
         "layers": layers,
     }
     return StackRequest.model_validate(body)
+
+
+def _joined(values: Sequence[int]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+
+def layer_token(layer: StackLayer) -> str:
+    """One resolved layer in the link notation (``decode_layer``'s inverse):
+    ``conv,c64,k7,s2,p3``, ``maxpool,k3,s2,p1``, ``convt,c8,k4,s2,p1``.
+
+    >>> from app.arithmetic.stack import LayerSpec, build_stack
+    >>> [layer_token(s) for s in build_stack([8, 8], 3, [LayerSpec(7, 2, 3, out_channels=4),
+    ...                                                  LayerSpec(3, 2, 1, op="max_pool")])]
+    ['conv,c4,k7,s2,p3', 'maxpool,k3,s2,p1']
+    """
+    spec, config = layer.spec, layer.config
+    kind = {"max_pool": "maxpool", "avg_pool": "avgpool"}.get(spec.op, "conv")
+    if kind == "conv" and config.transposed:
+        kind = "convt"
+    parts = [kind]
+    if spec.op == "conv":
+        parts.append(f"c{config.out_channels}")
+    parts.append(f"k{_joined(config.kernel_size)}")
+    if any(s != 1 for s in config.stride):
+        parts.append(f"s{_joined(config.stride)}")
+    if isinstance(spec.padding, str):
+        parts.append(f"p{spec.padding}")
+    elif any(b or a for b, a in config.padding):
+        if all(b == a for b, a in config.padding):
+            parts.append(f"p{_joined([b for b, _ in config.padding])}")
+        else:
+            parts.append("p" + "x".join(f"{b}:{a}" for b, a in config.padding))
+    if any(d != 1 for d in config.dilation):
+        parts.append(f"d{_joined(config.dilation)}")
+    if spec.op == "conv" and config.groups != 1:
+        parts.append(f"g{config.groups}")
+    if config.transposed and any(config.output_padding):
+        parts.append(f"o{_joined(config.output_padding)}")
+    if spec.bias and spec.op == "conv":
+        parts.append("b")
+    return ",".join(parts)
+
+
+def stack_query(input_size: Sequence[int], in_channels: int, layers: Sequence[StackLayer]) -> str:
+    """The ``/stack`` share query of resolved layers (``stack_request``'s inverse).
+
+    >>> from app.arithmetic.stack import LayerSpec, build_stack
+    >>> stack_query([9], 1, build_stack([9], 1, [LayerSpec(3, dilation=2, padding="same")]))
+    'input_size=9&in_channels=1&layer=conv,c1,k3,psame,d2'
+    """
+    parts = [f"input_size={','.join(map(str, input_size))}", f"in_channels={in_channels}"]
+    return "&".join([*parts, *(f"layer={layer_token(layer)}" for layer in layers)])

@@ -163,7 +163,7 @@ def notebook_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     html_outputs = [o["data"]["text/html"] for cell in nb.cells for o in cell.get("outputs", [])
                     if "text/html" in o.get("data", {})]  # fmt: skip
     assert len(html_outputs) == 4
-    assert sum("<iframe srcdoc=" in h for h in html_outputs) == 3
+    assert sum(h.count("<iframe srcdoc=") for h in html_outputs) == 4  # the stack's page too
     assert "layer2.0.downsample.0" in html_outputs[2]
     body, _ = HTMLExporter().from_notebook_node(nb)
     path = tmp_path_factory.mktemp("notebook") / "notebook.html"

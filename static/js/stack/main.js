@@ -10,6 +10,8 @@ import { renderCompare, renderFlow, renderTable, shapeText } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const embed = document.body.dataset.embed === "1";
+// The offline file (app/offline/stack_page.py): one stack, no editor, no address bar to keep.
+const offline = Boolean(initial.offline);
 const presets = initial.presets || [];
 const DEFAULT_PRESET = "resnet-stem";
 
@@ -17,8 +19,10 @@ let state;
 let result = null;
 let step = null; // which entry of the probe list is drawn (after layer step + 1)
 let growTimer = null;
+let notice = []; // said once after the next answer (offline: why a cell was not probed)
 const compared = new Map(); // preset slug → its comparison stack's answer
-let leftOut = null; // the pasted model's head and side branches, shown dimmed after the stack
+// the pasted model's head and side branches, shown dimmed after the stack
+let leftOut = initial.left_out ?? null;
 const SOURCES = { print: "stack_page.read_print", keras_json: "stack_page.read_keras_json" };
 
 function fromPreset(slug) {
@@ -43,6 +47,7 @@ function showMessages(messages) {
 }
 
 function initialState() {
+  if (initial.stack) return { state: structuredClone(initial.stack), messages: [] };
   const { state: linked, problems } = readQuery(location.search);
   const messages = problems.map((p) => t("stack_page.bad_link", p));
   if (!linked.layers.length && !linked.input_size) {
@@ -67,9 +72,15 @@ function edited(changes) {
   update();
 }
 
-async function update({ redrawEditor = true } = {}) {
+/** The address bar holds the share link of what is on screen (not in the offline file). */
+function keepLink() {
+  if (offline) return;
   writeUrl(state, withLang);
   updateLanguageLinks();
+}
+
+async function update({ redrawEditor = true } = {}) {
+  keepLink();
   if (!embed) {
     if (redrawEditor) drawEditor();
     $("preset").value = state.preset || "";
@@ -84,7 +95,10 @@ async function update({ redrawEditor = true } = {}) {
     const detail = answer.body.detail || [];
     // A stale probe (the layer or cell no longer exists) is dropped, not an error.
     if (detail.some((d) => d.loc?.[1] === "probe")) {
-      state.probe = null;
+      // Offline, a cell whose field the file does not hold: that layer's centre, and why.
+      const layer = offline && result ? result.layers[state.probe?.layer] : null;
+      state.probe = layer ? { layer: state.probe.layer, index: layer.output_size.map((s) => Math.floor(s / 2)) } : null;
+      notice = offline ? detail.map((d) => d.msg) : [];
       update({ redrawEditor: false });
       return;
     }
@@ -92,14 +106,14 @@ async function update({ redrawEditor = true } = {}) {
     if (!embed) markError($("layers"), detail[0]?.loc || []);
     return;
   }
-  showMessages([]);
+  showMessages(notice);
+  notice = [];
   if (!embed) markError($("layers"), []);
   result = answer.body;
   if (!state.probe && result.layers.length) {
     const last = result.layers.length - 1;
     state.probe = { layer: last, index: result.layers[last].output_size.map((s) => Math.floor(s / 2)) };
-    writeUrl(state, withLang);
-    updateLanguageLinks();
+    keepLink();
     update({ redrawEditor: false });
     return;
   }
@@ -158,7 +172,9 @@ function drawResults() {
   if (!embed) {
     $("code-pytorch").textContent = result.code.pytorch;
     $("code-keras").textContent = result.code.keras;
-  } else {
+    // the same stack as one file that works offline (app/offline/stack_page.py)
+    $("dl-stack-html").href = `/api/stack.html?${withLang(toQuery(state))}`;
+  } else if (!offline) {
     $("full-page").href = `/stack?${withLang(toQuery(state))}`;
   }
   const select = $("probe-layer");

@@ -2,7 +2,7 @@
 // multiply-adds as bars, its receptive field, and its link to the one-layer page.
 // Everything drawn here is read from the /api/stack answer.
 
-import { formatNumber, t, withLang } from "./i18n.js";
+import { formatNumber, initial, t, withLang } from "./i18n.js";
 import { kindOf } from "./state.js";
 
 function el(tag, props = {}, children = []) {
@@ -71,20 +71,26 @@ export function renderTable(body, foot, result, selected, onPick) {
     if (layer.trace_refusal) {
       // in a learner's words, with a crop that fits (same kernel, stride, padding, dilation)
       open = el("span", { className: "refusal" }, [layer.trace_refusal]);
-      if (layer.crop) {
+      if (layer.crop && !initial.offline) {
         const link = el("a", { href: `/?${layer.crop.query}`, textContent: t("stack.crop", { shape: layer.crop.shape }) });
         link.dataset.layerCrop = String(i);
         open.append(" ", link);
       }
+    } else if (initial.offline) {
+      // the one-layer page needs a server (or convscope.show in a notebook): said, not linked
+      open = el("span", { className: "offline-off", textContent: t("stack_offline.one_layer"), title: `/?${layer.query}` });
+      open.dataset.layerLink = String(i);
     } else {
       open = el("a", { href: `/?${withLang(layer.query)}`, textContent: t("stack_page.open") });
       open.dataset.layerLink = String(i);
     }
     const pick = el("button", { type: "button", className: "link-button", textContent: layerSummary(layer) });
     pick.addEventListener("click", () => onPick(i));
+    // a model's module name (convscope.stack), above what the layer does
+    const name = layer.name ? [el("code", { className: "layer-name", textContent: layer.name }), " "] : [];
     const row = el("tr", { className: i === selected ? "selected" : "" }, [
       el("td", { textContent: String(i + 1) }),
-      el("td", {}, [pick]),
+      el("td", {}, [...name, pick]),
       el("td", { className: "shape-cell", textContent: shapeText(layer.out_channels, layer.output_size) }),
       el("td", {}, [bar(layer.params, maxParams, "params")]),
       el("td", {}, [bar(layer.macs, maxMacs, "macs")]),
