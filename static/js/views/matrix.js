@@ -19,6 +19,10 @@ import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, light } from "./common.js";
 import { valueVolumes, volumeNeighbour, writeVolumeUpTo } from "./volume.js";
 
+// The smallest cell the equation shrinks to in order to fit the window's height: its
+// numbers stay legible (10 px text and more, views.css); a taller matrix scrolls instead.
+const LEGIBLE = 24;
+
 export default class MatrixView extends ValueGrids {
   constructor(root, trace, ctx) {
     super(root, trace, ctx);
@@ -54,8 +58,13 @@ export default class MatrixView extends ValueGrids {
     grids.append(inStage, arrow("→"), outStage);
     this.view = document.createElement("div");
     this.view.className = "matrix-view";
+    this.gridsEl = grids;
     this.view.append(note, this.equation, grids);
     root.append(this.view);
+    // The view fits the screen (issue 21): C·x = y beside the grids where the width allows,
+    // and a box that scrolls when taller than what the screen leaves (current row in view).
+    this.resized = new ResizeObserver(() => this.fitHeight());
+    this.resized.observe(this.view);
     this.abort = new AbortController();
     this.ready = fetchMatrix(ctx.query, this.abort.signal).then((r) => this.loaded(r), () => {});
   }
@@ -160,6 +169,47 @@ export default class MatrixView extends ValueGrids {
     return { ...f, cells };
   }
 
+  /** Fit the equation into what the window's height leaves for it, so the whole view fits:
+   * below the diagram's top on a wide screen (the page at its top), the whole window on a
+   * phone (scrolled to). The note, and the grids when they wrap below, keep their size.
+   * First the equation's cells shrink, down to a size whose numbers stay legible (LEGIBLE);
+   * below that its box scrolls (captions sticky, the current row kept in view). */
+  fitHeight() {
+    const box = this.equation;
+    if (!this.matrixCells) return;
+    const top = window.innerWidth < 600 ? 8
+      : Math.min(this.view.getBoundingClientRect().top + window.scrollY, window.innerHeight / 2);
+    const gap = parseFloat(getComputedStyle(this.view).rowGap) || 0;
+    const note = this.view.firstElementChild;
+    // the grids wrapped below the equation (narrow), or beside it
+    const wrapped = this.gridsEl.offsetTop >= box.offsetTop + box.offsetHeight - 4;
+    const below = wrapped ? this.gridsEl.offsetHeight + gap : 0;
+    const room = Math.max(Math.floor(window.innerHeight - top - 8 - note.offsetHeight - gap - below), 180);
+    const cell = parseFloat(getComputedStyle(this.root).getPropertyValue("--cell")) || LEGIBLE;
+    const caption = this.equationFigures[0].fig.querySelector("figcaption")?.offsetHeight || 0;
+    const tall = Math.max(this.matrixCells.length, this.xCells.length);
+    const fits = Math.floor((room - caption - 12) / tall);
+    const scaled = fits >= cell || cell <= LEGIBLE ? "" : `${Math.max(fits, LEGIBLE)}px`;
+    if (box.style.getPropertyValue("--cell") !== scaled) box.style.setProperty("--cell", scaled);
+    if (box.style.maxHeight !== `${room}px`) box.style.maxHeight = `${room}px`;
+    this.keepRowInView(this.cur);
+  }
+
+  /** Scroll the equation's box (never the page) so that row n of the matrix shows. */
+  keepRowInView(n) {
+    const box = this.equation;
+    if (!this.matrixCells || n < 0 || box.scrollHeight <= box.clientHeight + 1) return;
+    const grid = this.equationFigures[0].grid;
+    const rows = this.matrixCells.length;
+    const within = grid.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    const height = grid.getBoundingClientRect().height / rows;
+    const rowTop = within + n * height;
+    const caption = this.equationFigures[0].fig.querySelector("figcaption")?.offsetHeight || 0;
+    if (rowTop - caption < box.scrollTop || rowTop + height > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, rowTop - (box.clientHeight - height) / 2);
+    }
+  }
+
   /** The matrix · x = y, each a grid; x and y as column vectors ("r,0" indices). */
   drawEquation() {
     const tr = this.ctx.t;
@@ -255,6 +305,7 @@ export default class MatrixView extends ValueGrids {
     this.stepLit = [...inputs, ...row].filter(Boolean);
     this.markOutputChannel(this.t.step(n).output[0]);
     this.cur = n;
+    this.keepRowInView(n);
   }
 
   /** Step n as row n times x: the row's non-zero entries only, in column order. */
@@ -359,13 +410,15 @@ export default class MatrixView extends ValueGrids {
     // The equation is one line that never wraps (row r of the matrix beside y_r): one
     // "grid" for fitting, as wide as the matrix, x, y and two columns for × and =, as tall
     // as the taller of the matrix and x (two more columns: the brackets and gaps).
-    const equation = this.refused ? [] : [[{ rows: Math.max(rows, cols), cols: cols + 6 }]];
+    // At most 16 rows count for the height: a taller equation fits itself (fitHeight).
+    const equation = this.refused ? [] : [[{ rows: Math.min(Math.max(rows, cols), 16), cols: cols + 6 }]];
     const grids = this.t.nd === 3 ? this.grids : this.figures.map((f) => ({ rows: f.rows, cols: f.cols }));
     return [...equation, grids];
   }
 
   destroy() {
     this.abort.abort();
+    this.resized.disconnect();
     for (const f of this.equationFigures || []) f.dense?.destroy();
     super.destroy();
   }
