@@ -181,3 +181,37 @@ def test_a_3d_overlap_map_is_the_apis_per_slice(page: Page, live_server: str) ->
     assert focused(page) == ("output", "1,2,2")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "overlap-3d-1280.png"))
+
+
+def test_a_3d_transposed_layer_scatters_slice_by_slice(page: Page, live_server: str) -> None:
+    query = "input_size=2,2,2&kernel_size=3&stride=2&transposed=1&fill=arange"
+    trace = api(page, live_server, query)
+    axes, output = trace["axes"], trace["output"][0]
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server}/?{query}&view=scatter")
+    expect(page.locator(".kernel-stage .slice")).to_have_count(3)
+    expect(page.locator(".out-stage .slice")).to_have_count(len(output))
+    # step 1: input (0, 0, 0) adds its copy of the kernel onto the cells it feeds (the axes)
+    reach = [{o for o, taps in enumerate(axis["taps"]) if any(i == 0 for _, i in taps)}
+             for axis in axes]  # fmt: skip
+    fed = {f"{z},{y},{x}" for z in reach[0] for y in reach[1] for x in reach[2]}
+    expect(page.locator('[data-grid="output"].tap')).to_have_count(len(fed))
+    assert indices(page, '[data-grid="output"].tap') == fed
+    # the last step: every output cell holds PyTorch's sum (the API's output)
+    page.get_by_label("Step", exact=True).focus()
+    page.keyboard.press("End")
+    expect(page.locator(".status")).to_contain_text("Step 8 of 8")
+    shown = page.eval_on_selector_all(
+        '[data-grid="output"]', "els => els.map(e => [e.dataset.index, e.textContent])"
+    )
+    expected = {
+        f"{z},{y},{x}": str(value)
+        for z, plane in enumerate(output)
+        for y, row in enumerate(plane)
+        for x, value in enumerate(row)
+    }
+    assert dict(shown) == expected
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "scatter-3d-1280.png"))
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.locator(".diagram").screenshot(path=str(SHOTS / "scatter-3d-375.png"))

@@ -37,7 +37,7 @@ import ScatterView from "./scatter.js";
  * applies(trace) }. canvas and scatter come with the page; the others load on first use. */
 export const VIEWS = {
   canvas: { View: CanvasView, applies: (t) => t.nd < 3 },
-  scatter: { View: ScatterView, applies: (t) => t.transposed && t.nd < 3 },
+  scatter: { View: ScatterView, applies: (t) => t.transposed },
   // max pooling is not linear: no matrix gives it (the API refuses it by name too)
   // 3-D too: input and output drawn as volumes (the API refuses a matrix above its limit)
   matrix: { load: () => import("./matrix.js"), applies: (t) => t.op !== "max_pool" },

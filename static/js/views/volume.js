@@ -62,15 +62,15 @@ export function volumeBox(host, caption, kind, depth, rows, cols, explore = true
 /** One volume per channel (`count` of them) of `[D, H, W]` cells made by make(c, [z, y, x]),
  * each cell given its data-grid/data-index by make. Returns { els: Map "c,z,y,x" → cell,
  * boxes, list: the cells in step order (channel, then z, y, x), positions: [c, z, y, x] of
- * each }. Captions: "kind" or "kind, channel c". */
-export function valueVolumes(host, kind, count, multi, [d, h, w], parent, make) {
+ * each }. Captions: "kind" or "kind, channel c". A volume not `explore`d is no ARIA grid. */
+export function valueVolumes(host, kind, count, multi, [d, h, w], parent, make, explore = true) {
   const tr = host.ctx.t;
   const els = new Map();
   const boxes = [];
   const positions = [];
   for (let c = 0; c < count; c++) {
     const name = multi ? tr("caption.channel", { name: tr(`grid.${kind}`), c }) : tr(`grid.${kind}`);
-    const { box, slice } = volumeBox(host, name, kind, d, h, w);
+    const { box, slice } = volumeBox(host, name, kind, d, h, w, explore);
     for (let z = 0; z < d; z++) {
       const rows = slice(z, tr("volume.slice", { z }));
       for (let y = 0; y < h; y++) {
