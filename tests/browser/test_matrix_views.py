@@ -7,6 +7,7 @@ in the volume's slices. Expected values come from the API's /api/matrix and /api
 Screenshots land in .tmp/ to look at (not compared)."""
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,19 @@ def test_a_3d_transposed_layer_scatters_slice_by_slice(page: Page, live_server: 
     page.screenshot(path=str(SHOTS / "scatter-3d-1280.png"))
     page.set_viewport_size({"width": 375, "height": 800})
     page.locator(".diagram").screenshot(path=str(SHOTS / "scatter-3d-375.png"))
+
+
+def test_a_3d_matrix_above_the_limit_is_refused_in_words(page: Page, live_server: str) -> None:
+    query = "input_size=8,8,8&kernel_size=2"
+    response = page.request.get(f"{live_server}/api/matrix?{query}")
+    assert response.status == 422
+    (error,) = response.json()["detail"]
+    assert error["ctx"]["limit_name"] == "max_matrix_entries"
+    page.goto(f"{live_server}/?{query}&view=matrix")
+    expect(page.locator(".diagram").get_by_role("alert")).to_have_text(error["msg"])
+    expect(page.locator(".matrix-equation")).to_contain_text("for small layers")
+    expect(page.locator(".out-stage .slice")).to_have_count(7)  # the volumes still step
+    page.get_by_role("button", name="Step forward").click()
+    expect(page.locator('[data-grid=output][data-index="0,0,1"]')).to_have_class(
+        re.compile(r"\bcurrent\b")
+    )
