@@ -16,7 +16,7 @@ from collections.abc import Callable
 from app.arithmetic.trace import count_taps
 from app.layer.query import parse_query
 from app.layer.schemas import TraceRequest
-from app.layer.tracing import config_of, encode, run_im2col, trace_json
+from app.layer.tracing import config_of, encode, run_im2col, run_matrix, trace_json
 
 CASES = [
     "input_size=5,5&kernel_size=3&stride=2&padding=1",
@@ -38,6 +38,13 @@ IM2COL_CASES = [
     "input_size=4,4&kernel_size=3",
     "input_size=32,32&kernel_size=3&padding=1&in_channels=3&out_channels=4",
     "input_size=16,16&kernel_size=4&stride=2&padding=1&transposed=1&in_channels=4&out_channels=2",
+]
+# /api/matrix (dense C: small sizes only, max_matrix_entries), 2-D and 3-D
+MATRIX_CASES = [
+    "input_size=5,5&kernel_size=3&stride=2&padding=1",
+    "input_size=4,4,4&kernel_size=3&padding=1",
+    "input_size=6,6,6&kernel_size=2&in_channels=2",
+    "input_size=4,4,4&kernel_size=3&stride=2&padding=1&transposed=1&output_padding=1",
 ]
 
 
@@ -77,6 +84,15 @@ def main() -> None:
         size = len(encode(run_im2col(request, flat)))
         ms = median_ms(lambda: run_im2col(request, flat), 10)  # noqa: B023
         print(f"{query[:78]:<78} {ms:>8.2f} {size / 1024:>6.0f}")
+    print(f"\n{'matrix query':<78} {'entries':>7} {'ms':>8} {'KiB':>6}")
+    for query in MATRIX_CASES:
+        params = dict(part.split("=", 1) for part in query.split("&"))
+        fields, flat = parse_query(params)
+        request = TraceRequest.model_validate(fields)
+        body = run_matrix(request, flat)
+        entries = len(body["matrix"]) * len(body["matrix"][0])
+        ms = median_ms(lambda: run_matrix(request, flat), 10)  # noqa: B023
+        print(f"{query[:78]:<78} {entries:>7} {ms:>8.2f} {len(encode(body)) / 1024:>6.0f}")
 
 
 if __name__ == "__main__":

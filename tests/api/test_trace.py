@@ -237,6 +237,31 @@ def test_matrix_view_is_for_small_sizes(client: TestClient) -> None:
     assert "matrix view is for small examples" in response.json()["detail"][0]["msg"]
 
 
+def test_3d_matrix_in_depth_then_row_then_column(client: TestClient) -> None:
+    """Conv3d's matrix: rows and columns named (c, z, y, x), flattened as PyTorch does."""
+    body = client.get("/api/matrix?input_size=2,2,3&kernel_size=1,1,2&weight=1,10").json()
+    assert body["columns"] == [[0, z, y, x] for z in range(2) for y in range(2) for x in range(3)]
+    assert body["rows"] == [[0, z, y, x] for z in range(2) for y in range(2) for x in range(2)]
+    assert body["matrix"][0][:3] == [1, 10, 0] and body["matrix"][7][9:] == [0, 1, 10]
+    x = np.array(body["input"]).ravel()
+    assert (np.array(body["matrix"]) @ x).tolist() == np.array(body["output"]).ravel().tolist()
+
+
+def test_a_3d_matrix_too_big_is_refused_by_name_before_work(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_work(*_: object) -> None:
+        raise AssertionError("traced a matrix above the limit")
+
+    monkeypatch.setattr("app.layer.tracing.compute", no_work)
+    response = client.get("/api/matrix?input_size=8,8,8&kernel_size=2&transposed=1")
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["type"] == "too_many_matrix_entries"
+    assert error["ctx"]["limit_name"] == "max_matrix_entries"
+    assert error["ctx"]["rows"] == 9**3 and error["ctx"]["columns"] == 8**3
+
+
 TYPICAL = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 
 

@@ -37,10 +37,11 @@ import ScatterView from "./scatter.js";
  * applies(trace) }. canvas and scatter come with the page; the others load on first use. */
 export const VIEWS = {
   canvas: { View: CanvasView, applies: (t) => t.nd < 3 },
-  scatter: { View: ScatterView, applies: (t) => t.transposed && t.nd < 3 },
+  scatter: { View: ScatterView, applies: (t) => t.transposed },
   // max pooling is not linear: no matrix gives it (the API refuses it by name too)
-  matrix: { load: () => import("./matrix.js"), applies: (t) => t.nd < 3 && t.op !== "max_pool" },
-  overlap: { load: () => import("./overlap.js"), applies: (t) => t.nd < 3 },
+  // 3-D too: input and output drawn as volumes (the API refuses a matrix above its limit)
+  matrix: { load: () => import("./matrix.js"), applies: (t) => t.op !== "max_pool" },
+  overlap: { load: () => import("./overlap.js"), applies: () => true },
   im2col: { load: () => import("./im2col.js"), applies: (t) => t.nd < 3 && t.op === "conv" },
   // 3-D: depth as a row of slices (what the canvas view is for 1-D and 2-D)
   volume: { load: () => import("./volume.js"), applies: (t) => t.nd === 3 },

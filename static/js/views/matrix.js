@@ -8,11 +8,20 @@
 // times the input as a column vector, equals the output as a column vector; below, the
 // input and output grids. Linked both ways by hover, focus and the player (one row per
 // step). Values come from /api/matrix, windows from the trace; nothing is derived here.
+// A 3-D layer (Conv3d, ConvTranspose3d, AvgPool3d) flattens channel, then z, y, x, as
+// PyTorch does; its input and output are drawn as the volume view draws them (rows of
+// depth slices, volume.js), and a row or column lights its cells in the slices.
 
 import { fetchMatrix } from "../api.js";
-import { arrow, figure, listed, stage, tabStop, term, writeNumber } from "../cells.js";
+import { arrow, figure, listed, makeCell, named, stage, tabStop, term, writeNumber } from "../cells.js";
+import { neighbour } from "../explore.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, light } from "./common.js";
+import { valueVolumes, volumeNeighbour, writeVolumeUpTo } from "./volume.js";
+
+// The smallest cell the equation shrinks to in order to fit the window's height: its
+// numbers stay legible (10 px text and more, views.css); a taller matrix scrolls instead.
+const LEGIBLE = 24;
 
 export default class MatrixView extends ValueGrids {
   constructor(root, trace, ctx) {
@@ -37,18 +46,68 @@ export default class MatrixView extends ValueGrids {
     this.equation.setAttribute("aria-busy", "true");
     this.equation.append(this.paragraph("view-wait", tr("view.matrix.loading")));
     const inStage = stage("in-stage", tr("stage.input"));
-    this.inputEls = this.valueGrids("input", t.input, this.multiIn, t.inputSize, inStage).els;
     const outStage = stage("out-stage", tr("stage.output"));
-    this.outputGrids(outStage);
+    if (t.nd === 3) {
+      this.volumes(inStage, outStage);
+    } else {
+      this.inputEls = this.valueGrids("input", t.input, this.multiIn, t.inputSize, inStage).els;
+      this.outputGrids(outStage);
+    }
     const grids = document.createElement("div");
     grids.className = "matrix-grids";
     grids.append(inStage, arrow("→"), outStage);
     this.view = document.createElement("div");
     this.view.className = "matrix-view";
+    this.gridsEl = grids;
     this.view.append(note, this.equation, grids);
     root.append(this.view);
+    // The view fits the screen (issue 21): C·x = y beside the grids where the width allows,
+    // and a box that scrolls when taller than what the screen leaves (current row in view).
+    this.resized = new ResizeObserver(() => this.fitHeight());
+    this.resized.observe(this.view);
     this.abort = new AbortController();
     this.ready = fetchMatrix(ctx.query, this.abort.signal).then((r) => this.loaded(r), () => {});
+  }
+
+  /** 3-D: the input and output as rows of depth slices (volume.js), cells "c,z,y,x". */
+  volumes(inStage, outStage) {
+    const t = this.t;
+    const tr = this.ctx.t;
+    this.grids = []; // volume sizes for fitting (volumeBox adds one per volume)
+    inStage.classList.add("volume-stage");
+    outStage.classList.add("volume-stage");
+    const name = (kind, multi, c, [z, y, x], value) => tr("volume.cell", {
+      kind: tr(`grid.${kind}`), channel: multi ? tr("where.channel", { c }) : "", z, y, x, value,
+    });
+    this.inputEls = valueVolumes(this, "input", t.inChannels, this.multiIn, t.inputSize, inStage,
+      (c, p) => {
+        const value = t.input[c][p[0]][p[1]][p[2]];
+        const el = makeCell("input", "input", this.keyOf(this.multiIn, [c, ...p]), value);
+        return named(el, name("input", this.multiIn, c, p, fmt(value)));
+      }).els;
+    const out = valueVolumes(this, "output", t.outChannels, this.multiOut, t.outputSize, outStage,
+      (o, p) => named(makeCell("output", "output", this.keyOf(this.multiOut, [o, ...p])),
+        name("output", this.multiOut, o, p, tr("value.pending"))));
+    this.outputEls = out.els;
+    this.outputList = out.list;
+    this.outputPositions = out.positions;
+    this.outputFigures = out.boxes;
+  }
+
+  /** The data-index of a cell at [c, ...position]: the channel only when there are several. */
+  keyOf(multi, [c, ...p]) {
+    return this.t.nd === 3 ? (multi ? [c, ...p] : p).join(",") : cellKey(this.t, multi, c, ...p);
+  }
+
+  writeUpTo(n) {
+    if (this.t.nd === 3) writeVolumeUpTo(this, n);
+    else super.writeUpTo(n);
+  }
+
+  /** Volumes move across depth with PageUp/PageDown; the matrix and vectors as any grid. */
+  neighbour(cell, key, ctrl) {
+    if (cell.closest("[role=grid]")?.dataset.nd === "3") return volumeNeighbour(cell, key);
+    return neighbour(cell, key, ctrl);
   }
 
   paragraph(className, text) {
@@ -75,10 +134,21 @@ export default class MatrixView extends ValueGrids {
     this.drawEquation();
   }
 
-  /** The column of input cell [c, iy, ix] (the input flattened: channel, then row-major). */
-  columnOf([c, iy, ix]) {
-    const [h, w] = this.t.inputSize;
-    return (c * h + iy) * w + ix;
+  /** The column of input cell [c, …position] (the input flattened: channel, then row-major;
+   * in 3-D channel, then z, y, x). */
+  columnOf([c, ...p]) {
+    return this.t.inputSize.reduce((at, size, d) => at * size + p[d], c);
+  }
+
+  /** The input cell [c, …position] of column j (columnOf's inverse). */
+  cellOfColumn(j) {
+    const p = [];
+    let rest = j;
+    for (const size of [...this.t.inputSize].reverse()) {
+      p.unshift(rest % size);
+      rest = Math.floor(rest / size);
+    }
+    return [rest, ...p];
   }
 
   /** A captioned ARIA grid of rows × cols cells made by make(r, c). */
@@ -97,6 +167,47 @@ export default class MatrixView extends ValueGrids {
     }
     tabStop(f.grid);
     return { ...f, cells };
+  }
+
+  /** Fit the equation into what the window's height leaves for it, so the whole view fits:
+   * below the diagram's top on a wide screen (the page at its top), the whole window on a
+   * phone (scrolled to). The note, and the grids when they wrap below, keep their size.
+   * First the equation's cells shrink, down to a size whose numbers stay legible (LEGIBLE);
+   * below that its box scrolls (captions sticky, the current row kept in view). */
+  fitHeight() {
+    const box = this.equation;
+    if (!this.matrixCells) return;
+    const top = window.innerWidth < 600 ? 8
+      : Math.min(this.view.getBoundingClientRect().top + window.scrollY, window.innerHeight / 2);
+    const gap = parseFloat(getComputedStyle(this.view).rowGap) || 0;
+    const note = this.view.firstElementChild;
+    // the grids wrapped below the equation (narrow), or beside it
+    const wrapped = this.gridsEl.offsetTop >= box.offsetTop + box.offsetHeight - 4;
+    const below = wrapped ? this.gridsEl.offsetHeight + gap : 0;
+    const room = Math.max(Math.floor(window.innerHeight - top - 8 - note.offsetHeight - gap - below), 180);
+    const cell = parseFloat(getComputedStyle(this.root).getPropertyValue("--cell")) || LEGIBLE;
+    const caption = this.equationFigures[0].fig.querySelector("figcaption")?.offsetHeight || 0;
+    const tall = Math.max(this.matrixCells.length, this.xCells.length);
+    const fits = Math.floor((room - caption - 12) / tall);
+    const scaled = fits >= cell || cell <= LEGIBLE ? "" : `${Math.max(fits, LEGIBLE)}px`;
+    if (box.style.getPropertyValue("--cell") !== scaled) box.style.setProperty("--cell", scaled);
+    if (box.style.maxHeight !== `${room}px`) box.style.maxHeight = `${room}px`;
+    this.keepRowInView(this.cur);
+  }
+
+  /** Scroll the equation's box (never the page) so that row n of the matrix shows. */
+  keepRowInView(n) {
+    const box = this.equation;
+    if (!this.matrixCells || n < 0 || box.scrollHeight <= box.clientHeight + 1) return;
+    const grid = this.equationFigures[0].grid;
+    const rows = this.matrixCells.length;
+    const within = grid.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    const height = grid.getBoundingClientRect().height / rows;
+    const rowTop = within + n * height;
+    const caption = this.equationFigures[0].fig.querySelector("figcaption")?.offsetHeight || 0;
+    if (rowTop - caption < box.scrollTop || rowTop + height > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, rowTop - (box.clientHeight - height) / 2);
+    }
   }
 
   /** The matrix · x = y, each a grid; x and y as column vectors ("r,0" indices). */
@@ -132,8 +243,9 @@ export default class MatrixView extends ValueGrids {
       });
     const x = vector("x", this.x, columns);
     const y = vector("y", this.y, rows);
+    const about = this.t.nd === 3 ? ".about.3d" : ".about";
     for (const [v, kind] of [[x, "x"], [y, "y"]]) {
-      v.fig.title = tr(`view.matrix.${kind}.about`);
+      v.fig.title = tr(`view.matrix.${kind}${about}`);
       v.grid.setAttribute("aria-description", v.fig.title);
     }
     this.matrixCells = m.cells;
@@ -159,17 +271,17 @@ export default class MatrixView extends ValueGrids {
 
   /** Column j's input cells (grid and x) and the output cells it feeds (grid and y). */
   columnCells(j) {
-    const [h, w] = this.t.inputSize;
-    const c = Math.floor(j / (h * w));
-    const [iy, ix] = [Math.floor((j % (h * w)) / w), j % w];
-    const steps = this.t.feeds(c, iy, ix).map(({ step }) => step);
-    const inputs = [this.inputEls.get(`${c},${iy},${ix}`)];
+    const t = this.t;
+    const where = this.cellOfColumn(j); // 1-D is one row: [c, 0, x]
+    // readVolume's feeds are output positions, readTrace's { step, … }
+    const steps = t.feeds(...where).map((f) => (t.nd === 3 ? t.stepOf(...f) : f.step));
+    const inputs = [this.inputEls.get(where.join(","))];
     const outputs = steps.map((n) => this.outputList[n]);
     if (this.matrixCells) {
       inputs.push(this.xCells[j]);
       outputs.push(...steps.map((n) => this.yCells[n]));
     }
-    return { inputs, outputs, steps, where: [c, iy, ix] };
+    return { inputs, outputs, steps, where };
   }
 
   showStep(n) {
@@ -193,12 +305,13 @@ export default class MatrixView extends ValueGrids {
     this.stepLit = [...inputs, ...row].filter(Boolean);
     this.markOutputChannel(this.t.step(n).output[0]);
     this.cur = n;
+    this.keepRowInView(n);
   }
 
   /** Step n as row n times x: the row's non-zero entries only, in column order. */
   arithmetic(n) {
     const tr = this.ctx.t;
-    const output = cellKey(this.t, this.multiOut, ...this.t.step(n).output);
+    const output = this.keyOf(this.multiOut, this.t.step(n).output);
     if (!this.matrix) {
       const key = this.refused ? "view.matrix.arithmetic.refused" : "view.matrix.arithmetic.waiting";
       return tr(key, { output, row: n, count: this.t.step(n).taps.length });
@@ -219,7 +332,7 @@ export default class MatrixView extends ValueGrids {
   status(n) {
     return this.ctx.t("view.matrix.status", {
       step: n + 1, count: this.count, row: n,
-      output: cellKey(this.t, this.multiOut, ...this.t.step(n).output),
+      output: this.keyOf(this.multiOut, this.t.step(n).output),
     });
   }
 
@@ -268,17 +381,17 @@ export default class MatrixView extends ValueGrids {
     const { row, column } = this.meaning(el);
     const parts = [];
     if (row !== undefined) {
-      const reads = this.t.step(row).taps.map(([i]) => `[${cellKey(this.t, this.multiIn, ...i)}]`);
+      const reads = this.t.step(row).taps.map(([i]) => `[${this.keyOf(this.multiIn, i)}]`);
       parts.push(tr("view.matrix.row", {
-        row, output: cellKey(this.t, this.multiOut, ...this.t.step(row).output),
+        row, output: this.keyOf(this.multiOut, this.t.step(row).output),
         count: reads.length, inputs: listed(reads),
       }));
     }
     if (column !== undefined) {
       const { steps, where } = this.columnCells(column);
-      const outs = steps.map((n) => `[${cellKey(this.t, this.multiOut, ...this.t.step(n).output)}]`);
+      const outs = steps.map((n) => `[${this.keyOf(this.multiOut, this.t.step(n).output)}]`);
       parts.push(tr("view.matrix.column", {
-        column, input: cellKey(this.t, this.multiIn, ...where), count: outs.length,
+        column, input: this.keyOf(this.multiIn, where), count: outs.length,
         outputs: listed(outs),
       }));
     }
@@ -293,16 +406,19 @@ export default class MatrixView extends ValueGrids {
   /** Grid sizes for fitting: the equation (matrix, x, y), then the input and output grids. */
   stages() {
     const rows = this.count;
-    const cols = this.t.inChannels * this.t.inputSize[0] * this.t.inputSize[1];
+    const cols = this.t.inChannels * this.t.inputSize.reduce((a, b) => a * b, 1);
     // The equation is one line that never wraps (row r of the matrix beside y_r): one
     // "grid" for fitting, as wide as the matrix, x, y and two columns for × and =, as tall
     // as the taller of the matrix and x (two more columns: the brackets and gaps).
-    const equation = this.refused ? [] : [[{ rows: Math.max(rows, cols), cols: cols + 6 }]];
-    return [...equation, this.figures.map((f) => ({ rows: f.rows, cols: f.cols }))];
+    // At most 16 rows count for the height: a taller equation fits itself (fitHeight).
+    const equation = this.refused ? [] : [[{ rows: Math.min(Math.max(rows, cols), 16), cols: cols + 6 }]];
+    const grids = this.t.nd === 3 ? this.grids : this.figures.map((f) => ({ rows: f.rows, cols: f.cols }));
+    return [...equation, grids];
   }
 
   destroy() {
     this.abort.abort();
+    this.resized.disconnect();
     for (const f of this.equationFigures || []) f.dense?.destroy();
     super.destroy();
   }
