@@ -6,8 +6,7 @@ from playwright.sync_api import Page, expect
 
 from app.api.oembed import HEIGHT, WIDTH
 
-# Every compare stop between two one-layer diagrams. Left alone: 1x1 stop 4, whose
-# per-channel pooling and pointwise views each wrap to two rows at this width.
+# Every compare stop between two one-layer diagrams (the /stack stops compare in frames).
 STOPS = [
     ("dilated-vs-transposed", 1),
     ("dilated-vs-transposed", 5),
@@ -15,6 +14,7 @@ STOPS = [
     ("transposed", 7),
     ("transposed", 8),
     ("transposed", 9),
+    ("1x1", 4),  # per-channel pooling beside the 1×1 convolution's pointwise view
 ]
 
 
