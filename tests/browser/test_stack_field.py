@@ -32,6 +32,15 @@ def smallest_side(cells: Locator) -> float:
     return min(sides)
 
 
+def window(page: Page) -> tuple[int, int, int, int]:
+    """The output magnifier's first row, first column, last row and last column."""
+    first, last = page.locator("[data-grid=output]").evaluate_all(
+        "cells => [cells[0].dataset.index, cells[cells.length - 1].dataset.index]"
+    )
+    (top, left), (bottom, right) = (map(int, i.split(",")) for i in (first, last))
+    return top, left, bottom, right
+
+
 def open_stem_layer_1(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/stack")  # the default: ResNet's stem, 224×224 → 112×112 → 56×56
     expect(page.locator("#flow .shape")).to_have_text(
@@ -57,8 +66,14 @@ def test_a_112x112_layer_is_read_and_probed_through_a_magnifier(
 
     # A click on a cell picks that probe; its field (7×7, from autograd) lights in the input's
     # magnifier, every cell of it at least 12 px, its first and last rows and columns numbered.
-    page.locator('[data-grid=output][data-index="50,60"]').click()
+    target = page.locator('[data-grid=output][data-index="50,60"]')
+    where = (
+        "e => [e.getBoundingClientRect().left + scrollX, e.getBoundingClientRect().top + scrollY]"
+    )
+    before = target.evaluate(where)
+    target.click()
     expect(page).to_have_url(re.compile(r"probe=1:50,60"))
+    assert target.evaluate(where) == before  # the cells stay under the pointer
     expect(page.locator('[data-grid=output][data-index="50,60"]')).to_have_class(
         re.compile("chosen")
     )
@@ -89,6 +104,14 @@ def test_a_112x112_layer_is_read_and_probed_through_a_magnifier(
         "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
     )
     assert style != "none" and float(width.removesuffix("px")) >= 2
+
+    # Stepping out of the magnifier by keyboard moves it one cell, not a jump.
+    top, left, _, right = window(page)
+    for col in range(62, right + 2):
+        page.keyboard.press("ArrowRight")
+        expect(page).to_have_url(re.compile(rf"probe=1:50,{col}"))
+    assert window(page)[:2] == (top, left + 1)
+    expect(lens).to_be_focused()
 
     # The map picks a cell anywhere; the magnifier follows it there.
     box = page.locator("#probe-output .field-map").bounding_box()

@@ -49,15 +49,20 @@ function setCell(node, cell, rows, cols) {
   node.style.setProperty("--rows", String(rows));
 }
 
-/** Arrow keys move the probed cell (Home: the centre), so the grid works without a mouse. */
-function keyboard(node, size, chosen, onPick, label) {
+const probed = new WeakMap(); // root → the cell its keys last picked (ahead of the redraw)
+
+/** Arrow keys move the probed cell (Home: the centre), so the grid works without a mouse.
+ * Keys pressed faster than the page redraws count from the last one, not the drawn one. */
+function keyboard(root, node, size, chosen, onPick, label) {
   node.tabIndex = 0;
   node.setAttribute("role", "group");
   node.setAttribute("aria-label", label);
+  probed.set(root, chosen);
   node.addEventListener("keydown", (event) => {
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const [rows, cols] = as2d(size);
-    let [y, x] = chosen ? index2d(chosen) : [Math.floor(rows / 2), Math.floor(cols / 2)];
+    const last = probed.get(root);
+    let [y, x] = last ? index2d(last) : [Math.floor(rows / 2), Math.floor(cols / 2)];
     if (event.key in moves) {
       y = Math.min(rows - 1, Math.max(0, y + moves[event.key][0]));
       x = Math.min(cols - 1, Math.max(0, x + moves[event.key][1]));
@@ -65,29 +70,36 @@ function keyboard(node, size, chosen, onPick, label) {
       [y, x] = [Math.floor(rows / 2), Math.floor(cols / 2)];
     } else return;
     event.preventDefault();
-    onPick(size.length === 1 ? [x] : [y, x]);
+    const index = size.length === 1 ? [x] : [y, x];
+    probed.set(root, index);
+    onPick(index);
   });
 }
 
 /**
  * Which part of a rows × cols grid the magnifier shows, and at what cell size: `region`
- * ([[y0, y1], [x0, x1]]) whole if it fits at MIN_CELL px, centred otherwise; `kept` (an
- * earlier window) stays while the region is inside it, so a click does not move the cells
- * under the pointer.
+ * ([[y0, y1], [x0, x1]]) whole if it fits at MIN_CELL px, centred otherwise.
  */
-function lensWindow(width, rows, cols, region, kept) {
+function lensWindow(width, rows, cols, region) {
   const [[y0, y1], [x0, x1]] = region;
   const needCols = Math.min(cols, x1 - x0 + 3);
   const needRows = Math.min(rows, y1 - y0 + 3);
   const cell = clamp(Math.floor(Math.min(width / needCols, LENS_HEIGHT / needRows)), MIN_CELL, LENS_MAX_CELL);
   const across = Math.min(cols, Math.floor(width / cell));
   const down = Math.min(rows, Math.floor(LENS_HEIGHT / cell));
-  const inside = kept && kept.across === across && kept.down === down
-    && y0 >= kept.top && y1 < kept.top + down && x0 >= kept.left && x1 < kept.left + across;
-  if (inside) return { ...kept, cell };
   const top = clamp(Math.round((y0 + y1 + 1) / 2 - down / 2), 0, rows - down);
   const left = clamp(Math.round((x0 + x1 + 1) / 2 - across / 2), 0, cols - across);
   return { top, left, across, down, cell };
+}
+
+/** Where the output's magnifier starts along one side: where it was while the probed cell
+ * `at` is in view (a click never moves the cells under the pointer), one cell further
+ * when an arrow key steps out of it, centred on `at` after a jump (a click on the map). */
+function follow(at, start, span, size, centred) {
+  if (at >= start && at < start + span) return start;
+  if (at === start - 1) return at;
+  if (at === start + span) return at - span + 1;
+  return clamp(centred, 0, size - span);
 }
 
 /** Row or column numbers along the magnifier: the marked ones (bold) and every `step`-th. */
@@ -149,10 +161,12 @@ export function renderOutput(root, size, chosen, onPick, label = "") {
   if (!whole) {
     const around = [[cy - OUTPUT_AROUND, cy + OUTPUT_AROUND], [cx - OUTPUT_AROUND, cx + OUTPUT_AROUND]]
       .map(([a, b], d) => [Math.max(0, a), Math.min([rows, cols][d] - 1, b)]);
+    view = lensWindow(room(root) - RULER, rows, cols, around);
     const kept = views.get(root);
-    view = lensWindow(room(root) - RULER, rows, cols, around, kept?.key === size.join() ? kept : null);
-    const inView = cy >= view.top && cy < view.top + view.down && cx >= view.left && cx < view.left + view.across;
-    if (!inView) view = lensWindow(room(root) - RULER, rows, cols, around, null);
+    if (kept?.key === size.join() && kept.across === view.across && kept.down === view.down) {
+      view.top = follow(cy, kept.top, view.down, rows, view.top);
+      view.left = follow(cx, kept.left, view.across, cols, view.left);
+    }
     views.set(root, { ...view, key: size.join() });
     const map = drawMap(root, rows, cols, "out", (ctx, sx, sy, p) => {
       ctx.fillStyle = p.output;
@@ -182,7 +196,7 @@ export function renderOutput(root, size, chosen, onPick, label = "") {
     const index = event.target.dataset?.index;
     if (index !== undefined) onPick(index.split(",").map(Number));
   });
-  keyboard(grid, size, chosen, onPick, label);
+  keyboard(root, grid, size, chosen, onPick, label);
   root.append(whole ? grid : lens(grid, view, size.length, [cy], [cx], "stack_page.lens_output"));
   if (hadFocus) grid.focus();
 }
@@ -238,7 +252,7 @@ export function renderInput(root, inputSize, probe, layer) {
     const key = probe ? JSON.stringify([inputSize, probe.layer, probe.index]) : "";
     const kept = views.get(root);
     const region = bounds || [[Math.floor(rows / 2), Math.floor(rows / 2)], [Math.floor(cols / 2), Math.floor(cols / 2)]];
-    view = kept?.key === key && kept.panned ? { ...kept } : lensWindow(room(root) - RULER, rows, cols, region, null);
+    view = kept?.key === key && kept.panned ? { ...kept } : lensWindow(room(root) - RULER, rows, cols, region);
     views.set(root, { ...view, key, panned: kept?.key === key && kept.panned });
     const map = drawMap(root, rows, cols, "in", (ctx, sx, sy, p) => {
       ctx.fillStyle = p.input;
