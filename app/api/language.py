@@ -96,5 +96,56 @@ class Languages:
             await self.app(scope, receive, send_varied)
 
 
+# The middleware takes ``lang`` out before any route sees it, so no route declares it:
+# the schema gets it here, once, on every operation whose answer it changes.
+LANG_PARAMETER: dict[str, Any] = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "The language of the answer's words: `msg_local` beside the English `msg` "
+    "of every error, and the words of pictures, offline pages and oEmbed titles. "
+    "A value outside the list, or `lang` given twice, is a 422 naming `lang`.",
+    "schema": {"type": "string", "enum": list(LANGUAGES), "title": "Lang"},
+}
+
+BAD_LANG: dict[str, Any] = {
+    "description": "`lang` is not one of the languages, or is given twice",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+}
+
+
+def honours_lang(path: str) -> bool:
+    """The API's routes answer in ``lang``; ``/healthz`` has no words to translate.
+
+    >>> honours_lang("/api/trace"), honours_lang("/healthz")
+    (True, False)
+    """
+    return path.startswith("/api/")
+
+
+def document(app: FastAPI) -> None:
+    """Add ``lang`` (one shared component) to the OpenAPI schema of every route that honours it."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {}).setdefault("parameters", {})["lang"] = LANG_PARAMETER
+        for path, operations in schema["paths"].items():
+            if not honours_lang(path):
+                continue
+            for operation in operations.values():
+                # a route's own `lang` (always None there) gives way to the shared one
+                kept = [p for p in operation.get("parameters", []) if p.get("name") != "lang"]
+                operation["parameters"] = [*kept, {"$ref": "#/components/parameters/lang"}]
+                operation.setdefault("responses", {}).setdefault("422", BAD_LANG)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     app.add_middleware(Languages)
+    document(app)

@@ -131,3 +131,30 @@ def test_oembed_keeps_the_links_language(client: TestClient) -> None:
 def test_split_lang_keeps_other_bytes() -> None:
     assert split_lang(b"lang=vi") == (b"", ["vi"])
     assert split_lang(b"a=%26&lang=hi&b=1") == (b"a=%26&b=1", ["hi"])
+
+
+def test_openapi_documents_lang_on_every_route_that_honours_it(client: TestClient) -> None:
+    """The middleware strips ``lang`` before the routes, so /docs learnt of it only from
+    app/api/language.py's schema hook (issue 16)."""
+    schema = client.get("/openapi.json").json()
+    parameter = schema["components"]["parameters"]["lang"]
+    assert parameter["in"] == "query" and parameter["required"] is False
+    assert parameter["schema"]["enum"] == ["en", "bn", "vi", "hi"]
+    documented = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            names = [p.get("$ref", p.get("name")) for p in operation.get("parameters", [])]
+            if "#/components/parameters/lang" in names:
+                documented.append(f"{method.upper()} {path}")
+            else:
+                assert not path.startswith("/api/"), f"{method} {path} does not document lang"
+    assert "GET /api/trace" in documented and "POST /api/stack" in documented
+    assert "GET /healthz" not in documented  # no words to translate
+    # Each documented operation does answer in that language (here: a refusal's msg_local).
+    r = client.get("/api/render.svg?input_size=5,5&stride=0&lang=vi")
+    [error] = r.json()["detail"]
+    assert r.status_code == 422 and error["msg_local"] != error["msg"]
+    # and a bad one is a documented 422 wherever lang is documented
+    limits = schema["paths"]["/api/limits"]["get"]["responses"]["422"]
+    assert limits["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
+    assert client.get("/api/limits?lang=fr").status_code == 422

@@ -72,6 +72,7 @@ export class Second {
     await this.viewer.load(raw, { view, step });
     this.section.querySelector(".compare-title").textContent = this.titleOf(raw);
     renderFormulas(this.section.querySelector(".own-formulas"), raw);
+    this.first.fit(); // the room each diagram gets may depend on the other (an embed's height)
     this.link.sync(step);
   }
 

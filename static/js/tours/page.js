@@ -73,13 +73,13 @@ function ownFormulas(host) {
 
 /** Fit a viewer's diagram within its height budget: the cell fitter estimates, and a
  * row that does not fit wraps; shrink the largest cell until the diagram fits. */
-function fitWithin(viewer) {
+function fitWithin(viewer, when = () => true) {
   const fit = viewer.fit.bind(viewer);
   const largest = viewer.maxCell;
   viewer.fit = () => {
     viewer.maxCell = largest;
     fit();
-    for (let i = 0; i < 12 && viewer.view && viewer.maxCell > 12; i++) {
+    for (let i = 0; i < 12 && viewer.view && viewer.maxCell > 12 && when(); i++) {
       if (viewer.diagramEl.offsetHeight <= viewer.height()) break;
       viewer.maxCell = Math.floor(viewer.maxCell * 0.85);
       fit();
@@ -110,16 +110,28 @@ function presenter(host) {
 }
 
 /** In a frame, each diagram takes the height its own title, numbers and player leave
- * (and the tour's text, when it sits above rather than beside the diagram). */
+ * (and the tour's text, when it sits above rather than beside the diagram). Compared, the
+ * two diagrams sit one above the other (tours.css) and share what the rest leaves. */
 function embedHeight(host) {
   const panel = $("tour-panel");
   const own = (viewer) => () => {
     const above = panel && !panel.hidden && window.innerWidth < 560 ? panel.offsetHeight : 0;
+    const pair = viewer.root.closest(".pair");
+    if (pair) {
+      const diagrams = [...pair.querySelectorAll(".diagram")];
+      const rest = pair.scrollHeight - diagrams.reduce((sum, d) => sum + d.offsetHeight, 0);
+      return (window.innerHeight - above - 24 - rest) / diagrams.length;
+    }
     return window.innerHeight - above - 24
       - (viewer.root.offsetHeight - viewer.diagramEl.offsetHeight);
   };
+  const compared = (viewer) => () => Boolean(viewer.root.closest(".pair"));
   host.viewer.height = own(host.viewer);
-  host.fitSecond = (viewer) => { viewer.height = own(viewer); };
+  fitWithin(host.viewer, compared(host.viewer));
+  host.fitSecond = (viewer) => {
+    viewer.height = own(viewer);
+    fitWithin(viewer, compared(viewer));
+  };
 }
 
 export async function startGuides(host) {
