@@ -146,3 +146,17 @@ def test_divisor_override_in_a_body_is_strict(client: TestClient) -> None:
         assert response.status_code == 422
         error = response.json()["detail"][0]
         assert error["loc"][:2] == ["body", "divisor_override"] and error["type"] == type
+
+
+@pytest.mark.parametrize(
+    ("query", "divisor"),
+    [
+        ("input_size=4,4&kernel_size=2&stride=2&op=avg_pool&divisor_override=3&step=1", "3"),
+        # ceil_mode's last window holds one cell: PyTorch divides by 1, not by k = 2
+        ("input_size=5&kernel_size=2&stride=2&op=avg_pool&ceil_mode=1&input=1,2,3,4,9&step=3",
+         "1"),
+    ],
+)  # fmt: skip
+def test_pictures_write_pytorchs_divisor(client: TestClient, query: str, divisor: str) -> None:
+    svg = client.get(f"/api/render.svg?{query}").text
+    assert f") / {divisor} = " in svg
