@@ -164,7 +164,7 @@ def test_convolution_gradients_match_keras(
     check(keras_jax, config, name, args, seed, with_bias)
 
 
-@settings(max_examples=5, deadline=None,
+@settings(max_examples=4, deadline=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])  # fmt: skip
 @given(keras_layers(dims=(3,)), st.integers(0, 2**16), st.booleans())
 def test_3d_convolution_gradients_match_keras(
@@ -177,7 +177,7 @@ def test_3d_convolution_gradients_match_keras(
 POOLS = {"max_pool": "MaxPooling", "avg_pool": "AveragePooling"}
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])  # fmt: skip
 @given(st.sampled_from([1, 2, 3]), st.sampled_from(list(POOLS)), st.sampled_from(["valid", "same"]),
        st.integers(0, 2**16), st.data())  # fmt: skip
