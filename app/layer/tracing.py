@@ -114,9 +114,20 @@ def compute(
         seed=request.seed,
         max_abs=limits.LIMITS.max_abs_value,
     )
+    _check_gradient_fields(config, given, request.seed)
     fields = request.model_dump(exclude=set(ANSWER_FIELDS))  # how to answer, not what to trace
     fields.update({k: v for k, v in given.items() if v is not None})
     return trace(config, x, w, b), fields
+
+
+def _check_gradient_fields(config: ConvConfig, given: dict[str, Any], seed: int) -> None:
+    """Refuse a bad ``grad_output`` or ``target`` in every answer that carries the share query
+    (the matrix and im2col too, which compute no gradient), not only where g is used."""
+    bound = limits.LIMITS.max_abs_value
+    if given["grad_output"] == "mse":
+        resolve_target(config, given["target"], seed, bound)
+    elif given["grad_output"] is not None:
+        resolve_gradient(config, given["grad_output"], seed, bound)
 
 
 def gradients_of(

@@ -160,3 +160,19 @@ def test_divisor_override_in_a_body_is_strict(client: TestClient) -> None:
 def test_pictures_write_pytorchs_divisor(client: TestClient, query: str, divisor: str) -> None:
     svg = client.get(f"/api/render.svg?{query}").text
     assert f") / {divisor} = " in svg
+
+
+@pytest.mark.parametrize("path", ["/api/trace", "/api/matrix", "/api/im2col"])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"grad_output": "mse", "target": []}, "target"), ({"grad_output": []}, "grad_output")],
+)
+def test_an_empty_gradient_field_is_refused_by_every_route(
+    client: TestClient, path: str, body: dict, field: str
+) -> None:
+    """The matrix and im2col compute no gradient but echo the share query: an empty target
+    (found by test_never_500) was a 500 there; it is refused by name like everywhere."""
+    response = client.post(path, json={"input_size": [3], "kernel_size": 2, **body})
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"][-1] == field and error["type"] == "values_wrong_shape"
