@@ -34,6 +34,8 @@ class SizedRequest(Protocol):
     def input_size(self) -> list[int]: ...
     @property
     def seed(self) -> int: ...
+    @property
+    def divisor_override(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Limits:
     max_matrix_entries: int = 65_536
     max_abs_value: float = 1e6
     max_seed: int = 2**32 - 1
+    max_divisor_override: int = 1_000_000  # either sign (PyTorch divides by a negative too)
     # The request itself: a body above this is a 413 before it is read; a longer query a 422.
     max_body_bytes: int = 2 * 1024 * 1024
     max_query_bytes: int = 16 * 1024
@@ -172,6 +175,8 @@ def check_request(request: SizedRequest, limits: Limits = LIMITS) -> None:
             above(field, value, name, limits)
     if request.seed < 0:
         raise ConfigError("seed", "too_small", minimum=0, value=request.seed)
+    if request.divisor_override is not None:
+        above("divisor_override", abs(request.divisor_override), "max_divisor_override", limits)
 
 
 def check_config(config: ConvConfig, limits: Limits = LIMITS) -> None:

@@ -32,6 +32,10 @@ CASES = [
     "input_size=16,16,16&kernel_size=3&padding=1&in_channels=2&out_channels=2&padding_mode=circular",
     "input_size=8,8,8&kernel_size=3&stride=2&padding=1&transposed=1&output_padding=1",
     "input_size=63,63&kernel_size=2&stride=2&op=avg_pool&ceil_mode=1&count_include_pad=0",
+    # the backward pass: g given (ones) against g from a target (F.mse_loss); divisor_override
+    "input_size=64,64&kernel_size=11&padding=5&grad_output=ones",
+    "input_size=64,64&kernel_size=11&padding=5&grad_output=mse&target=random",
+    "input_size=63,63&kernel_size=3&stride=2&padding=1&op=avg_pool&divisor_override=4",
 ]
 # /api/im2col (dense matrices: small sizes only, max_matrix_entries)
 IM2COL_CASES = [

@@ -102,8 +102,8 @@ def transposed_twin(direct: ConvConfig) -> ConvConfig:
     )
 
 
-MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d}
-AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d}
+MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
 def torch_layer(
@@ -111,7 +111,8 @@ def torch_layer(
 ) -> torch.Tensor:
     """The layer as differentiable PyTorch ops on batched tensors (for autograd): convolutions
     padded by ``F.pad`` in their ``padding_mode``, pools with PyTorch's own
-    ``F.max_pool*d``/``F.avg_pool*d`` and their ``ceil_mode``/``count_include_pad``."""
+    ``F.max_pool*d``/``F.avg_pool*d`` and their ``ceil_mode``/``count_include_pad``/
+    ``divisor_override`` (given only when set: ``F.avg_pool1d`` has no such argument)."""
     n = config.ndim
     if config.op == "max_pool":
         padding = [b for b, _ in config.padding]
@@ -121,9 +122,12 @@ def torch_layer(
         )  # fmt: skip
     if config.op == "avg_pool":
         padding = [b for b, _ in config.padding]
+        extra = (
+            {} if config.divisor_override is None else {"divisor_override": config.divisor_override}
+        )
         return AVG_POOL[n](
             xt, config.kernel_size, config.stride, padding, ceil_mode=config.ceil_mode,
-            count_include_pad=config.count_include_pad,
+            count_include_pad=config.count_include_pad, **extra,
         )  # fmt: skip
     common: dict[str, Any] = {
         "stride": config.stride,

@@ -94,7 +94,8 @@ def pool_fields(
     draw: st.DrawFn, ndim: int | None = None, dims: tuple[int, ...] = (1, 2)
 ) -> dict[str, Any]:
     """PyTorch pools: max or average, padding up to half the kernel, dilation for the max,
-    ``ceil_mode`` for both, ``count_include_pad`` for the average."""
+    ``ceil_mode`` for both, ``count_include_pad`` for the average, ``divisor_override`` for a
+    2-D or 3-D average (None: not given)."""
     n = draw(st.sampled_from(dims)) if ndim is None else ndim
     op = draw(st.sampled_from(["max_pool", "avg_pool"]))
     kernel = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
@@ -103,8 +104,12 @@ def pool_fields(
     )
     dilation = [1] * n if op == "avg_pool" else draw(st.lists(st.integers(1, 3), min_size=n,
                                                               max_size=n))  # fmt: skip
+    divisor = None  # PyTorch's divisor_override: AvgPool2d/3d only, any non-zero int
+    if op == "avg_pool" and n > 1 and draw(st.booleans()):
+        divisor = draw(st.integers(-3, 9).filter(bool))
     return {
         "op": op,
+        "divisor_override": divisor,
         "input_size": draw(
             st.lists(st.integers(1, {1: 14, 2: 9, 3: 6}[n]), min_size=n, max_size=n)
         ),

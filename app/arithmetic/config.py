@@ -41,6 +41,7 @@ class ConvConfig:
     padding_mode: str = "zeros"
     ceil_mode: bool = False
     count_include_pad: bool = True
+    divisor_override: int | None = None
 
     @property
     def pooling(self) -> bool:
@@ -184,6 +185,7 @@ def build_config(
     padding_mode: str = "zeros",
     ceil_mode: bool = False,
     count_include_pad: bool = True,
+    divisor_override: int | None = None,
 ) -> ConvConfig:
     """Resolve and check a configuration; raise ``ConfigError`` naming the field.
 
@@ -226,8 +228,20 @@ def build_config(
     Traceback (most recent call last):
     ...
     app.arithmetic.errors.ConfigError: padding: padding_mode_reflect_too_large {...}
+
+    ``divisor_override`` (2-D and 3-D average pools, as in PyTorch) replaces every window's
+    divisor; PyTorch refuses 0 ("divisor must be not zero") and ``AvgPool1d`` has no such
+    argument:
+
+    >>> build_config([4, 4], kernel_size=2, op="avg_pool", divisor_override=3).divisor_override
+    3
+    >>> build_config([4], kernel_size=2, op="avg_pool", divisor_override=3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    app.arithmetic.errors.ConfigError: divisor_override: divisor_override_1d
     """
     _check_options(op, transposed, padding_mode, ceil_mode, count_include_pad)
+    _check_divisor_override(op, divisor_override, len(input_size))
     if op != "conv":
         _check_pool(op, padding, transposed, output_padding)
         _check_pool_channels(in_channels, out_channels, groups)
@@ -283,7 +297,22 @@ def build_config(
         padding_mode=padding_mode,
         ceil_mode=ceil_mode,
         count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
     )
+
+
+def _check_divisor_override(op: str, divisor: int | None, ndim: int) -> None:
+    """PyTorch's own refusals of ``divisor_override``: only ``AvgPool2d``/``AvgPool3d`` have
+    it (not ``AvgPool1d``, max pools or convolutions), and ``avg_pool2d`` raises
+    "divisor must be not zero" for 0 (a negative divisor is accepted, and divides)."""
+    if divisor is None:
+        return
+    if op != "avg_pool":
+        raise ConfigError("divisor_override", "divisor_override_not_avg", op=op)
+    if ndim == 1:
+        raise ConfigError("divisor_override", "divisor_override_1d")
+    if divisor == 0:
+        raise ConfigError("divisor_override", "divisor_override_zero")
 
 
 def _check_options(

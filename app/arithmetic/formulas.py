@@ -208,6 +208,9 @@ def formulas(config: ConvConfig) -> list[Formula]:
     ['9', '225']
     >>> [f["substituted"] for f in formulas(build_config([3, 3], stride=2, transposed=True))][-1]
     '1·(1/1)·3·3·3·3'
+    >>> [f["result"] for f in formulas(build_config([4, 4], kernel_size=2, op="avg_pool",
+    ...                                             divisor_override=3)) if f["name"] == "divisor"]
+    ['3']
     """
     found = []
     given = config.output_padding_given or (None,) * config.ndim
@@ -216,6 +219,9 @@ def formulas(config: ConvConfig) -> list[Formula]:
     k = "·".join(map(str, config.kernel_size))
     if config.pooling:
         o = "·".join(map(str, config.output_size))
+        if config.divisor_override is not None:  # PyTorch's divisor_override, every window
+            d = config.divisor_override
+            found.append(_formula("divisor", "y = Σ window / divisor_override", f"Σ / {d}", d))
         found.append(_formula("parameters", "a pool has no weights", "0", 0))
         found.append(
             _formula("operations", "channels·Πk·Πo", f"{config.out_channels}·{k}·{o}", config.macs)

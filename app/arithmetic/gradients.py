@@ -7,7 +7,9 @@ and ``g[o]·x[i]`` back to ``dL/dW[k]``, where ``g = dL/dY`` is the upstream gra
 never taps, so they receive nothing. A max pool sends each ``g[o]`` to its window's first
 maximum (PyTorch's choice, scanning the window in kernel order); an average pool sends
 ``g / divisor`` to every real cell of its window, PyTorch's divisor (``1/Πk`` by default;
-``count_include_pad`` and ``ceil_mode`` change it, see ``trace.pool_divisor``).
+``count_include_pad``, ``ceil_mode`` and ``divisor_override`` change it, see
+``trace.pool_divisor``). ``g`` is given, or comes from a target through PyTorch's
+``F.mse_loss`` (``mse_loss``: ``g = 2·(y − t)/N``).
 
 For a direct convolution ``dL/dX`` is the twin (``app/arithmetic/twin.py``) applied to
 ``g`` with the same weight; for any convolution ``dL/dW`` is a correlation of the input
@@ -35,6 +37,28 @@ class Gradients:
     input: Array
     weight: Array | None
     bias: Array | None
+
+
+@dataclass(frozen=True)
+class MseLoss:
+    """PyTorch's ``F.mse_loss(y, target)`` (mean reduction) and its gradient ``dL/dY``."""
+
+    target: Array
+    loss: float
+    grad: Array
+
+
+def mse_loss(y: Array, target: Array) -> MseLoss:
+    """``L = Σ (y − t)² / N`` over the ``N`` output cells, and ``g = dL/dY = 2·(y − t)/N``:
+    the upstream gradient a squared-error loss sends into the layer.
+
+    >>> m = mse_loss(np.array([[1.0, 4.0]]), np.array([[0.0, 2.0]]))
+    >>> m.loss, m.grad.tolist()  # ((1 − 0)² + (4 − 2)²)/2 = 2.5; 2·(1, 2)/2
+    (2.5, [[1.0, 2.0]])
+    """
+    diff = y - target
+    grad: Array = 2.0 * diff / diff.size
+    return MseLoss(target=target, loss=float(np.mean(diff * diff)), grad=grad)
 
 
 def _first_maxima(table: TapTable, x_at: Array) -> NDArray[np.bool_]:

@@ -262,7 +262,8 @@ def pool_divisor(config: ConvConfig) -> Array:
     """What each output cell of an average pool divides by, PyTorch's rule per dimension:
     the window clipped to the padded input (``count_include_pad=True``) or to the input alone
     (``False``); a ``ceil_mode`` window hanging past the padded input never counts that part.
-    The product over dimensions, shaped like the output (without channels).
+    The product over dimensions, shaped like the output (without channels); with
+    ``divisor_override`` (PyTorch's, 2-D and 3-D), that number for every window instead.
 
     >>> from app.arithmetic.config import build_config
     >>> pool_divisor(build_config([5], kernel_size=2, stride=2, op="avg_pool",
@@ -271,7 +272,12 @@ def pool_divisor(config: ConvConfig) -> Array:
     >>> pool_divisor(build_config([4], kernel_size=3, padding=1, op="avg_pool",
     ...                           count_include_pad=False)).tolist()
     [2.0, 3.0, 3.0, 2.0]
+    >>> pool_divisor(build_config([4, 4], kernel_size=2, stride=2, op="avg_pool",
+    ...                           divisor_override=3)).tolist()
+    [[3.0, 3.0], [3.0, 3.0]]
     """
+    if config.divisor_override is not None:
+        return np.full(config.output_size, float(config.divisor_override))
     divisor: Array = np.ones(())
     for axis in config.axes:
         start = np.arange(axis.output_size) * axis.stride - axis.padding[0]

@@ -139,6 +139,7 @@ def resolve_gradient(
 ) -> NDArray[np.float64]:
     """The upstream gradient ``dL/dY`` in the output's layout: given, or ``"random"`` /
     ``"ones"`` generated like the input (its own stream, so it changes nothing else).
+    (``"mse"``, a gradient from a target, is ``gradients.mse_loss`` of the traced output.)
 
     >>> from app.arithmetic.config import build_config
     >>> resolve_gradient(build_config([4], kernel_size=2), "ones").tolist()
@@ -155,3 +156,31 @@ def resolve_gradient(
     g = _as_array("grad_output", given, shapes, "[out_channels, *output_size]", max_abs)
     _check_finite("grad_output", g, max_abs)
     return g
+
+
+TARGET_FILLS = ("random", "ones", "zeros")
+
+
+def resolve_target(
+    config: ConvConfig, given: Nested | str, seed: int = 0, max_abs: float = 1e6
+) -> NDArray[np.float64]:
+    """The target ``t`` of a squared-error loss, in the output's layout: given, or
+    ``"random"`` / ``"ones"`` / ``"zeros"`` generated like the input (its own stream).
+
+    >>> from app.arithmetic.config import build_config
+    >>> resolve_target(build_config([4], kernel_size=2), "zeros").tolist()
+    [[0.0, 0.0, 0.0]]
+    >>> resolve_target(build_config([4], kernel_size=2), [[1, 2, 3]]).tolist()
+    [[1.0, 2.0, 3.0]]
+    """
+    shape = config.output_shape
+    if isinstance(given, str):
+        if given not in TARGET_FILLS:
+            raise ConfigError("target", "target_unknown", value=given[:40])
+        if given == "zeros":
+            return np.zeros(shape)
+        return generate(shape, given, seed, 3, *INPUT_RANGE)
+    shapes = [shape] + ([shape[1:]] if shape[0] == 1 else [])
+    t = _as_array("target", given, shapes, "[out_channels, *output_size]", max_abs)
+    _check_finite("target", t, max_abs)
+    return t

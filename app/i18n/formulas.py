@@ -32,6 +32,7 @@ PLAIN = {
     "parameters": "formula.parameters",
     "multiply-adds": "formula.macs",
     "operations": "formula.operations",
+    "divisor": "formula.divisor",
 }
 SIDES = re.compile(r"^before (?P<before>\d+), after (?P<after>\d+)$")
 

@@ -549,6 +549,8 @@ def pytorch_pool(config: ConvConfig, result: Trace, gen: Generated | None = None
     )
     if config.ceil_mode:
         args.append("ceil_mode=True")
+    if config.divisor_override is not None:
+        args.append(f"divisor_override={config.divisor_override}")
     shape = ", ".join(map(str, config.output_shape))
     x_text = _values(result.input, (gen or {}).get("input"), "x = torch.tensor(")
     return (
@@ -634,7 +636,13 @@ def keras_pool(config: ConvConfig, result: Trace, gen: Generated | None = None) 
         ]
     divisor = pool_divisor(config)
     size = float(np.prod(config.kernel_size))
-    if config.op == "avg_pool" and np.any(divisor != size):
+    if config.divisor_override is not None:
+        # every window divides by the same number: one scale factor, the same arithmetic
+        lines += [
+            *comment("keras.divisor_override", size=int(size), divisor=config.divisor_override),
+            f"y = y * ({int(size)} / {config.divisor_override})",
+        ]
+    elif config.op == "avg_pool" and np.any(divisor != size):
         opening = "divisor = np.array("
         lines += [
             "# PyTorch divides each window by the cells it counts"

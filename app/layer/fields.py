@@ -41,6 +41,8 @@ class Param:
     minimum: int | None = None  # the smallest whole number, when there is one
     limit: str | None = None  # the largest: the name of a limit (``app.limits``), 1-D's
     prefixes: tuple[str, ...] = ()  # names with an argument, like ``image:<name>``
+    # the form shows the field only when another has this value (``op=avg_pool``)
+    shown_when: tuple[str, str] | None = None
 
     @property
     def valid(self) -> str:
@@ -73,11 +75,15 @@ TRACE_FIELDS: tuple[Param, ...] = (
           form="select"),
     Param("op", "choice", "conv", choices=("conv", "max_pool", "avg_pool"), form="select"),
     Param("ceil_mode", "bool", False, form="check"),
-    Param("count_include_pad", "bool", True, form="check"),
+    Param("count_include_pad", "bool", True, form="check", shown_when=("op", "avg_pool")),
+    Param("divisor_override", "int", None, limit="max_divisor_override",
+          shown_when=("op", "avg_pool")),
     Param("input", "values", None, form="area", prefixes=("image:",)),
     Param("weight", "values", None, form="area"),
     Param("bias", "numbers", None, max_items=64),
-    Param("grad_output", "values", None, choices=("random", "ones"), form="area"),
+    Param("grad_output", "values", None, choices=("random", "ones", "mse"), form="area"),
+    Param("target", "values", None, choices=("random", "ones", "zeros"), form="area",
+          shown_when=("grad_output", "mse")),
     Param("seed", "int", 0, minimum=0, limit="max_seed"),
     Param("fill", "choice", "random", choices=("random", "ones", "arange"), form="select"),
     Param("steps", "bool", True, form="none"),
@@ -144,7 +150,14 @@ def query_parameters() -> list[dict[str, Any]]:
 def form_fields() -> list[dict[str, Any]]:
     """The page form's rows: name, control, hint, choices (the template's context)."""
     return [
-        {"name": p.name, "form": p.form, "hint": p.hint, "choices": p.choices, "default": p.default}
+        {
+            "name": p.name,
+            "form": p.form,
+            "hint": p.hint,
+            "choices": p.choices,
+            "default": p.default,
+            "shown_when": p.shown_when,
+        }
         for p in TRACE_FIELDS
         if p.form != "none"
     ]

@@ -30,6 +30,7 @@ from app.layer.schemas import TraceRequest
 Pairs = Mapping[str, str] | Iterable[tuple[str, str]]
 MAX_DIGITS = 12  # any limit fits in 12 digits; a longer number is refused unread
 MAX_NUMBER_TEXT = 40
+VALUE_FIELDS = tuple(p.name for p in FIELDS.values() if p.kind == "values")
 SPACES = " \t"
 INTEGER = re.compile(r"[+-]?[0-9]+")
 DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -264,7 +265,7 @@ def to_query(fields: Mapping[str, Any], defaults: Mapping[str, Any], ndim: int) 
             continue
         if isinstance(value, bool):
             text = "1" if value else "0"
-        elif name in ("input", "weight", "grad_output") and not isinstance(value, str):
+        elif name in VALUE_FIELDS and not isinstance(value, str):
             text = format_values(value, ndim)
         elif name == "padding" and isinstance(value, list) and value and isinstance(value[0], list):
             text = ",".join(f"{a}:{b}" for a, b in value)

@@ -102,6 +102,9 @@ class TraceRequest(BaseModel):
     op: Literal["conv", "max_pool", "avg_pool"] = "conv"
     ceil_mode: bool = False
     count_include_pad: bool = True
+    divisor_override: int | None = Field(
+        default=None, description="avg_pool (2-D, 3-D): every window divides by this instead"
+    )
     input: list[Any] | str | None = Field(
         default=None, description='[in_channels, *input_size], or "image:<name>" (/api/images)'
     )
@@ -111,15 +114,22 @@ class TraceRequest(BaseModel):
         "[in_channels, out_channels/groups, *kernel_size] transposed",
     )
     bias: list[float] | None = None
-    grad_output: list[Any] | Literal["random", "ones"] | None = Field(
-        default=None, description="dL/dY, [out_channels, *output_size], or random/ones"
+    grad_output: list[Any] | Literal["random", "ones", "mse"] | None = Field(
+        default=None,
+        description="dL/dY, [out_channels, *output_size], or random/ones, or mse: "
+        "2·(y − target)/N, the gradient of F.mse_loss(y, target)",
+    )
+    target: list[Any] | Literal["random", "ones", "zeros"] | None = Field(
+        default=None,
+        description="with grad_output=mse: the loss's target, [out_channels, *output_size], "
+        "or random/ones/zeros",
     )
     seed: int = 0
     fill: Literal["random", "ones", "arange"] = "random"
     steps: bool = True
     include: list[Literal["formulas", "code"]] | None = None  # parts built only when asked
 
-    @field_validator("input", "weight", "bias", "grad_output", mode="before")
+    @field_validator("input", "weight", "bias", "grad_output", "target", mode="before")
     @classmethod
     def _numbers(cls, value: Any, info: Any) -> Any:
         if value is not None and not isinstance(value, str):
@@ -171,6 +181,12 @@ class GradientsModel(BaseModel):
     twin: str | None = Field(
         description="direct convolution: the twin's share query with g as its input (= dL/dX)"
     )
+    target: list[Any] | None = Field(
+        default=None, description="grad_output=mse: the target t (output layout); else null"
+    )
+    loss: float | None = Field(
+        default=None, description="grad_output=mse: F.mse_loss(y, t) = Σ(y − t)²/N; else null"
+    )
 
 
 class TraceConfig(BaseModel):
@@ -188,6 +204,7 @@ class TraceConfig(BaseModel):
     op: str
     ceil_mode: bool
     count_include_pad: bool
+    divisor_override: int | None
     seed: int
     fill: str
 
@@ -212,7 +229,7 @@ class TraceResponse(BaseModel):
     divisor: list[Any] | None = Field(
         default=None,
         description="avg_pool: what each output cell divides its sum by (PyTorch's rule: "
-        "count_include_pad, ceil_mode), shaped like output_size",
+        "count_include_pad, ceil_mode, or divisor_override), shaped like output_size",
     )
     unused_input: list[list[int]]
     twin: str = Field(description="share query of the twin (transposed ↔ direct)")

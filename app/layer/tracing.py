@@ -13,12 +13,18 @@ from app import limits
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.formulas import formulas
-from app.arithmetic.gradients import Gradients, backward
+from app.arithmetic.gradients import Gradients, MseLoss, backward, mse_loss
 from app.arithmetic.im2col import full_size, im2col, patch_cost
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.pictures import picture_input
 from app.arithmetic.trace import Trace, pool_divisor, trace, whole_or_float
-from app.arithmetic.values import INPUT_RANGE, WEIGHT_RANGE, resolve_gradient, resolve_values
+from app.arithmetic.values import (
+    INPUT_RANGE,
+    WEIGHT_RANGE,
+    resolve_gradient,
+    resolve_target,
+    resolve_values,
+)
 from app.i18n.formulas import localized
 from app.layer import codegen
 from app.layer.fields import ANSWER_FIELDS
@@ -53,6 +59,7 @@ def config_of(request: TraceRequest) -> ConvConfig:
         padding_mode=request.padding_mode,
         ceil_mode=request.ceil_mode,
         count_include_pad=request.count_include_pad,
+        divisor_override=request.divisor_override,
     )
     limits.check_config(config, bound)
     return config
@@ -75,12 +82,23 @@ def compute(
     config: ConvConfig, request: TraceRequest, flat: dict[str, FlatValues] | None = None
 ) -> tuple[Trace, dict[str, Any]]:
     """The trace of a checked request, and the request's fields with the values it used."""
-    given = {"input": request.input, "weight": request.weight, "grad_output": request.grad_output}
+    given = {
+        "input": request.input,
+        "weight": request.weight,
+        "grad_output": request.grad_output,
+        "target": request.target,
+    }
     shapes = {
         "input": config.input_shape,
         "weight": config.weight_shape,
         "grad_output": config.output_shape,
+        "target": config.output_shape,
     }
+    if (request.grad_output == "mse") != (request.target is not None or "target" in (flat or {})):
+        # a target is what grad_output=mse computes g from, and nothing else uses one
+        raise ConfigError(
+            "target", "target_missing" if request.grad_output == "mse" else "target_without_mse"
+        )
     for field, values in (flat or {}).items():
         given[field] = _shape_flat(field, values, shapes[field])
     x_given: Any = given["input"]
@@ -96,23 +114,37 @@ def compute(
         seed=request.seed,
         max_abs=limits.LIMITS.max_abs_value,
     )
-    if isinstance(given["grad_output"], list):
-        # Checked here, before the share link is written from it: an empty or ragged list
-        # is the learner's mistake (a 422 naming grad_output), not a reshape deep inside.
-        resolve_gradient(config, given["grad_output"], request.seed, limits.LIMITS.max_abs_value)
+    _check_gradient_fields(config, given, request.seed)
     fields = request.model_dump(exclude=set(ANSWER_FIELDS))  # how to answer, not what to trace
     fields.update({k: v for k, v in given.items() if v is not None})
     return trace(config, x, w, b), fields
 
 
-def gradients_of(result: Trace, request: TraceRequest, fields: dict[str, Any]) -> Gradients | None:
+def _check_gradient_fields(config: ConvConfig, given: dict[str, Any], seed: int) -> None:
+    """Refuse a bad ``grad_output`` or ``target`` in every answer that carries the share query
+    (the matrix and im2col too, which compute no gradient), not only where g is used."""
+    bound = limits.LIMITS.max_abs_value
+    if given["grad_output"] == "mse":
+        resolve_target(config, given["target"], seed, bound)
+    elif given["grad_output"] is not None:
+        resolve_gradient(config, given["grad_output"], seed, bound)
+
+
+def gradients_of(
+    result: Trace, request: TraceRequest, fields: dict[str, Any]
+) -> tuple[Gradients, MseLoss | None] | None:
     """The backward pass for the request's ``grad_output`` (the shaped values in ``fields``),
-    or None when it is not given."""
+    with the squared-error loss it came from (``grad_output=mse``), or None when not given."""
     given = fields.get("grad_output")
     if given is None:
         return None
-    g = resolve_gradient(result.config, given, request.seed, limits.LIMITS.max_abs_value)
-    return backward(result, g)
+    bound = limits.LIMITS.max_abs_value
+    if given == "mse":
+        target = resolve_target(result.config, fields["target"], request.seed, bound)
+        mse = mse_loss(result.output, target)
+        return backward(result, mse.grad), mse
+    g = resolve_gradient(result.config, given, request.seed, bound)
+    return backward(result, g), None
 
 
 def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None) -> dict[str, Any]:
@@ -124,8 +156,9 @@ def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
     code = "code" in (request.include or ())
     generated = _generated(result, fields) if code else None
     body = describe(result, query, _twin_query(result, fields), request, generated)
-    grads = gradients_of(result, request, fields)
-    if grads is not None:
+    found = gradients_of(result, request, fields)
+    if found is not None:
+        grads, mse = found
         body["grad"] = {
             "output": whole_or_float(grads.output),
             "input": whole_or_float(grads.input),
@@ -135,6 +168,8 @@ def trace_body(request: TraceRequest, flat: dict[str, FlatValues] | None = None)
             "twin": None
             if result.config.transposed or result.config.pooling
             else _twin_query(result, fields, grads.output.tolist()),
+            "target": None if mse is None else whole_or_float(mse.target),
+            "loss": None if mse is None else mse.loss,
         }
     return body
 
@@ -299,6 +334,7 @@ def describe(
             "op": config.op,
             "ceil_mode": config.ceil_mode,
             "count_include_pad": config.count_include_pad,
+            "divisor_override": config.divisor_override,
             "seed": request.seed,
             "fill": request.fill,
         },

@@ -29,7 +29,7 @@ from app.arithmetic.canvas import CellKind, canvas_cell, combine, unused_reason,
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
-from app.arithmetic.trace import TapTable, Trace, tap_table
+from app.arithmetic.trace import TapTable, Trace, pool_divisor, tap_table
 from app.i18n.messages import t
 from app.render.look import scale_class
 
@@ -446,11 +446,12 @@ class CanvasView(View):
         values = [float(r.input[c, iy, ix]) for c, iy, ix, *_ in taps]
         if r.op == "max_pool":
             return Sum(head + "max(", [number(v) for v in values], f") = {number(value)}", ", ")
-        if r.op == "avg_pool":
-            count = prod(r.config.kernel_size)
+        if r.op == "avg_pool":  # PyTorch's divisor: ceil_mode, count_include_pad, override
+            divisor = pool_divisor(r.config).reshape(r.output.shape[1:])[y, x]
             return Sum(
-                head + "(", [factor(v) for v in values] or ["0"], f") / {count} = {number(value)}"
-            )
+                head + "(", [factor(v) for v in values] or ["0"],
+                f") / {number(float(divisor))} = {number(value)}",
+            )  # fmt: skip
         assert r.weight is not None
         terms = [
             f"{factor(v)}·{factor(r.weight[w0, w1, ky, kx])}"

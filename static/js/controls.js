@@ -3,12 +3,24 @@
 
 import { TRACE_FIELDS } from "./state.js";
 
-/** The form's values as query texts; empty means "the default". */
+/** Show a field that belongs to one choice of another (data-when-field/-value, from the
+ * field table's shown_when: divisor_override with op=avg_pool, target with grad_output=mse)
+ * only while that choice is made. */
+export function showDependentFields(form) {
+  for (const row of form.querySelectorAll("[data-when-field]")) {
+    const other = form.elements[row.dataset.whenField];
+    row.hidden = !other || other.value.trim() !== row.dataset.whenValue;
+  }
+}
+
+/** The form's values as query texts; empty means "the default". A hidden field sends
+ * nothing (it belongs to a choice not made). */
 export function readForm(form) {
+  showDependentFields(form);
   const values = {};
   for (const name of TRACE_FIELDS) {
     const control = form.elements[name];
-    if (!control) continue;
+    if (!control || control.closest("[hidden]")) continue;
     if (control.type === "checkbox" && control.dataset.default === "1") {
       values[name] = control.checked ? "" : "0"; // on by default (count_include_pad)
     } else if (control.type === "checkbox") values[name] = control.checked ? "1" : "";
@@ -31,6 +43,7 @@ export function writeForm(form, fields) {
     else if (control.tagName === "SELECT") control.value = value || control.options[0].value; // never blank
     else control.value = value;
   }
+  showDependentFields(form);
 }
 
 /** Show the API's errors next to their fields; returns the ones no field could take. */

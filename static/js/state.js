@@ -5,7 +5,7 @@
 export const TRACE_FIELDS = [
   "transposed", "input_size", "kernel_size", "stride", "padding", "dilation", "output_padding",
   "in_channels", "out_channels", "groups", "input", "weight", "bias", "grad_output", "seed",
-  "fill", "op", "padding_mode", "ceil_mode", "count_include_pad",
+  "fill", "op", "padding_mode", "ceil_mode", "count_include_pad", "divisor_override", "target",
 ];
 export const PAGE_PARAMS = [
   "step", "speed", "view", "autoplay", "controls", "theme", "tour", "stop", "compare",

@@ -24,9 +24,12 @@ def torch_pool(config: ConvConfig, x: np.ndarray) -> np.ndarray:
         y = MAX[config.ndim](xt, config.kernel_size, config.stride, padding, config.dilation,
                              ceil_mode=config.ceil_mode)  # fmt: skip
     else:
+        extra = {}  # F.avg_pool1d has no divisor_override: given only when set
+        if config.divisor_override is not None:
+            extra["divisor_override"] = config.divisor_override
         y = AVG[config.ndim](xt, config.kernel_size, config.stride, padding,
                              ceil_mode=config.ceil_mode,
-                             count_include_pad=config.count_include_pad)  # fmt: skip
+                             count_include_pad=config.count_include_pad, **extra)  # fmt: skip
     return y[0].numpy()
 
 
@@ -57,6 +60,9 @@ def test_pool_matches_pytorch(config: ConvConfig, seed: int) -> None:
         ({"ceil_mode": True}, "ceil_mode_conv"),
         ({"count_include_pad": False, "op": "max_pool"}, "count_include_pad_not_avg"),
         ({"padding_mode": "reflect", "padding": 1, "op": "max_pool"}, "pool_padding_mode"),
+        ({"op": "max_pool", "divisor_override": 2}, "divisor_override_not_avg"),
+        ({"divisor_override": 2}, "divisor_override_not_avg"),
+        ({"op": "avg_pool", "divisor_override": 0}, "divisor_override_zero"),
     ],
 )  # fmt: skip
 def test_pool_refusals(fields: dict, type: str) -> None:

@@ -212,6 +212,12 @@ PRESETS: dict[str, tuple[dict[str, Any], list[int]]] = {
     "avg pool 3-D ceil_mode": (
         {"input_size": [5, 5, 5], "kernel_size": 2, "stride": 2, "op": "avg_pool",
          "ceil_mode": True}, [3, 3, 3]),
+    "avg pool divisor_override": (
+        {"input_size": [5, 5], "kernel_size": 3, "stride": 2, "padding": 1, "op": "avg_pool",
+         "divisor_override": 4}, [3, 3]),
+    "avg pool 3-D negative divisor_override": (
+        {"input_size": [3, 4, 4], "kernel_size": 2, "stride": 2, "op": "avg_pool",
+         "divisor_override": -3}, [1, 2, 2]),
 }  # fmt: skip
 
 

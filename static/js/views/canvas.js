@@ -455,7 +455,10 @@ export default class CanvasView extends ValueGrids {
     if (t.op === "avg_pool") {
       const [, y, x] = step.output;
       const divisor = t.raw.divisor ? (t.nd === 1 ? t.raw.divisor[x] : t.raw.divisor[y][x]) : kh * kw;
-      const why = divisor !== kh * kw ? tr("note.divisor") : note ? tr("note.avg") : "";
+      const override = t.raw.config.divisor_override;
+      const why = override !== null && override !== undefined
+        ? tr("note.divisor_override", { divisor: override })
+        : divisor !== kh * kw ? tr("note.divisor") : note ? tr("note.avg") : "";
       return `output[${where}] = (${listed(values.map(fmt), " + ") || "0"}) / ${fmt(divisor)} = ${fmt(step.value)}`
         + (why ? ` ${why}` : "");
     }

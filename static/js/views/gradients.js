@@ -4,14 +4,16 @@
 // The steps first walk the input gradient (each input cell collects from the output cells
 // it fed: trace.feeds), then the weight gradient (each weight collects g·x from every window
 // position it met: the taps of trace.step). Max pooling routes g to the window's first
-// maximum, average pooling spreads g / Πk. The totals shown are the API's `grad`, never
-// recomputed; the terms are read from the trace's taps.
+// maximum, average pooling spreads g / divisor (the trace's `divisor`). The totals shown are
+// the API's `grad`, never recomputed; the terms are read from the trace's taps. With
+// grad_output=mse the answer carries the target t and the loss: a first stage shows y, t and
+// where each g of the current step came from, g = 2·(y − t)/N with its numbers.
 
 import { arrow, cellName, figure, listed, named, sizeClass, stage, tabStop, term } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
 import { light, unlight } from "./common.js";
 
-const KINDS = ["input", "kernel", "grad-output", "grad-input", "grad-weight"];
+const KINDS = ["input", "kernel", "grad-output", "grad-input", "grad-weight", "output", "target"];
 
 export default class GradientsView {
   constructor(root, trace, ctx) {
@@ -63,10 +65,13 @@ export default class GradientsView {
       input: this.rows(grad.input),
       weight: grad.weight && (t.nd === 1 ? grad.weight.map((p) => p.map((k) => [k])) : grad.weight),
       bias: grad.bias,
+      target: grad.target && this.rows(grad.target),
+      loss: grad.loss,
     };
     const view = document.createElement("div");
     view.className = "gradients-view";
     view.append(this.note(grad));
+    if (this.grad.target) view.append(this.lossStage());
     const forward = stage("grad-forward", tr("view.gradients.stage.forward"));
     forward.append(this.planes("input", t.input, t.inChannels > 1, tr("view.gradients.x")));
     if (t.weight) forward.append(this.weightPlanes("kernel", t.weight, tr("view.gradients.w")));
@@ -88,6 +93,44 @@ export default class GradientsView {
     if (this.cur >= 0) { const n = this.cur; this.cur = -1; this.showStep(n); }
   }
 
+  /** Where g came from: y and t side by side, the loss, and (per step) g = 2·(y − t)/N. */
+  lossStage() {
+    const t = this.t;
+    const tr = this.ctx.t;
+    const box = stage("grad-loss", tr("view.gradients.stage.loss"));
+    const multi = t.outChannels > 1;
+    this.outputRows = this.rows(t.raw.output);
+    this.cellCount = this.outputRows.length * this.outputRows[0].length * this.outputRows[0][0].length;
+    box.append(this.planes("output", this.outputRows, multi, tr("view.gradients.y")));
+    box.append(this.planes("target", this.grad.target, multi, tr("view.gradients.t")));
+    const note = document.createElement("p");
+    note.className = "view-note grad-loss-note";
+    note.textContent = tr("view.gradients.loss", { n: this.cellCount, loss: fmt(this.grad.loss) });
+    this.lossLine = document.createElement("p");
+    this.lossLine.className = "view-note grad-loss-step";
+    const wrap = document.createElement("div");
+    wrap.className = "grad-loss-text";
+    wrap.append(note, this.lossLine);
+    box.append(wrap);
+    return box;
+  }
+
+  /** g[o] = 2·(y[o] − t[o])/N, written out for the g cells of step n's terms (four at most). */
+  lossCells(terms) {
+    const seen = [...new Map(terms.map((x) => [x.g.join(","), x.g])).values()];
+    if (!seen.length) return this.ctx.t("view.gradients.loss.none");
+    const n = this.cellCount;
+    const shown = seen.slice(0, 4).map(([o, y, x]) => {
+      const yv = this.outputRows[o][y][x];
+      const tv = this.grad.target[o][y][x];
+      const gv = this.grad.output[o][y][x];
+      const subtracted = tv < 0 ? `(${fmt(tv)})` : fmt(tv); // 4 − (−1), never 4 − −1
+      return `g[${this.gKey([o, y, x])}] = 2·(${fmt(yv)} − ${subtracted})/${n} = ${fmt(gv)}`;
+    });
+    const more = seen.length > 4 ? `; … (${seen.length - 4})` : "";
+    return this.ctx.t("view.gradients.loss.cells", { cells: shown.join("; ") + more });
+  }
+
   note(grad) {
     const t = this.t;
     const tr = this.ctx.t;
@@ -95,6 +138,10 @@ export default class GradientsView {
     p.className = "view-note";
     const kind = t.op === "max_pool" ? "max" : t.op === "avg_pool" ? "avg" : t.transposed ? "transposed" : "direct";
     p.textContent = `${tr("view.gradients.rule")} ${tr(`view.gradients.note.${kind}`)} `;
+    const divisor = t.raw.config.divisor_override;
+    if (divisor !== null && divisor !== undefined) {
+      p.textContent += `${tr("view.gradients.note.divisor_override", { divisor })} `;
+    }
     if (grad.twin) {
       const a = document.createElement("a");
       a.href = `/?${grad.twin}`;
@@ -185,7 +232,8 @@ export default class GradientsView {
 
   label(kind) {
     return this.ctx.t({ input: "view.gradients.x", kernel: "view.gradients.w", "grad-output": "view.gradients.g",
-      "grad-input": "view.gradients.dx", "grad-weight": "view.gradients.dw" }[kind]);
+      "grad-input": "view.gradients.dx", "grad-weight": "view.gradients.dw", output: "view.gradients.y",
+      target: "view.gradients.t" }[kind]);
   }
 
   /** Step n: ["input", [c, y, x]] or ["weight", [w0, w1, ky, kx]]. */
@@ -206,14 +254,18 @@ export default class GradientsView {
   inputTerms([c, y, x]) {
     const t = this.t;
     const g = this.grad.output;
-    const divisor = t.kernelSize[0] * t.kernelSize[1];
+    const whole = t.kernelSize[0] * t.kernelSize[1];
+    const divisorAt = (oy, ox) => (t.raw.divisor ? (t.nd === 1 ? t.raw.divisor[ox] : t.raw.divisor[oy][ox]) : whole);
     return t.feeds(c, y, x).map(({ step, output: [o, oy, ox], weight }) => {
       const gv = g[o][oy][ox];
       if (t.op === "max_pool") {
         const chosen = this.firstMax(step) === `${c},${y},${x}`;
         return { g: [o, oy, ox], gv, factor: chosen ? 1 : 0, text: chosen ? fmt(gv) : "0", other: null };
       }
-      if (t.op === "avg_pool") return { g: [o, oy, ox], gv, factor: 1 / divisor, text: `${fmt(gv)}/${divisor}`, other: null };
+      if (t.op === "avg_pool") {
+        const divisor = divisorAt(oy, ox);
+        return { g: [o, oy, ox], gv, factor: 1 / divisor, text: `${fmt(gv)}/${fmt(divisor)}`, other: null };
+      }
       const wv = t.weightAt(weight);
       return { g: [o, oy, ox], gv, factor: wv, text: term(gv, wv), other: weight };
     });
@@ -284,6 +336,15 @@ export default class GradientsView {
     const self = this.els[kind === "input" ? "input" : "kernel"].get(index.join(","));
     self?.classList.add("current");
     this.marked = [...marked, self].filter(Boolean);
+    if (this.grad.target) {
+      // the y and t each of this step's g came from
+      const terms = (kind === "input" ? this.inputTerms(index) : this.weightTerms(index))
+        .filter((x) => !(x.factor === 0 && this.t.op === "max_pool"));
+      const sources = terms.flatMap((x) => ["output", "target"].map((k) => this.els[k].get(x.g.join(","))));
+      for (const el of sources.filter(Boolean)) el.classList.add("tap");
+      this.marked.push(...sources.filter(Boolean));
+      this.lossLine.textContent = this.lossCells(terms);
+    }
   }
 
   /** The g cells and the weights (input gradient) or inputs (weight gradient) of a cell's terms. */

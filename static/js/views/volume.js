@@ -375,7 +375,10 @@ export default class VolumeView {
     if (t.op === "avg_pool") {
       const [, z, y, x] = step.output;
       const divisor = t.raw.divisor ? t.raw.divisor[z][y][x] : t.kernelSize.reduce((a, b) => a * b, 1);
-      return `output[${where}] = (${listed(values.map(fmt), " + ") || "0"}) / ${fmt(divisor)} = ${fmt(step.value)}`;
+      const override = t.raw.config.divisor_override;
+      const why = override !== null && override !== undefined
+        ? ` ${this.ctx.t("note.divisor_override", { divisor: override })}` : "";
+      return `output[${where}] = (${listed(values.map(fmt), " + ") || "0"}) / ${fmt(divisor)} = ${fmt(step.value)}${why}`;
     }
     const terms = step.taps.map(([, w], k) => term(values[k], t.weightAt(w)));
     if (t.bias) terms.push(this.ctx.t("sum.bias", { value: fmt(t.bias[step.output[0]]) }));
