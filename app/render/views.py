@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import product
 from math import prod
-from typing import Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,12 +29,14 @@ from app.arithmetic.canvas import CellKind, canvas_cell, combine, unused_reason,
 from app.arithmetic.config import ConvConfig
 from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
-from app.arithmetic.trace import TapTable, Trace, tap_table
+from app.arithmetic.trace import TapTable, Trace, pool_divisor, tap_table
 from app.i18n.messages import t
+from app.limits import Limits
 from app.render.look import scale_class
 
-ViewName = Literal["canvas", "scatter", "matrix", "overlap"]
-VIEWS: tuple[str, ...] = ("canvas", "scatter", "matrix", "overlap")
+if TYPE_CHECKING:
+    from app.render.scene import Layout
+
 OVERLAP_CLASSES = 9  # the overlap scale's colours (static/look.json)
 MATRIX_CLASSES = 5  # steps of |weight| / largest in the matrix view
 MAX_DRAWN_CHANNELS = 4  # channel grids drawn side by side; the rest are counted in a caption
@@ -259,18 +261,39 @@ class View(ABC):
     caption_lines = 2
     bracket: tuple[int, int] | None = None  # grids spanned by the group bracket
     shift: tuple[int, int] = (0, 0)  # (grid, columns): a 1-D grid drawn that far to the right
+    # rows of grids one under another, each with its label (a 3-D layer's depth slices);
+    # empty: the grids of ``parts`` side by side (1-D: one under another)
+    bands: list[tuple[str, list[int]]]
+    still = False  # one picture, no steps to animate (a GIF is one frame)
 
     def __init__(self, reader: Reader):
         self.r = reader
         self.title = title(reader.config, reader.padding_name)
         self._bases: dict[int, dict[Key, Cell]] = {}
+        self.bands = []
 
     @property
     def grids(self) -> list[Grid]:
         return [p for p in self.parts if isinstance(p, Grid)]
 
+    def layout(self, theme: str, limits: Limits) -> "Layout | None":
+        """A layout of the view's own, or None: ``app.render.scene.Diagram`` lays out its grids."""
+        return None
+
+    @property
+    def one_d(self) -> bool:
+        return self.r.one_d
+
     def phase(self, step: int) -> int:
         return 0
+
+    def band_label(self, band: int, phase: int) -> str:
+        return self.bands[band][0]
+
+    def cell_id(self, key: Key) -> tuple[str, str]:
+        """The page's ``data-grid`` and ``data-index`` of cell ``key`` (the SVG carries them)."""
+        g, row, col = key
+        return self.grids[g].name, str(col) if self.one_d else f"{row},{col}"
 
     def base(self, phase: int) -> dict[Key, Cell]:
         """The cells that stay put during ``phase`` (computed once per phase)."""
@@ -446,8 +469,9 @@ class CanvasView(View):
         values = [float(r.input[c, iy, ix]) for c, iy, ix, *_ in taps]
         if r.op == "max_pool":
             return Sum(head + "max(", [number(v) for v in values], f") = {number(value)}", ", ")
-        if r.op == "avg_pool":
-            count = prod(r.config.kernel_size)
+        if r.op == "avg_pool":  # PyTorch's divisor (ceil_mode, count_include_pad): the engine's
+            divisors = np.broadcast_to(pool_divisor(r.config), r.config.output_size)
+            count = number(float(divisors.reshape(r.output.shape[1:])[y, x]))
             return Sum(
                 head + "(", [factor(v) for v in values] or ["0"], f") / {count} = {number(value)}"
             )
@@ -772,13 +796,21 @@ VIEW_CLASSES: dict[str, type[View]] = {
 
 def step_count(config: ConvConfig, view: str = "canvas") -> int:
     """How many steps ``view`` has, before anything is traced: one per output cell (canvas,
-    matrix), per input cell (scatter), per spatial output cell (overlap).
+    matrix, picture, and a 3-D layer's volume whatever the view), per input cell (scatter),
+    per spatial output cell (overlap), per input cell then weight cell (gradients).
 
     >>> from app.arithmetic.config import build_config
     >>> c = build_config([5, 5], stride=2, padding=1, in_channels=2, out_channels=3)
-    >>> [step_count(c, v) for v in VIEWS]
-    [27, 50, 27, 9]
+    >>> [step_count(c, v) for v in ("canvas", "scatter", "matrix", "overlap", "gradients")]
+    [27, 50, 27, 9, 104]
+    >>> step_count(build_config([4, 6, 6], stride=2, padding=1), "overlap")  # the volume view
+    18
     """
+    if config.ndim == 3:
+        return config.out_channels * prod(config.output_size)
+    if view == "gradients":
+        weights = 0 if config.pooling else prod(config.weight_shape)
+        return config.in_channels * prod(config.input_size) + weights
     if view == "scatter":
         return config.in_channels * prod(config.input_size)
     if view == "overlap":
@@ -786,6 +818,8 @@ def step_count(config: ConvConfig, view: str = "canvas") -> int:
     return config.out_channels * prod(config.output_size)
 
 
-def make_view(trace: Trace, view: str = "canvas", padding_name: str | None = None) -> View:
-    """The ``view`` of ``trace``; ``padding_name`` ("same"…) is how the request named it."""
+def cell_view(trace: Trace, view: str = "canvas", padding_name: str | None = None) -> View:
+    """The cell ``view`` (canvas, scatter, matrix, overlap) of a 1-D or 2-D ``trace``;
+    ``padding_name`` ("same"…) is how the request named it. ``app.render.registry`` picks
+    any view."""
     return VIEW_CLASSES[view](Reader(trace, padding_name))
