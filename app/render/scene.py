@@ -569,6 +569,7 @@ class Layout(Protocol):
     width: int
     height: int
     look: Look
+    cell: int  # px of a cell (a picture's: 1)
 
     def static(self, phase: int) -> list[Item]: ...
     def cell_items(self, key: Key, cell: Cell) -> list[Item]: ...
