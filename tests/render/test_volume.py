@@ -169,7 +169,7 @@ def test_transposed_3d_lights_every_input_a_window_reads(client: TestClient) -> 
         (
             "input_size=4,4,4&kernel_size=3&padding=1&op=avg_pool&in_channels=2&view=volume",
             128,
-            "avg-pool3d-2x4x4x4-k3-p1-volume.gif",
+            "avg-pool3d-2x4x4x4-k3-p1.gif",
         ),
     ],
 )
