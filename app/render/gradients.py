@@ -42,7 +42,7 @@ class GradientsView(View):
         config = r.config
         self.title = f"{self.title} · {t('picture.gradients.title')}"
         self.pool = config.op != "conv"
-        two = r._two
+        two = r.two
         self.g = grads.output.reshape(config.out_channels, *two(config.output_size))
         self.dx = grads.input.reshape(config.in_channels, *two(config.input_size))
         self.dw = (
@@ -51,6 +51,7 @@ class GradientsView(View):
             else grads.weight.reshape(*grads.weight.shape[:2], *two(config.kernel_size))
         )
         self.grads = grads
+        self._links: dict[int, list[Link]] = {}
         ih, iw = r.input.shape[1:]
         self.inputs = list(product(range(config.in_channels), range(ih), range(iw)))
         self.planes: list[tuple[int, int]] = []
@@ -86,7 +87,12 @@ class GradientsView(View):
 
     def links(self, phase: int) -> list[Link]:
         """The (output channel, weight plane) pairs of ``phase``: those input channel ``phase``
-        feeds, or the one pair of a weight plane."""
+        feeds, or the one pair of a weight plane (the engine's channel taps, read once)."""
+        if phase not in self._links:
+            self._links[phase] = self._find_links(phase)
+        return self._links[phase]
+
+    def _find_links(self, phase: int) -> list[Link]:
         r = self.r
         config = r.config
         found: list[Link] = []
@@ -139,7 +145,7 @@ class GradientsView(View):
     def cell_id(self, key: Key) -> tuple[str, str]:
         g, row, col = key
         grid = self.grids[g]
-        phase = self._phase
+        phase = self.shown
         links = self.links(phase)
         if grid.name in ("input", "grad-input"):
             return grid.name, self.key("input", (self.channel(phase), row, col))
@@ -153,12 +159,6 @@ class GradientsView(View):
             return grid.name, self._where([o, row, col], self.r.config.out_channels > 1)
         return grid.name, self._where([w0, w1, row, col], True)
 
-    _phase = 0
-
-    def base(self, phase: int) -> dict[Key, Cell]:
-        self._phase = phase
-        return super().base(phase)
-
     # ------------------------------------------------------------------ cells
 
     def _base(self, phase: int) -> dict[Key, Cell]:
@@ -167,10 +167,9 @@ class GradientsView(View):
         c = self.channel(phase)
         cells: dict[Key, Cell] = {}
         ih, iw = r.input.shape[1:]
-        weight_phase = phase >= config.in_channels
+        done = phase >= config.in_channels  # every input step comes before the weight steps
         for y, x in product(range(ih), range(iw)):
             cells[0, y, x] = Cell("input", number(r.input[c, y, x]))
-            done = weight_phase  # every input step comes before the weight steps
             cells[self.dx_grid, y, x] = (
                 Cell("output", number(self.dx[c, y, x])) if done else Cell("output_empty")
             )

@@ -161,12 +161,12 @@ class Reader:
         # a 1-D layer as 2-D: one row, a kernel of height 1 (an Axis of the engine)
         row = (Axis(input_size=1, kernel_size=1),)
         self.axes: tuple[Axis, Axis] = (*(row if self.one_d else ()), *config.axes)
-        self.input = trace.input.reshape(config.in_channels, *self._two(config.input_size))
-        self.output = trace.output.reshape(config.out_channels, *self._two(config.output_size))
+        self.input = trace.input.reshape(config.in_channels, *self.two(config.input_size))
+        self.output = trace.output.reshape(config.out_channels, *self.two(config.output_size))
         self.weight = (
             None
             if trace.weight is None
-            else trace.weight.reshape(*trace.weight.shape[:2], *self._two(config.kernel_size))
+            else trace.weight.reshape(*trace.weight.shape[:2], *self.two(config.kernel_size))
         )
         self.bias = trace.bias
         self.cin_g = config.in_channels // config.groups
@@ -178,7 +178,8 @@ class Reader:
             else [set(u) for u in trace.unused_input]
         )
 
-    def _two(self, values: tuple[int, ...]) -> tuple[int, int]:
+    def two(self, values: tuple[int, ...]) -> tuple[int, int]:
+        """Sizes seen in two dimensions: a 1-D layer's as one row."""
         return (1, values[0]) if self.one_d else (values[0], values[1])
 
     @cached_property
@@ -265,6 +266,7 @@ class View(ABC):
     # empty: the grids of ``parts`` side by side (1-D: one under another)
     bands: list[tuple[str, list[int]]]
     still = False  # one picture, no steps to animate (a GIF is one frame)
+    shown = 0  # the phase of the cells drawn last
 
     def __init__(self, reader: Reader):
         self.r = reader
@@ -296,7 +298,9 @@ class View(ABC):
         return self.grids[g].name, str(col) if self.one_d else f"{row},{col}"
 
     def base(self, phase: int) -> dict[Key, Cell]:
-        """The cells that stay put during ``phase`` (computed once per phase)."""
+        """The cells that stay put during ``phase`` (computed once per phase); the phase
+        drawn last is ``shown`` (what ``cell_id`` names cells by)."""
+        self.shown = phase
         if phase not in self._bases:
             self._bases = {phase: self._base(phase)}  # phases come in order: keep the last
         return self._bases[phase]

@@ -122,7 +122,7 @@ class VolumeView(View):
             kind, (iz, iy, ix) = self.canvas((cz, row, col))
             if kind != "input":
                 return "canvas", f"{cz},{row},{col}"
-            c = self.channels(self._phase)[slot][0]
+            c = self.channels(self.shown)[slot][0]
             where = [iz, iy, ix]
             return "input", ",".join(map(str, [c, *where] if config.in_channels > 1 else where))
         if g < self.output_first:
@@ -131,14 +131,8 @@ class VolumeView(View):
         z = g - self.output_first
         where = [z, row, col]
         if config.out_channels > 1:
-            where = [self._phase, *where]
+            where = [self.shown, *where]
         return "output", ",".join(map(str, where))
-
-    _phase = 0
-
-    def base(self, phase: int) -> dict[Key, Cell]:
-        self._phase = phase
-        return super().base(phase)
 
     def _base(self, phase: int) -> dict[Key, Cell]:
         x = self.trace.input
@@ -249,8 +243,8 @@ class VolumeView(View):
         return Sum(head, terms or ["0"], f" = {number(value)}")
 
     def legend(self) -> list[tuple[Cell, str]]:
-        cd, ch, cw = self.canvas_size
-        kinds = {self.canvas(p)[0] for p in product(range(cd), range(ch), range(cw))}
+        per_axis = [{kind for kind, _ in axis} for axis in self.kinds]
+        kinds = {combine(list(p)) for p in product(*per_axis)}  # a cell's kind: its axes' kinds
         entries = [(Cell("input"), t("legend.input"))]
         reasons = {
             unused_reason(axis, i)

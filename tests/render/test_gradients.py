@@ -63,7 +63,7 @@ def _values(config: ConvConfig, seed: int) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )

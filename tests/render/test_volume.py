@@ -79,7 +79,7 @@ def _index(values: list[int], channel: int | None) -> str:
 
 
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
@@ -118,7 +118,7 @@ def test_a_step_lights_the_cells_and_slices_its_window_covers(
     assert lit_slices(config, cells) == slices(config, int(z))
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(configs(ndim=3), st.integers(0, 2**16))
 def test_the_output_written_so_far_is_pytorchs(config: ConvConfig, seed: int) -> None:
     x, w, b = resolve_values(config, seed=seed, bias=None, max_abs=1e6)
