@@ -160,6 +160,8 @@ async def _respond(
     """Drawn off the event loop; a large trace or any long GIF through the heavy lane."""
     pairs = request.query_params.multi_items()
     fields = [(k, v) for k, v in pairs if k not in PICTURE]
+    if ("view", "picture") in pairs:  # traced as a picture (steps=0): a photograph counts
+        fields.append(("steps", "0"))
     cost = cost_of_query(fields, per_step=GIF_FRAME_COST if draw is _gif else 0)
     body, name = await offload(request, cost, picture, draw, pairs)
     headers = {"Cache-Control": CACHE, "Content-Disposition": f'inline; filename="{name}"'}
