@@ -2,9 +2,9 @@
 
 The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the picture's own
 parameters, which are not trace fields: ``view`` (``canvas``, ``scatter``, ``matrix``,
-``overlap``, ``gradients``, ``picture``, as on the page; a 3-D layer's ``volume``),
-``step`` (SVG and PNG; counted from 1, the number the page shows: "Step 5 of 9" is
-``step=5``), ``fps``, ``first`` and ``last`` (GIF) and ``theme`` (``light`` or ``dark``).
+``overlap``, ``im2col``, ``gradients``, ``picture``, as on the page; a 3-D layer's
+``volume``), ``step`` (SVG and PNG; counted from 1, the number the page shows: "Step 5 of
+9" is ``step=5``), ``fps``, ``first`` and ``last`` (GIF) and ``theme`` (``light`` or ``dark``).
 A GIF of the picture view is one frame, the picture itself (its steps only outline
 pixels). The file is named after the configuration (Content-Disposition), e.g.
 ``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
@@ -23,7 +23,7 @@ from app.layer.fields import LINK_FIELDS, PICTURE
 from app.layer.query import Pairs, parse_param, request_from_query, single
 from app.layer.schemas import ErrorResponse
 from app.layer.tracing import compute, config_of, gradients_of
-from app.limits import check_matrix, check_picture
+from app.limits import check_im2col, check_matrix, check_picture
 from app.render import (
     check_view,
     filename,
@@ -46,8 +46,8 @@ InputSize = Annotated[
 ViewParam = Annotated[
     str | None,
     Query(
-        description="canvas (default), scatter, matrix, overlap, gradients or picture (2-D), "
-        "as on the page; a 3-D layer is drawn as its volume (canvas or volume)"
+        description="canvas (default), scatter, matrix, overlap, im2col, gradients or picture "
+        "(2-D), as on the page; a 3-D layer is drawn as its volume (canvas or volume)"
     ),
 ]
 
@@ -105,6 +105,10 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
     check_picture(frames, step=None if animated else step, fps=fps if animated else None)
     if view == "matrix":
         check_matrix(config)
+    if view == "im2col":  # three dense matrices: bounded as /api/im2col bounds them
+        if config.pooling:
+            raise ConfigError("op", "im2col_pool", op=config.op)
+        check_im2col(config)
     result, fields = compute(config, trace_request, flat)
     grads = None
     if view == "gradients":  # g as the request gives it, else all ones (as the page asks)

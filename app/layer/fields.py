@@ -112,7 +112,16 @@ PICTURE_PARAMS: tuple[Param, ...] = (
         "view",
         "choice",
         "canvas",
-        choices=("canvas", "scatter", "matrix", "overlap", "gradients", "picture", "volume"),
+        choices=(
+            "canvas",
+            "scatter",
+            "matrix",
+            "overlap",
+            "im2col",
+            "gradients",
+            "picture",
+            "volume",
+        ),
     ),
     # a GIF of some steps only (counted from 1, both included): what fits its limits
     Param("first", "int", 1),

@@ -1,5 +1,6 @@
 """Every view a picture can draw, by the page's name: the cell views of ``app.render.views``,
-the backward pass (``gradients``), the images (``picture``) and a 3-D layer's ``volume``.
+the dense GEMM (``im2col``), the backward pass (``gradients``), the images (``picture``) and
+a 3-D layer's ``volume``.
 
 As on the page (``static/js/views/index.js``), a 3-D layer is drawn as its volume whatever
 the view asked (``canvas`` or ``volume``); the other views are 1-D and 2-D, ``picture`` 2-D.
@@ -8,15 +9,16 @@ the view asked (``canvas`` or ``volume``); the other views are 1-D and 2-D, ``pi
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.gradients import Gradients
 from app.arithmetic.trace import Trace
+from app.render.gemm import Im2colView
 from app.render.gradients import GradientsView
 from app.render.photo import PictureView
 from app.render.views import Reader, View, cell_view
 from app.render.volume import VolumeView
 
 VIEWS: tuple[str, ...] = (
-    "canvas", "scatter", "matrix", "overlap", "gradients", "picture", "volume",
+    "canvas", "scatter", "matrix", "overlap", "im2col", "gradients", "picture", "volume",
 )  # fmt: skip
-FLAT_VIEWS = ("canvas", "scatter", "matrix", "overlap", "gradients", "picture")  # 1-D and 2-D
+FLAT_VIEWS = ("canvas", "scatter", "matrix", "overlap", "im2col", "gradients", "picture")
 VOLUME_VIEWS = ("canvas", "volume")  # what a 3-D layer is drawn with
 
 
@@ -61,4 +63,8 @@ def make_view(
         return GradientsView(Reader(trace, padding_name), grads)
     if view == "picture":
         return PictureView(Reader(trace, padding_name), still)
+    if view == "im2col":
+        if trace.config.pooling:  # as /api/im2col: a pool multiplies nothing
+            raise ConfigError("op", "im2col_pool", op=trace.config.op)
+        return Im2colView(Reader(trace, padding_name))
     return cell_view(trace, view, padding_name)

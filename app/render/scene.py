@@ -433,6 +433,8 @@ class Diagram:
     def _caption(self, g: int, grid: Grid, text: str) -> list[Item]:
         left, top = self.positions[g]
         room = max(grid.cols * self.cell + GAP - 4, 60)
+        if g == len(self.grids) - 1:  # the last caption may run to the picture's edge
+            room = max(room, self.width - MARGIN - left)
         lines = _caption_lines(text, room, self.view.caption_lines)
         first = top - 6 - (len(lines) - 1) * LABEL_LINE - LABEL_LINE // 2
         items: list[Item] = []
@@ -509,11 +511,24 @@ def _caption_lines(text: str, room: float, most: int) -> list[str]:
     ['input · channel 0']
     >>> _caption_lines("input · channel 0", 40, 2)
     ['input', 'channel 0']
+    >>> _caption_lines("product = output, flattened", 60, 2)
+    ['product =', 'output, flattened']
     """
-    if most == 1 or text_width(text, LABEL_SIZE) <= room or " · " not in text:
+    if most == 1 or text_width(text, LABEL_SIZE) <= room:
         return [text]
-    head, _, tail = text.partition(" · ")
-    return [head, tail]
+    if " · " in text:
+        head, _, tail = text.partition(" · ")
+        return [head, tail]
+    words = text.split(" ")  # no " · ": at the space that leaves the two lines most even
+    if len(words) < 2:
+        return [text]
+
+    def longer(i: int) -> float:
+        return max(text_width(" ".join(words[:i]), LABEL_SIZE),
+                   text_width(" ".join(words[i:]), LABEL_SIZE))  # fmt: skip
+
+    cut = min(range(1, len(words)), key=longer)
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
 
 
 def wrap(total: Sum, width: int, max_lines: int) -> list[str]:

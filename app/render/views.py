@@ -815,6 +815,8 @@ def step_count(config: ConvConfig, view: str = "canvas") -> int:
     if view == "gradients":
         weights = 0 if config.pooling else prod(config.weight_shape)
         return config.in_channels * prod(config.input_size) + weights
+    if view == "im2col":  # a column of the product: a window, or a transposed input cell
+        return prod(config.input_size if config.transposed else config.output_size)
     if view == "scatter":
         return config.in_channels * prod(config.input_size)
     if view == "overlap":

@@ -1,5 +1,5 @@
 """The Download menu of the views that gained pictures: a 3-D layer (depth slices), the
-gradients view and the picture view. Each link is what the page shows, at its step, and the
+gradients, picture and im2col views. Each link is what the page shows, at its step, and the
 server answers it with a picture of that step."""
 
 import io
@@ -21,6 +21,7 @@ SHOTS = Path(__file__).resolve().parents[2] / ".tmp"
          "conv2d-4x4-k3-gradients"),
         ("input_size=64,64&input=image:astronaut&padding=1&fill=ones&view=picture", "picture",
          "conv2d-64x64-k3-p1-picture"),
+        ("input_size=4,4&kernel_size=3&view=im2col", "im2col", "conv2d-4x4-k3-im2col"),
     ],
 )  # fmt: skip
 def test_the_download_menu_draws_the_step_on_screen(
