@@ -4,8 +4,8 @@
 // The steps first walk the input gradient (each input cell collects from the output cells
 // it fed: trace.feeds), then the weight gradient (each weight collects g·x from every window
 // position it met: the taps of trace.step). Max pooling routes g to the window's first
-// maximum, average pooling spreads g / Πk. The totals shown are the API's `grad`, never
-// recomputed; the terms are read from the trace's taps.
+// maximum, average pooling spreads g / PyTorch's divisor (the trace's `divisor`). The totals
+// shown are the API's `grad`, never recomputed; the terms are read from the trace's taps.
 
 import { arrow, cellName, figure, listed, named, sizeClass, stage, tabStop, term } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
@@ -206,14 +206,22 @@ export default class GradientsView {
   inputTerms([c, y, x]) {
     const t = this.t;
     const g = this.grad.output;
-    const divisor = t.kernelSize[0] * t.kernelSize[1];
+    // PyTorch's divisor per output cell (count_include_pad, ceil_mode), as the trace gives it
+    const divisorAt = (oy, ox) => {
+      const d = t.raw.divisor;
+      if (!d) return t.kernelSize[0] * t.kernelSize[1];
+      return t.nd === 1 ? d[ox] : d[oy][ox];
+    };
     return t.feeds(c, y, x).map(({ step, output: [o, oy, ox], weight }) => {
       const gv = g[o][oy][ox];
       if (t.op === "max_pool") {
         const chosen = this.firstMax(step) === `${c},${y},${x}`;
         return { g: [o, oy, ox], gv, factor: chosen ? 1 : 0, text: chosen ? fmt(gv) : "0", other: null };
       }
-      if (t.op === "avg_pool") return { g: [o, oy, ox], gv, factor: 1 / divisor, text: `${fmt(gv)}/${divisor}`, other: null };
+      if (t.op === "avg_pool") {
+        const divisor = divisorAt(oy, ox);
+        return { g: [o, oy, ox], gv, factor: 1 / divisor, text: `${fmt(gv)}/${fmt(divisor)}`, other: null };
+      }
       const wv = t.weightAt(weight);
       return { g: [o, oy, ox], gv, factor: wv, text: term(gv, wv), other: weight };
     });
