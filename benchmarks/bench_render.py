@@ -5,7 +5,7 @@ part of ``scripts/bench``.
 
 Median CPU time (``time.process_time``) of the very function a route calls
 (``app.api.render.DRAW``: check, trace, lay out, draw, encode) for each view a picture has:
-the classic 2-D canvas, the gradients view, the picture view of a shipped photograph, and
+the classic 2-D canvas, im2col, the gradients view, the picture view of a shipped photograph, and
 3-D layers as depth slices (the largest 3-D input, 16³, included), as SVG, PNG and GIF.
 """
 
@@ -19,6 +19,7 @@ PICTURES = [
     ("canvas 5×5 k3 s2 p1, step 5", "svg", "input_size=5,5&stride=2&padding=1&step=5"),
     ("canvas 5×5 k3 s2 p1, step 5", "png", "input_size=5,5&stride=2&padding=1&step=5"),
     ("canvas 5×5 k3 s2 p1, 9 steps", "gif", "input_size=5,5&stride=2&padding=1"),
+    ("im2col 5×5 k3 s2 p1, step 5", "png", "input_size=5,5&stride=2&padding=1&view=im2col&step=5"),
     ("gradients 5×5 k3 s2 p1, step 30", "svg", f"{GRADIENTS}&step=30"),
     ("gradients 5×5 k3 s2 p1, step 30", "png", f"{GRADIENTS}&step=30"),
     ("gradients 5×5 k3 s2 p1, 34 steps", "gif", "input_size=5,5&stride=2&padding=1&view=gradients"),
