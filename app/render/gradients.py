@@ -222,21 +222,20 @@ class GradientsView(View):
         for term in self.terms(step):
             if self.r.op == "max_pool" and term["factor"] == 0:
                 continue  # not this window's maximum: nothing comes back
-            o, *out = self._lift(term["output"])
-            w0, w1, *k = self._lift(term["weight"])
+            o, oy, ox = self._lift(term["output"])
+            w0, w1, ky, kx = self._lift(term["weight"])
             slot = 0 if kind == "weight" else self._slot(phase, o, w0, w1)
             if slot is None:
                 continue  # a channel past the drawn ones: in the arithmetic only
             # the term's g, and its w (input gradient) or x (weight gradient), outlined
-            key = (self.g_first + slot, *out)
-            cells[key] = replace(base[key], shade=True, mark="max")  # type: ignore[index]
+            lit: list[Key] = [(self.g_first + slot, oy, ox)]
             if kind == "input" and not self.pool:
-                key = (self.w_first + slot, *k)
-                cells[key] = replace(base[key], shade=True, mark="max")  # type: ignore[index]
+                lit.append((self.w_first + slot, ky, kx))
             if kind == "weight":
-                _, *at = self._lift(term["input"])
-                key = (0, *at)
-                cells[key] = replace(base[key], shade=True, mark="max")  # type: ignore[index]
+                _, iy, ix = self._lift(term["input"])
+                lit.append((0, iy, ix))
+            for key in lit:
+                cells[key] = replace(base[key], shade=True, mark="max")
         first = self.inputs.index((index[0], 0, 0)) if kind == "input" else None
         if kind == "input":
             c, y, x = index

@@ -49,7 +49,8 @@ class VolumeView(View):
         self.pool = config.op != "conv"
         self.cin_g = config.in_channels // config.groups
         self.drawn = min(self.cin_g, MAX_DRAWN_CHANNELS)
-        self.canvas_size: Point = tuple(a.canvas_size for a in config.axes)  # type: ignore[assignment]
+        depth, rows, cols = config.axes
+        self.canvas_size: Point = (depth.canvas_size, rows.canvas_size, cols.canvas_size)
         self.kinds = [[canvas_cell(a, c) for c in range(a.canvas_size)] for a in config.axes]
         self.unused = [set(u) for u in trace.unused_input]
         cd, ch, cw = self.canvas_size
@@ -90,9 +91,8 @@ class VolumeView(View):
 
     def canvas(self, point: Point) -> tuple[CellKind, Point]:
         """What canvas cell ``point`` holds, and its input index when it is an input cell."""
-        parts = [self.kinds[d][point[d]] for d in range(3)]
-        kind = combine([k for k, _ in parts])
-        return kind, tuple(i or 0 for _, i in parts)  # type: ignore[return-value]
+        (kz, iz), (ky, iy), (kx, ix) = (self.kinds[d][point[d]] for d in range(3))
+        return combine([kz, ky, kx]), (iz or 0, iy or 0, ix or 0)
 
     def window(self, z: int, y: int, x: int) -> list[tuple[Point, Point]]:
         """``(kernel cell, canvas cell)`` of every kernel cell of output (z, y, x)."""
