@@ -1,6 +1,6 @@
 """The Download menu of the views that gained pictures: a 3-D layer (depth slices), the
 gradients, picture and im2col views. Each link is what the page shows, at its step, and the
-server answers it with a picture of that step."""
+server answers it with a picture of that step (and the offline page)."""
 
 import io
 import re
@@ -42,6 +42,8 @@ def test_the_download_menu_draws_the_step_on_screen(
     (SHOTS / f"download-{view}-step3.png").write_bytes(answer.body())
     gif = page.request.get(f"{live_server}{page.locator('#dl-gif').get_attribute('href')}")
     assert gif.status == 200 and gif.body()[:6] == b"GIF89a"
+    offline = page.request.get(f"{live_server}{page.locator('#dl-html').get_attribute('href')}")
+    assert offline.status == 200 and offline.headers["content-disposition"].startswith("attach")
     page.screenshot(path=SHOTS / f"download-{view}-1280.png")
     page.set_viewport_size({"width": 375, "height": 740})
     page.screenshot(path=SHOTS / f"download-{view}-375.png")
