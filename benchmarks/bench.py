@@ -7,7 +7,9 @@ Nothing here is asserted in tests: performance is measured, not tested.
 
 Parts (``--parts``, default all): ``http`` (wrk: /healthz, the typical trace cached and
 uncached, the page, a PNG), ``sizes`` (time and bytes of the 64×64 page trace and the
-largest full trace), ``engine`` (engine time from 10 to 10⁵ steps), ``browser`` (first
+largest full trace), ``engine`` (engine time from 10 to 10⁵ steps), ``pictures`` (server
+time and bytes of SVG, PNG and GIF pictures of each view: canvas, gradients, picture, 3-D
+depth slices; benchmarks/bench_render.py), ``browser`` (first
 diagram, config change, frames per second at 64×64), ``heavy`` (20 concurrent largest
 traces and GIFs: trivial-route latency, 503s, memory), ``soak`` (mixed load: valid,
 invalid, oversized, heavy; errors and memory), ``issue14`` (each target of issue 14: first
@@ -58,7 +60,7 @@ def largest_gif(port: int) -> str:
     raise RuntimeError("no GIF is allowed")
 
 
-PARTS = ("http", "sizes", "engine", "browser", "heavy", "soak", "issue14")
+PARTS = ("http", "sizes", "engine", "pictures", "browser", "heavy", "soak", "issue14")
 
 
 @dataclass
@@ -461,6 +463,13 @@ def engine_part(report: Report, repeat: int) -> None:
         "≈ 1× (linear)",
         "met" if spread < 1.5 else f"missed: cost per tap grows {spread:.1f}×",
     )
+
+
+def pictures_part(report: Report, repeat: int) -> None:
+    from benchmarks.bench_render import measure
+
+    for name, fmt, ms, size in measure(repeat):
+        report.add("pictures", f"{name} ({fmt.upper()})", f"{ms:,.1f} ms, {size / 1024:,.0f} KiB")
 
 
 # ---------------------------------------------------------------- browser
@@ -1090,6 +1099,7 @@ def main(argv: list[str] | None = None) -> None:
         "http": lambda: http_part(report, duration, args.connections, args.behind_nginx),
         "sizes": lambda: sizes_part(report, repeat),
         "engine": lambda: engine_part(report, repeat),
+        "pictures": lambda: pictures_part(report, repeat),
         "browser": lambda: browser_part(report, 3 if args.quick else 5),
         "heavy": lambda: heavy_part(report),
         "soak": lambda: soak_part(report, args.soak_seconds or (15 if args.quick else 60)),

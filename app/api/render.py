@@ -2,10 +2,12 @@
 
 The query is a share link's (``input_size=5,5&stride=2&padding=1``) plus the picture's own
 parameters, which are not trace fields: ``view`` (``canvas``, ``scatter``, ``matrix``,
-``overlap``, as on the page), ``step`` (SVG and PNG; counted from 1, the number the page
-shows: "Step 5 of 9" is ``step=5``), ``fps``, ``first`` and ``last`` (GIF) and ``theme``
-(``light`` or ``dark``). The file is named after the configuration (Content-Disposition),
-e.g. ``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
+``overlap``, ``im2col``, ``gradients``, ``picture``, as on the page; a 3-D layer's
+``volume``), ``step`` (SVG and PNG; counted from 1, the number the page shows: "Step 5 of
+9" is ``step=5``), ``fps``, ``first`` and ``last`` (GIF) and ``theme`` (``light`` or ``dark``).
+A GIF of the picture view is one frame, the picture itself (its steps only outline
+pixels). The file is named after the configuration (Content-Disposition), e.g.
+``conv2d-5x5-k3-s2-p1-step4.png``. Pictures are deterministic, so they are cached freely.
 """
 
 from collections.abc import Callable
@@ -20,9 +22,17 @@ from app.arithmetic.errors import ConfigError
 from app.layer.fields import LINK_FIELDS, PICTURE
 from app.layer.query import Pairs, parse_param, request_from_query, single
 from app.layer.schemas import ErrorResponse
-from app.layer.tracing import compute, config_of
-from app.limits import check_matrix, check_picture
-from app.render import filename, make_view, render_gif, render_png, render_svg, step_count
+from app.layer.tracing import compute, config_of, gradients_of
+from app.limits import check_im2col, check_matrix, check_picture
+from app.render import (
+    check_view,
+    filename,
+    make_view,
+    render_gif,
+    render_png,
+    render_svg,
+    step_count,
+)
 from app.render.scene import Diagram
 from app.render.views import View
 from app.web.capacity import GIF_FRAME_COST, cost_of_query, offload
@@ -34,7 +44,11 @@ InputSize = Annotated[
     str, Query(description="5 or 5,5; every other field of GET /api/trace may follow")
 ]
 ViewParam = Annotated[
-    str | None, Query(description="canvas (default), scatter, matrix or overlap, as on the page")
+    str | None,
+    Query(
+        description="canvas (default), scatter, matrix, overlap, im2col, gradients or picture "
+        "(2-D), as on the page; a 3-D layer is drawn as its volume (canvas or volume)"
+    ),
 ]
 
 
@@ -66,11 +80,13 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
     if op in ("max_pool", "avg_pool") and view in ("scatter", "matrix"):  # no kernel to draw
         raise ConfigError("view", "view_needs_weights", value=view, op=op)
     trace_request, flat = request_from_query(params)
+    if view == "picture":  # drawn as images: a shipped photograph may be max_picture_size
+        trace_request = trace_request.model_copy(update={"steps": False})
     config = config_of(trace_request)
-    if config.ndim == 3:  # the page draws depth as slices; pictures are 1-D and 2-D
-        raise ConfigError("input_size", "picture_3d", ndim=config.ndim)
+    check_view(view, config.ndim)  # a 3-D layer is drawn as its volume, as on the page
     step, fps = own.get("step", 1), own.get("fps", 2)
-    count = step_count(config, view)
+    still = animated and view == "picture" and config.ndim == 2  # its GIF: one frame
+    count = 1 if still else step_count(config, view)
     first, last = own.get("first", 1), own.get("last", count)
     if animated:  # the GIF's steps, counted from 1 as the page shows them
         for name, value, low in (("first", first, 1), ("last", last, first)):
@@ -89,10 +105,20 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
     check_picture(frames, step=None if animated else step, fps=fps if animated else None)
     if view == "matrix":
         check_matrix(config)
-    result, _ = compute(config, trace_request, flat)
+    if view == "im2col":  # three dense matrices: bounded as /api/im2col bounds them
+        if config.pooling:
+            raise ConfigError("op", "im2col_pool", op=config.op)
+        check_im2col(config)
+    result, fields = compute(config, trace_request, flat)
+    grads = None
+    if view == "gradients":  # g as the request gives it, else all ones (as the page asks)
+        fields.setdefault("grad_output", "ones")
+        if fields["grad_output"] is None:
+            fields["grad_output"] = "ones"
+        grads = gradients_of(result, trace_request, fields)
     padding = trace_request.padding if isinstance(trace_request.padding, str) else None
     return Picture(
-        make_view(result, view, padding),
+        make_view(result, view, padding, grads, still),
         step,
         fps,
         own.get("theme", "light"),
@@ -138,6 +164,8 @@ async def _respond(
     """Drawn off the event loop; a large trace or any long GIF through the heavy lane."""
     pairs = request.query_params.multi_items()
     fields = [(k, v) for k, v in pairs if k not in PICTURE]
+    if ("view", "picture") in pairs:  # traced as a picture (steps=0): a photograph counts
+        fields.append(("steps", "0"))
     cost = cost_of_query(fields, per_step=GIF_FRAME_COST if draw is _gif else 0)
     body, name = await offload(request, cost, picture, draw, pairs)
     headers = {"Cache-Control": CACHE, "Content-Disposition": f'inline; filename="{name}"'}

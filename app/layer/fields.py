@@ -114,7 +114,21 @@ PICTURE_PARAMS: tuple[Param, ...] = (
     Param("step", "int", 1),  # counted from 1, as the page shows it
     Param("fps", "int", 2),
     Param("theme", "choice", "light", choices=("light", "dark")),
-    Param("view", "choice", "canvas", choices=("canvas", "scatter", "matrix", "overlap")),
+    Param(
+        "view",
+        "choice",
+        "canvas",
+        choices=(
+            "canvas",
+            "scatter",
+            "matrix",
+            "overlap",
+            "im2col",
+            "gradients",
+            "picture",
+            "volume",
+        ),
+    ),
     # a GIF of some steps only (counted from 1, both included): what fits its limits
     Param("first", "int", 1),
     Param("last", "int", None),

@@ -8,7 +8,17 @@ of cell looks from ``static/look.json``. Same trace, same bytes.
 
 from app.render.filename import filename
 from app.render.raster import render_gif, render_png
+from app.render.registry import VIEWS, check_view, make_view
 from app.render.svg import render_svg
-from app.render.views import VIEWS, make_view, step_count
+from app.render.views import step_count
 
-__all__ = ["VIEWS", "filename", "make_view", "render_gif", "render_png", "render_svg", "step_count"]
+__all__ = [
+    "VIEWS",
+    "check_view",
+    "filename",
+    "make_view",
+    "render_gif",
+    "render_png",
+    "render_svg",
+    "step_count",
+]

@@ -42,6 +42,8 @@ def filename(
     >>> filename(build_config([8], kernel_size=2, dilation=4, padding="causal"), "png",
     ...          padding_name="causal")
     'conv1d-8-k2-pcausal-d4.png'
+    >>> filename(build_config([4, 6, 6], stride=2, padding=1), "gif", view="volume")
+    'conv3d-4x6x6-k3-s2-p1.gif'
     """
     n = config.ndim
     layer = {"max_pool": "max-pool", "avg_pool": "avg-pool"}.get(
@@ -61,7 +63,7 @@ def filename(
         extra.append(f"c{config.in_channels}to{config.out_channels}")
     if config.groups > 1 and not config.pooling:
         extra.append(f"g{config.groups}")
-    if view != "canvas":
+    if view not in ("canvas", "volume"):  # a 3-D layer's only view: named like its canvas
         extra.append(view)
     if step is not None:
         extra.append(f"step{step}")

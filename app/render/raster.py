@@ -15,7 +15,19 @@ from PIL import Image, ImageDraw
 from app.arithmetic.errors import ConfigError
 from app.limits import LIMITS, Limits
 from app.render.look import DASHES, Look, blend, shaded
-from app.render.scene import CELL_MIN, Diagram, Item, Rect, font, runs, text_width
+from app.render.scene import (
+    CELL_MIN,
+    Bitmap,
+    Diagram,
+    Group,
+    Item,
+    Layout,
+    Rect,
+    diagram_for,
+    font,
+    runs,
+    text_width,
+)
 from app.render.views import Cell, Key, View
 
 ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
@@ -57,7 +69,14 @@ def pattern_mask(pattern: str, w: int, h: int) -> Image.Image:
 def draw_items(image: Image.Image, items: list[Item]) -> None:
     draw = ImageDraw.Draw(image)
     for item in items:
-        if isinstance(item, Rect):
+        if isinstance(item, Group):
+            draw_items(image, list(item.items))
+        elif isinstance(item, Bitmap):
+            picture = Image.fromarray(item.pixels, mode="RGB")
+            image.paste(
+                picture.resize((item.w, item.h), Image.Resampling.NEAREST), (item.x, item.y)
+            )
+        elif isinstance(item, Rect):
             box = (item.x, item.y, item.x + item.w - 1, item.y + item.h - 1)
             if item.fill:
                 draw.rectangle(box, fill=item.fill)
@@ -90,7 +109,7 @@ def draw_items(image: Image.Image, items: list[Item]) -> None:
 
 def render_png(view: View, step: int, theme: str = "light") -> bytes:
     """The PNG of ``step`` (0-based) of ``view``: the SVG's picture, rasterised."""
-    diagram = Diagram(view, theme)
+    diagram = diagram_for(view, theme)
     image = Image.new("RGB", (diagram.width, diagram.height), diagram.look.background)
     draw_items(image, diagram.picture(step))
     out = io.BytesIO()
@@ -127,7 +146,7 @@ def palette(look: Look) -> Image.Image:
 
 def gif_diagram(
     view: View, fps: int, theme: str, limits: Limits = LIMITS, frames: int | None = None
-) -> Diagram:
+) -> Layout:
     """The layout with the largest cells whose frames fit the GIF limits; refuse (naming the
     limit) when even the smallest cells do not, before anything is drawn. ``frames``: how
     many steps the GIF shows (all of them when not given)."""
@@ -143,9 +162,9 @@ def gif_diagram(
         raise ConfigError(
             "input_size", "gif_too_many_frames", frames=frames, max_gif_frames=limits.max_gif_frames
         )
-    diagram = Diagram(view, theme, limits)
+    diagram = diagram_for(view, theme, limits)
     while frames * diagram.width * diagram.height > limits.max_gif_pixels:
-        if diagram.cell - 2 < CELL_MIN:
+        if not isinstance(diagram, Diagram) or diagram.cell - 2 < CELL_MIN:
             raise ConfigError(
                 "input_size",
                 "gif_too_many_pixels",
@@ -161,12 +180,19 @@ def gif_diagram(
 
 def render_gif(view: View, fps: int = 2, theme: str = "light", steps: range | None = None) -> bytes:
     """An animated GIF of ``view``: one frame per step (of ``steps``, 0-based; every step when
-    not given) at ``fps``, looping forever."""
+    not given) at ``fps``, looping forever. A still view (the picture view, whose colours are
+    a photograph's) is one frame in its own palette."""
     steps = range(view.count) if steps is None else steps
     diagram = gif_diagram(view, fps, theme, frames=len(steps))
-    colors = palette(diagram.look)
     image = Image.new("RGB", (diagram.width, diagram.height), diagram.look.background)
     frames: list[Image.Image] = []
+    if view.still:
+        draw_items(image, diagram.picture(steps[0]))
+        frames.append(
+            image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        )
+        steps = range(0)
+    colors = palette(diagram.look)
     phase: int | None = None
     shown: dict[Key, Cell] = {}
     for step in steps:

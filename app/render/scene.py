@@ -10,8 +10,10 @@ How a cell looks comes from ``static/look.json`` (``app.render.look``), nowhere 
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, Protocol
 
+import numpy as np
+from numpy.typing import NDArray
 from PIL import ImageFont
 
 from app.arithmetic.errors import ConfigError
@@ -37,6 +39,7 @@ MATH_LINE = 20
 MATH_LINES = 3
 OPERATOR_SIZE = 22
 BRACKET = 30  # room under the grids for the group bracket and its label
+SLICE_GAP = 10  # between two depth slices of a band
 FONT_FILE = STATIC_DIR / "fonts" / "DejaVuSans-2.37-subset.ttf"
 # Bengali and Devanagari words are set in Noto Sans (vendored subsets, scripts/fonts) and
 # shaped by libraqm, so conjuncts, reph and vowel signs come out as a reader writes them.
@@ -75,7 +78,40 @@ class Text:
     anchor: Literal["start", "middle", "end"] = "middle"
 
 
-Item = Rect | Text
+@dataclass(frozen=True, eq=False)
+class Bitmap:
+    """An image (``pixels``: ``[h, w, 3]`` uint8) drawn at (x, y) scaled to ``w``×``h`` px,
+    each pixel a square (nearest neighbour): the picture view's input and output."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    pixels: NDArray[np.uint8]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """The items of one drawn cell, with the page's ``data-grid``/``data-index`` (and
+    ``data-lit`` under the window): the SVG keeps them, so a reader (or a test) can find a
+    cell; a raster draws the items alone."""
+
+    grid: str
+    index: str
+    lit: bool
+    items: tuple["Rect | Text", ...]
+
+
+Item = Rect | Text | Group | Bitmap
+
+
+def flatten(items: list[Item]) -> list[Item]:
+    """``items`` with each group's items in its place."""
+    found: list[Item] = []
+    for item in items:
+        found += flatten(list(item.items)) if isinstance(item, Group) else [item]
+    return found
 
 
 @lru_cache(maxsize=64)
@@ -140,7 +176,7 @@ class Diagram:
             raise ConfigError("theme", "not_a_choice", choices=", ".join(LOOKS), value=theme[:60])
         self.view = view
         self.look: Look = LOOKS[theme]
-        self.vertical = view.r.one_d and view.name != "matrix"
+        self.vertical = view.one_d and view.name != "matrix"
         self.grids = view.grids
         # 1-D: a grid drawn some columns to the right (the output under its time step), and
         # rows wrapped every ``wrap`` columns when a signal is too long for one line
@@ -148,7 +184,11 @@ class Diagram:
         self.shifts = [by if g == shifted and self.vertical else 0 for g in range(len(self.grids))]
         self.wrap = 0
         self.caption_h = view.caption_lines * LABEL_LINE + 4
-        self._layout(limits, cell_max)
+        self.band_labels: list[tuple[int, int, int]] = []  # (x, y, band)
+        if view.bands:
+            self._layout_bands(limits, cell_max)
+        else:
+            self._layout(limits, cell_max)
 
     # ------------------------------------------------------------------ layout
 
@@ -247,6 +287,61 @@ class Diagram:
                 max_render_side=side,
             )
 
+    def _layout_bands(self, limits: Limits, cell_max: int) -> None:
+        """Bands one under another (a 3-D layer: the input's depth slices, the kernel's, the
+        output's), each band's grids side by side, wrapped onto more lines when too long;
+        the largest cells at which the whole picture fits ``max_render_side``."""
+        side = limits.max_render_side
+        room = side - 2 * MARGIN
+        top = MARGIN + 30
+        widest = max(g.cols for g in self.grids)
+        for cell in range(cell_max, CELL_MIN - 1, -1):
+            if widest * cell > room:
+                continue
+            positions: dict[int, tuple[int, int]] = {}
+            labels: list[tuple[int, int, int]] = []
+            y, grids_width = top, 0
+            for b, (_, members) in enumerate(self.view.bands):
+                labels.append((0, y + LABEL_LINE // 2, b))
+                y += LABEL_LINE + 2
+                x, line_h = 0, 0
+                for g in members:
+                    grid = self.grids[g]
+                    if x and x + grid.cols * cell > room:  # wrap onto a new line
+                        y += line_h + self.caption_h + LINE_GAP
+                        x, line_h = 0, 0
+                    positions[g] = (x, y + self.caption_h)
+                    x += grid.cols * cell + SLICE_GAP
+                    line_h = max(line_h, grid.rows * cell)
+                    grids_width = max(grids_width, x - SLICE_GAP)
+                y += line_h + self.caption_h + GAP
+            grids_bottom = y - GAP
+            self.cell = cell
+            self.width = max(
+                MIN_WIDTH,
+                grids_width + 2 * MARGIN,
+                min(side, int(text_width(self.view.title, TITLE_SIZE)) + 2 * MARGIN),
+            )
+            left = (self.width - grids_width) // 2
+            self.positions = [(left + px, py) for _, (px, py) in sorted(positions.items())]
+            self.band_labels = [(left, ly, b) for _, ly, b in labels]
+            self.operators = []
+            self.math_top = grids_bottom + 18
+            self.legend_top = self.math_top + MATH_LINES * MATH_LINE + 12
+            self.legend_rows = self._legend_rows()
+            self.height = self.legend_top + len(self.legend_rows) * 22 + MARGIN
+            if self.height <= side:
+                return
+        cells = sum(g.rows for g in self.grids)
+        raise ConfigError(
+            "input_size",
+            "picture_too_large",
+            columns=widest,
+            rows=cells,
+            cell=CELL_MIN,
+            max_render_side=side,
+        )
+
     def tile(self, key: Key) -> tuple[int, int]:
         """Top-left pixel of cell ``key`` = (grid, row, column)."""
         g, row, col = key
@@ -262,7 +357,9 @@ class Diagram:
         items: list[Item] = [Rect(x, y, self.cell, self.cell, self.look.background)]
         items += self.swatch(x + 1, y + 1, self.cell - 2, cell)
         items += self._texts(x, y, cell, grid)
-        return items
+        name, index = self.view.cell_id(key)
+        drawn = tuple(i for i in items if isinstance(i, Rect | Text))
+        return [Group(name, index, cell.shade, drawn)]
 
     def swatch(self, x: int, y: int, size: int, cell: Cell) -> list[Item]:
         """The tile of ``cell`` at (x, y), ``size`` px square, without its numbers."""
@@ -324,6 +421,10 @@ class Diagram:
             items += self._caption(g, grid, text)
         for x, y, symbol in self.operators:
             items.append(Text(x, y, symbol, OPERATOR_SIZE, look.muted))
+        for x, y, band in self.band_labels:
+            label = self.view.band_label(band, phase)
+            size = fit(label, LABEL_SIZE + 1, self.width - x - MARGIN, 8) or 8
+            items.append(Text(x, y, label, size, look.ink, "start"))
         if self.view.bracket and not self.vertical:
             items += self._bracket(phase)
         items += self._legend()
@@ -332,6 +433,8 @@ class Diagram:
     def _caption(self, g: int, grid: Grid, text: str) -> list[Item]:
         left, top = self.positions[g]
         room = max(grid.cols * self.cell + GAP - 4, 60)
+        if g == len(self.grids) - 1:  # the last caption may run to the picture's edge
+            room = max(room, self.width - MARGIN - left)
         lines = _caption_lines(text, room, self.view.caption_lines)
         first = top - 6 - (len(lines) - 1) * LABEL_LINE - LABEL_LINE // 2
         items: list[Item] = []
@@ -408,11 +511,24 @@ def _caption_lines(text: str, room: float, most: int) -> list[str]:
     ['input · channel 0']
     >>> _caption_lines("input · channel 0", 40, 2)
     ['input', 'channel 0']
+    >>> _caption_lines("product = output, flattened", 60, 2)
+    ['product =', 'output, flattened']
     """
-    if most == 1 or text_width(text, LABEL_SIZE) <= room or " · " not in text:
+    if most == 1 or text_width(text, LABEL_SIZE) <= room:
         return [text]
-    head, _, tail = text.partition(" · ")
-    return [head, tail]
+    if " · " in text:
+        head, _, tail = text.partition(" · ")
+        return [head, tail]
+    words = text.split(" ")  # no " · ": at the space that leaves the two lines most even
+    if len(words) < 2:
+        return [text]
+
+    def longer(i: int) -> float:
+        return max(text_width(" ".join(words[:i]), LABEL_SIZE),
+                   text_width(" ".join(words[i:]), LABEL_SIZE))  # fmt: skip
+
+    cut = min(range(1, len(words)), key=longer)
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
 
 
 def wrap(total: Sum, width: int, max_lines: int) -> list[str]:
@@ -459,3 +575,27 @@ def _summarise(line: str, more: int, total: Sum, width: int) -> str:
             return text
         words.pop()
         more += 1
+
+
+class Layout(Protocol):
+    """What the painters (``svg``, ``raster``) need of a layout: ``Diagram``, or a view's own
+    (the picture view lays out images, not cells)."""
+
+    width: int
+    height: int
+    look: Look
+    cell: int  # px of a cell (a picture's: 1)
+
+    def static(self, phase: int) -> list[Item]: ...
+    def cell_items(self, key: Key, cell: Cell) -> list[Item]: ...
+    def math(self, step: int) -> list[Item]: ...
+    def picture(self, step: int) -> list[Item]: ...
+    def step_title(self, step: int) -> str: ...
+
+
+def diagram_for(
+    view: View, theme: str = "light", limits: Limits = LIMITS, cell_max: int = CELL_MAX
+) -> Layout:
+    """The layout of ``view``: its own when it has one, else a ``Diagram`` of its grids."""
+    own = view.layout(theme, limits)
+    return own if own is not None else Diagram(view, theme, limits, cell_max)

@@ -1,8 +1,11 @@
 """A step of a view as a standalone SVG: no script, no external file, a ``<title>``."""
 
 import base64
+import io
 from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
+
+from PIL import Image
 
 from app.render.look import DASHES
 from app.render.raster import DOT_PERIOD, HATCH_PERIOD, HATCH_WIDTH
@@ -10,10 +13,13 @@ from app.render.scene import (
     FONT_FAMILY,
     SCRIPT_FAMILIES,
     SCRIPT_FONTS,
-    Diagram,
+    Bitmap,
+    Group,
     Item,
     Rect,
     Text,
+    diagram_for,
+    flatten,
     runs,
 )
 from app.render.views import View
@@ -41,7 +47,23 @@ def _pattern(pattern: str, color: str) -> str:
     )
 
 
+def _png_data(pixels: Bitmap) -> str:
+    out = io.BytesIO()
+    Image.fromarray(pixels.pixels, mode="RGB").save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
 def _item(item: Item) -> str:
+    if isinstance(item, Group):
+        lit = ' data-lit="1"' if item.lit else ""
+        inner = "".join(_item(i) for i in item.items)
+        return f'<g data-grid="{item.grid}" data-index="{item.index}"{lit}>{inner}</g>'
+    if isinstance(item, Bitmap):  # its own pixels, inline, drawn square (no smoothing)
+        return (
+            f'<image x="{item.x}" y="{item.y}" width="{item.w}" height="{item.h}" '
+            f'preserveAspectRatio="none" style="image-rendering:pixelated" '
+            f'data-grid={quoteattr(item.label)} href="data:image/png;base64,{_png_data(item)}"/>'
+        )
     if isinstance(item, Rect):
         # SVG strokes straddle the edge; inset by half a stroke to match Pillow's inner stroke
         half = item.stroke_width / 2 if item.stroke else 0
@@ -90,20 +112,21 @@ def render_svg(view: View, step: int, theme: str = "light") -> bytes:
 
     >>> from app.arithmetic.config import build_config
     >>> from app.arithmetic.trace import trace
-    >>> from app.render.views import make_view
+    >>> from app.render.views import cell_view as make_view
     >>> import numpy as np
     >>> t = trace(build_config([4, 4]), np.ones((1, 4, 4)), np.ones((1, 1, 3, 3)))
     >>> svg = render_svg(make_view(t), 0).decode()
     >>> svg.startswith("<svg") and "<title" in svg and "→" in svg
     True
     """
-    diagram = Diagram(view, theme)
+    diagram = diagram_for(view, theme)
     items = diagram.picture(step)
+    flat = flatten(items)
     patterns = {
-        (i.pattern, i.pattern_color) for i in items if isinstance(i, Rect) and i.pattern_color
+        (i.pattern, i.pattern_color) for i in flat if isinstance(i, Rect) and i.pattern_color
     }
     defs = "".join(_pattern(p, c) for p, c in sorted(patterns) if p)
-    defs += _font_faces(items)
+    defs += _font_faces(flat)
     body = "\n".join(_item(item) for item in items)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{diagram.width}" '

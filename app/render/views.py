@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import product
 from math import prod
-from typing import Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,10 +31,12 @@ from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import TapTable, Trace, pool_divisor, tap_table
 from app.i18n.messages import t
+from app.limits import Limits
 from app.render.look import scale_class
 
-ViewName = Literal["canvas", "scatter", "matrix", "overlap"]
-VIEWS: tuple[str, ...] = ("canvas", "scatter", "matrix", "overlap")
+if TYPE_CHECKING:
+    from app.render.scene import Layout
+
 OVERLAP_CLASSES = 9  # the overlap scale's colours (static/look.json)
 MATRIX_CLASSES = 5  # steps of |weight| / largest in the matrix view
 MAX_DRAWN_CHANNELS = 4  # channel grids drawn side by side; the rest are counted in a caption
@@ -159,12 +161,12 @@ class Reader:
         # a 1-D layer as 2-D: one row, a kernel of height 1 (an Axis of the engine)
         row = (Axis(input_size=1, kernel_size=1),)
         self.axes: tuple[Axis, Axis] = (*(row if self.one_d else ()), *config.axes)
-        self.input = trace.input.reshape(config.in_channels, *self._two(config.input_size))
-        self.output = trace.output.reshape(config.out_channels, *self._two(config.output_size))
+        self.input = trace.input.reshape(config.in_channels, *self.two(config.input_size))
+        self.output = trace.output.reshape(config.out_channels, *self.two(config.output_size))
         self.weight = (
             None
             if trace.weight is None
-            else trace.weight.reshape(*trace.weight.shape[:2], *self._two(config.kernel_size))
+            else trace.weight.reshape(*trace.weight.shape[:2], *self.two(config.kernel_size))
         )
         self.bias = trace.bias
         self.cin_g = config.in_channels // config.groups
@@ -176,7 +178,8 @@ class Reader:
             else [set(u) for u in trace.unused_input]
         )
 
-    def _two(self, values: tuple[int, ...]) -> tuple[int, int]:
+    def two(self, values: tuple[int, ...]) -> tuple[int, int]:
+        """Sizes seen in two dimensions: a 1-D layer's as one row."""
         return (1, values[0]) if self.one_d else (values[0], values[1])
 
     @cached_property
@@ -259,21 +262,45 @@ class View(ABC):
     caption_lines = 2
     bracket: tuple[int, int] | None = None  # grids spanned by the group bracket
     shift: tuple[int, int] = (0, 0)  # (grid, columns): a 1-D grid drawn that far to the right
+    # rows of grids one under another, each with its label (a 3-D layer's depth slices);
+    # empty: the grids of ``parts`` side by side (1-D: one under another)
+    bands: list[tuple[str, list[int]]]
+    still = False  # one picture, no steps to animate (a GIF is one frame)
+    shown = 0  # the phase of the cells drawn last
 
     def __init__(self, reader: Reader):
         self.r = reader
         self.title = title(reader.config, reader.padding_name)
         self._bases: dict[int, dict[Key, Cell]] = {}
+        self.bands = []
 
     @property
     def grids(self) -> list[Grid]:
         return [p for p in self.parts if isinstance(p, Grid)]
 
+    def layout(self, theme: str, limits: Limits) -> "Layout | None":
+        """A layout of the view's own, or None: ``app.render.scene.Diagram`` lays out its grids."""
+        return None
+
+    @property
+    def one_d(self) -> bool:
+        return self.r.one_d
+
     def phase(self, step: int) -> int:
         return 0
 
+    def band_label(self, band: int, phase: int) -> str:
+        return self.bands[band][0]
+
+    def cell_id(self, key: Key) -> tuple[str, str]:
+        """The page's ``data-grid`` and ``data-index`` of cell ``key`` (the SVG carries them)."""
+        g, row, col = key
+        return self.grids[g].name, str(col) if self.one_d else f"{row},{col}"
+
     def base(self, phase: int) -> dict[Key, Cell]:
-        """The cells that stay put during ``phase`` (computed once per phase)."""
+        """The cells that stay put during ``phase`` (computed once per phase); the phase
+        drawn last is ``shown`` (what ``cell_id`` names cells by)."""
+        self.shown = phase
         if phase not in self._bases:
             self._bases = {phase: self._base(phase)}  # phases come in order: keep the last
         return self._bases[phase]
@@ -447,7 +474,8 @@ class CanvasView(View):
         if r.op == "max_pool":
             return Sum(head + "max(", [number(v) for v in values], f") = {number(value)}", ", ")
         if r.op == "avg_pool":  # PyTorch's divisor: ceil_mode, count_include_pad, override
-            divisor = pool_divisor(r.config).reshape(r.output.shape[1:])[y, x]
+            divisors = np.broadcast_to(pool_divisor(r.config), r.config.output_size)
+            divisor = divisors.reshape(r.output.shape[1:])[y, x]
             return Sum(
                 head + "(", [factor(v) for v in values] or ["0"],
                 f") / {number(float(divisor))} = {number(value)}",
@@ -773,13 +801,23 @@ VIEW_CLASSES: dict[str, type[View]] = {
 
 def step_count(config: ConvConfig, view: str = "canvas") -> int:
     """How many steps ``view`` has, before anything is traced: one per output cell (canvas,
-    matrix), per input cell (scatter), per spatial output cell (overlap).
+    matrix, picture, and a 3-D layer's volume whatever the view), per input cell (scatter),
+    per spatial output cell (overlap), per input cell then weight cell (gradients).
 
     >>> from app.arithmetic.config import build_config
     >>> c = build_config([5, 5], stride=2, padding=1, in_channels=2, out_channels=3)
-    >>> [step_count(c, v) for v in VIEWS]
-    [27, 50, 27, 9]
+    >>> [step_count(c, v) for v in ("canvas", "scatter", "matrix", "overlap", "gradients")]
+    [27, 50, 27, 9, 104]
+    >>> step_count(build_config([4, 6, 6], stride=2, padding=1), "overlap")  # the volume view
+    18
     """
+    if config.ndim == 3:
+        return config.out_channels * prod(config.output_size)
+    if view == "gradients":
+        weights = 0 if config.pooling else prod(config.weight_shape)
+        return config.in_channels * prod(config.input_size) + weights
+    if view == "im2col":  # a column of the product: a window, or a transposed input cell
+        return prod(config.input_size if config.transposed else config.output_size)
     if view == "scatter":
         return config.in_channels * prod(config.input_size)
     if view == "overlap":
@@ -787,6 +825,8 @@ def step_count(config: ConvConfig, view: str = "canvas") -> int:
     return config.out_channels * prod(config.output_size)
 
 
-def make_view(trace: Trace, view: str = "canvas", padding_name: str | None = None) -> View:
-    """The ``view`` of ``trace``; ``padding_name`` ("same"…) is how the request named it."""
+def cell_view(trace: Trace, view: str = "canvas", padding_name: str | None = None) -> View:
+    """The cell ``view`` (canvas, scatter, matrix, overlap) of a 1-D or 2-D ``trace``;
+    ``padding_name`` ("same"…) is how the request named it. ``app.render.registry`` picks
+    any view."""
     return VIEW_CLASSES[view](Reader(trace, padding_name))

@@ -38,8 +38,9 @@ def test_refusals_name_the_field(client: TestClient) -> None:
     assert big["detail"][0]["ctx"]["limit_name"] == "max_matrix_entries"
 
 
-def test_3d_pictures_are_refused_by_name_not_a_500(client: TestClient) -> None:
+def test_3d_pictures_are_drawn_and_other_views_refused_by_name(client: TestClient) -> None:
     for route in ("render.svg", "render.png", "render.gif"):
-        response = client.get(f"/api/{route}?input_size=3,4,4&kernel_size=2")
+        assert client.get(f"/api/{route}?input_size=3,4,4&kernel_size=2").status_code == 200
+        response = client.get(f"/api/{route}?input_size=3,4,4&kernel_size=2&view=overlap")
         assert response.status_code == 422
-        assert response.json()["detail"][0]["type"] == "picture_3d"
+        assert response.json()["detail"][0]["type"] == "view_not_for_dimensions"

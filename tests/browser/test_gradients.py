@@ -143,3 +143,19 @@ def test_a_picture_above_the_cell_size_opens_as_a_picture(page: Page, live_serve
     page.goto(f"{live_server}/?input_size=256,256&input=image:astronaut&padding=1")
     expect(page.locator(".picture-canvas")).to_have_count(2)
     expect(page.locator("input[name=view][value=picture]")).to_be_checked()
+
+
+def test_average_pool_terms_divide_by_pytorchs_divisor(page: Page, live_server: str) -> None:
+    """count_include_pad=0: the corner window holds one real cell, so its g comes back whole
+    (g/1), the middle windows' by 4; the sum of the terms is the API's total."""
+    query = "input_size=4,4&kernel_size=2&stride=2&padding=1&op=avg_pool&count_include_pad=0"
+    api = page.request.get(f"{live_server}/api/trace?{query}&grad_output=ones&steps=0").json()
+    page.goto(f"{live_server}/?{query}&grad_output=ones&view=gradients")
+    expect(page.locator(".arithmetic")).to_contain_text(
+        f"dL/dX[0,0] = 1/1 = {shown(api['grad']['input'][0][0][0])}"
+    )
+    for _ in range(5):
+        page.locator("body").press("ArrowRight")
+    expect(page.locator(".arithmetic")).to_contain_text(
+        f"dL/dX[1,1] = 1/4 = {shown(api['grad']['input'][0][1][1])}"
+    )

@@ -52,6 +52,33 @@ def test_render_writes_what_the_api_sends(fmt: str, tmp_path: Path, client: Test
     assert target.read_bytes() == client.get(url).content
 
 
+@pytest.mark.parametrize(
+    ("query", "view", "name", "frames"),
+    [
+        ("input_size=4,6,6&stride=2&padding=1", None, "conv3d-4x6x6-k3-s2-p1.gif", 18),
+        ("input_size=3,3&kernel_size=2&grad_output=ones", "gradients",
+         "conv2d-3x3-k2-gradients.gif", 13),
+        ("input_size=64,64&input=image:astronaut&fill=ones&padding=1", "picture",
+         "conv2d-64x64-k3-p1-picture.gif", 1),
+    ],
+)  # fmt: skip
+def test_render_draws_3d_gradients_and_pictures(
+    query: str,
+    view: str | None,
+    name: str,
+    frames: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    client: TestClient,
+) -> None:
+    """The same bytes as the page's Download menu: one GIF frame per step (a picture: one)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", query, *(["--view", view] if view else []), "--format", "gif"]) == 0
+    assert Image.open(tmp_path / name).n_frames == frames
+    url = f"/api/render.gif?{query}" + (f"&view={view}" if view else "")
+    assert (tmp_path / name).read_bytes() == client.get(url).content
+
+
 def test_render_names_the_file_like_the_download(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

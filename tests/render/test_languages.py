@@ -59,3 +59,16 @@ def test_png_and_gif_draw_the_script(client: TestClient, language: str) -> None:
     assert image.size[0] > 0
     gif = client.get(f"/api/render.gif?input_size=3,3&kernel_size=2&lang={language}")
     assert gif.status_code == 200 and gif.content[:6] == b"GIF89a"
+
+
+@pytest.mark.parametrize("language", ["bn", "vi", "hi"])
+def test_gradients_and_volume_pictures_are_translated(client: TestClient, language: str) -> None:
+    words = own_catalogue(language)
+    grads = client.get(f"/api/render.svg?input_size=3,3&kernel_size=2&view=gradients&step=11"
+                       f"&lang={language}").text  # fmt: skip
+    for key in ("picture.gradients.title", "picture.gradients.legend.term", "view.gradients.dx"):
+        assert words[key] in grads, key
+    assert "dL/dW[0,0,0,1] = " in grads  # the sum is written as code: the same in every language
+    volume = client.get(f"/api/render.svg?input_size=2,3,3&kernel_size=2&lang={language}").text
+    slices = words["picture.volume.slices.other"].format(what=words["picture.input"], count=2)
+    assert slices in volume and words["legend.output"] in volume

@@ -13,7 +13,7 @@ from app.arithmetic.trace import Trace
 from app.i18n.messages import t
 from app.layer.schemas import TraceRequest
 from app.layer.tracing import compute, config_of
-from app.render.views import CanvasView, Cell, MatrixView, OverlapView, ScatterView, make_view
+from app.render.views import CanvasView, Cell, MatrixView, OverlapView, ScatterView, cell_view
 
 
 def traced(**fields: Any) -> Trace:
@@ -39,7 +39,7 @@ def canvas(view: CanvasView, step: int, slot: int = 0) -> dict[tuple[int, int], 
 
 
 def test_padded_canvas_holds_the_input_at_its_origin_and_the_window_at_its_anchor() -> None:
-    view = make_view(PADDING_STRIDES)
+    view = cell_view(PADDING_STRIDES)
     assert isinstance(view, CanvasView)
     cells = canvas(view, 4)  # output (1, 1): SPEC anchor = (1·2, 1·2) on the 7×7 canvas
     assert len(cells) == 49
@@ -55,7 +55,7 @@ def test_padded_canvas_holds_the_input_at_its_origin_and_the_window_at_its_ancho
 
 
 def test_zero_insertion_canvas_of_the_seed_and_its_rotated_kernel() -> None:
-    view = make_view(SEED)
+    view = cell_view(SEED)
     assert isinstance(view, CanvasView)
     cells = canvas(view, 0)
     # SPEC: origin k_eff − 1 − p_before = 2, step 2, size (2−1)·2 + 1 + 2 + (2 − 1) = 6
@@ -72,14 +72,14 @@ def test_zero_insertion_canvas_of_the_seed_and_its_rotated_kernel() -> None:
 
 def test_never_read_input_has_its_own_kind() -> None:
     # SPEC: i=6, k=3, s=2, p=0 → o=2; input index 5 is never reached
-    cells = canvas(make_view(traced(input_size=[6, 6], stride=2)), 0)  # type: ignore[arg-type]
+    cells = canvas(cell_view(traced(input_size=[6, 6], stride=2)), 0)  # type: ignore[arg-type]
     for (r, c), cell in cells.items():
         assert cell.kind == ("unused" if 5 in (r, c) else "input"), (r, c)
 
 
 def test_dilated_window_spans_the_whole_input_and_reads_every_cell_it_should() -> None:
     # seed: a 3×3 kernel with dilation 4 covers all of a 9×9 input, one output cell
-    view = make_view(traced(input_size=[9, 9], dilation=4))
+    view = cell_view(traced(input_size=[9, 9], dilation=4))
     cells = canvas(view, 0)  # type: ignore[arg-type]
     shaded = {rc for rc, cell in cells.items() if cell.shade}
     assert shaded == {(r, c) for r in (0, 4, 8) for c in (0, 4, 8)}
@@ -89,7 +89,7 @@ def test_dilated_window_spans_the_whole_input_and_reads_every_cell_it_should() -
 def test_the_sum_reads_in_picture_order_channel_row_column() -> None:
     # seed cell (0, 2) = input (0, 0)·1 + input (0, 1)·1 = 1 + 2 = 3, the trace lists it
     # in kernel order (input (0, 1) first); the picture reads left to right
-    total = make_view(SEED).arithmetic(2)
+    total = cell_view(SEED).arithmetic(2)
     assert total.head == "output (0, 2) = "
     assert total.terms == ["1·1", "2·1"]
     assert total.tail == " = 3"
@@ -97,7 +97,7 @@ def test_the_sum_reads_in_picture_order_channel_row_column() -> None:
 
 def test_channels_of_a_group_feed_one_output_cell_and_the_bracket_names_them() -> None:
     trace = traced(input_size=[3, 3], in_channels=4, out_channels=2, groups=2, padding=1)
-    view = make_view(trace)
+    view = cell_view(trace)
     assert isinstance(view, CanvasView)
     last = view.count - 1  # output channel 1: group 1, input channels 2 and 3
     assert [c for c, _, _ in view.channels(1)] == [2, 3]
@@ -111,7 +111,7 @@ def test_channels_of_a_group_feed_one_output_cell_and_the_bracket_names_them() -
 
 
 def test_scatter_view_adds_each_input_cell_into_the_output_up_to_the_seed_result() -> None:
-    view = make_view(SEED, "scatter")
+    view = cell_view(SEED, "scatter")
     assert isinstance(view, ScatterView)
     assert view.count == 4  # one step per input cell
     first = view.cells(0)
@@ -126,7 +126,7 @@ def test_scatter_view_adds_each_input_cell_into_the_output_up_to_the_seed_result
 
 def test_matrix_view_lights_a_row_and_the_input_cells_of_its_window() -> None:
     trace = traced(input_size=[4, 4], kernel_size=3, seed=3)
-    view = make_view(trace, "matrix")
+    view = cell_view(trace, "matrix")
     assert isinstance(view, MatrixView)
     assert view.count == 4 and view.grids[1].rows == 4 and view.grids[1].cols == 16
     cells = view.cells(3)  # output (1, 1): window rows 1..3, columns 1..3 (SPEC anchor)
@@ -145,7 +145,7 @@ def test_overlap_counts_match_a_transposed_convolution_of_ones(
     kernel_size: int, even: bool
 ) -> None:
     trace = traced(input_size=[3, 3], kernel_size=kernel_size, stride=2, transposed=True)
-    view = make_view(trace, "overlap")
+    view = cell_view(trace, "overlap")
     assert isinstance(view, OverlapView)
     ones = torch.ones(1, 1, 3, 3)
     expected = torch.conv_transpose2d(ones, torch.ones(1, 1, kernel_size, kernel_size), stride=2)
@@ -161,7 +161,7 @@ def test_max_pooling_marks_the_largest_input_of_each_window() -> None:
     # expected cell comes from numpy on the padded input, the value from PyTorch
     fields: dict[str, Any] = dict(input_size=[5, 5], stride=2, padding=1, in_channels=2)
     trace = traced(**fields, op="max_pool", seed=7)
-    view = make_view(trace)
+    view = cell_view(trace)
     assert isinstance(view, CanvasView)
     assert [g.name for g in view.grids] == ["canvas", "output"]  # no kernel: no weights
     expected = torch.nn.functional.max_pool2d(
@@ -186,7 +186,7 @@ def test_max_pooling_marks_the_largest_input_of_each_window() -> None:
 def test_average_pooling_divides_the_window_sum_by_the_kernel_cells() -> None:
     # count_include_pad: the corner window holds 4 real cells, divided by all 9
     trace = traced(input_size=[4, 4], stride=2, padding=1, op="avg_pool", fill="arange")
-    total = make_view(trace).arithmetic(0)
+    total = cell_view(trace).arithmetic(0)
     assert total.terms == ["0", "1", "4", "5"] and total.tail == ") / 9 = 1.111"
 
 
@@ -194,7 +194,7 @@ def test_one_d_outputs_sit_under_the_time_step_they_belong_to() -> None:
     # causal (Keras): d·(k − 1) = 2 of padding before; output t is under input t, i.e. under
     # canvas column t + 2, the last cell its window reads
     trace = traced(input_size=[8], kernel_size=2, dilation=2, padding="causal")
-    view = make_view(trace, padding_name="causal")
+    view = cell_view(trace, padding_name="causal")
     assert view.shift == (2, 2)  # the output grid (canvas, kernel, output) moves 2 columns
     assert view.title == "Conv1d: 8 → 8, kernel_size 2, padding causal, dilation 2"
 
@@ -209,6 +209,6 @@ def test_one_d_outputs_sit_under_the_time_step_they_belong_to() -> None:
 )
 def test_the_legend_says_why_input_is_never_read(fields: dict[str, Any], why: str) -> None:
     labels = [
-        label for cell, label in make_view(traced(**fields)).legend() if cell.kind == "unused"
+        label for cell, label in cell_view(traced(**fields)).legend() if cell.kind == "unused"
     ]
     assert t(f"unused.why.{why}") in labels

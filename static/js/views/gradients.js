@@ -254,8 +254,12 @@ export default class GradientsView {
   inputTerms([c, y, x]) {
     const t = this.t;
     const g = this.grad.output;
-    const whole = t.kernelSize[0] * t.kernelSize[1];
-    const divisorAt = (oy, ox) => (t.raw.divisor ? (t.nd === 1 ? t.raw.divisor[ox] : t.raw.divisor[oy][ox]) : whole);
+    // PyTorch's divisor per output cell (count_include_pad, ceil_mode), as the trace gives it
+    const divisorAt = (oy, ox) => {
+      const d = t.raw.divisor;
+      if (!d) return t.kernelSize[0] * t.kernelSize[1];
+      return t.nd === 1 ? d[ox] : d[oy][ox];
+    };
     return t.feeds(c, y, x).map(({ step, output: [o, oy, ox], weight }) => {
       const gv = g[o][oy][ox];
       if (t.op === "max_pool") {
