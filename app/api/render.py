@@ -115,7 +115,8 @@ def _picture(pairs: Pairs, animated: bool = False) -> Picture:
         fields.setdefault("grad_output", "ones")
         if fields["grad_output"] is None:
             fields["grad_output"] = "ones"
-        grads = gradients_of(result, trace_request, fields)
+        found = gradients_of(result, trace_request, fields)  # (dL/d…, the mse loss if any)
+        grads = None if found is None else found[0]
     padding = trace_request.padding if isinstance(trace_request.padding, str) else None
     return Picture(
         make_view(result, view, padding, grads, still),

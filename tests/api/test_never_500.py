@@ -89,4 +89,3 @@ def test_any_query_is_answered(method: str, path: str, query: list[tuple[str, st
 @given(body=bodies)
 def test_any_json_body_is_answered(method: str, path: str, body: Any) -> None:
     check(method, path, CLIENT.request(method, path, json=body))
-

@@ -149,3 +149,17 @@ def test_png_has_the_svg_size(client: TestClient) -> None:
     assert png.size == (int(svg.attrib["width"]), int(svg.attrib["height"]))
     refused = client.get(f"/api/render.png?{query.replace('step=60', 'step=87')}")
     assert refused.json()["detail"][0]["type"] == "step_out_of_range"  # 50 + 4·9 = 86 steps
+
+
+def test_g_from_a_target_and_the_squared_error(client: TestClient) -> None:
+    """By hand: y = (10·1 + 1·2, 10·3 + 1·4) = (12, 34), target (11, 30), N = 2, so
+    g = 2·(y − t)/N = (1, 4); dL/dw1 = g0·x1 + g1·x3 = 2 + 16 = 18, dL/dx3 = g1·w1 = 4."""
+    query = (
+        "input_size=4&kernel_size=2&stride=2&weight=10,1&input=1,2,3,4"
+        "&grad_output=mse&target=11,30&view=gradients"
+    )
+    svg = client.get(f"/api/render.svg?{query}&step=6")
+    assert svg.status_code == 200, svg.text
+    assert drawn(svg.content, "grad-output") == {"0": 1, "1": 4}
+    assert drawn(svg.content, "grad-weight") == {"0,0,0": 1 * 1 + 4 * 3, "0,0,1": 18}
+    assert "dL/dX[3] = 4·1 = 4" in client.get(f"/api/render.svg?{query}&step=4").text
