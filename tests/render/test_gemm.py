@@ -82,3 +82,14 @@ def test_one_gif_frame_per_column(client: TestClient) -> None:
 def test_refusals_name_the_field(client: TestClient, query: str, field: str, type: str) -> None:
     [error] = client.get(f"/api/render.png?{query}").json()["detail"]
     assert (error["loc"], error["type"]) == (["query", field], type)
+
+
+@pytest.mark.parametrize(("channels", "said"), [(1, "1 output value;"), (2, "2 output values;")])
+def test_a_column_counts_its_output_values_in_words(
+    client: TestClient, channels: int, said: str
+) -> None:
+    """A one-channel layer's column gives "1 output value", not "1 output values"."""
+    query = f"input_size=3,3&kernel_size=2&out_channels={channels}&view=im2col&step=1"
+    title = ET.fromstring(client.get(f"/api/render.svg?{query}").content).find(f"{SVG}title")
+    assert title is not None and title.text is not None
+    assert said in title.text
