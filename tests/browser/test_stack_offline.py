@@ -58,24 +58,39 @@ def _lit(query: str, layer: int, index: list[int]) -> list[str]:
     return sorted(f"{y},{x}" for y in rows for x in cols)
 
 
+def _shows_field(root: Page | FrameLocator, query: str, layer: int, index: list[int]) -> None:
+    """The status names the whole field the API lists (rows and columns), and the input cells
+    lit on the page are exactly the API's among those drawn (a big input is read through a
+    magnifier that draws only part of the grid cell by cell)."""
+    expected = _lit(query, layer, index)
+    rows = sorted({int(e.split(",")[0]) for e in expected})
+    cols = sorted({int(e.split(",")[1]) for e in expected})
+    expect(root.locator("#field-status")).to_contain_text(
+        f"rows {rows[0]}–{rows[-1]}, columns {cols[0]}–{cols[-1]}"
+    )
+    indices = "els => els.map(e => e.dataset.index)"
+    shown = set(root.locator("#field-input [data-grid=input]").evaluate_all(indices))
+    lit = root.locator("#field-input .fcell.rf")
+    want = sorted(set(expected) & shown)
+    assert want, "no cell of the field is drawn"
+    expect(lit).to_have_count(len(want))
+    assert sorted(lit.evaluate_all(indices)) == want
+
+
 def _explores(root: Page | FrameLocator, page: Page, query: str, rows: int) -> None:
     """Table, a layer picked by its name, a cell clicked, a cell moved to by keyboard; each
     time the lit input cells are the API's."""
     expect(root.locator("html[data-ready='1']")).to_have_count(1)
     expect(root.locator("#stack-rows tr")).to_have_count(rows)
-    lit = root.locator("#field-input .fcell.rf")
-    last = rows - 1
-    expect(lit).to_have_count(len(_lit(query, last, [4, 4])))  # the last layer's centre
+    _shows_field(root, query, rows - 1, [4, 4])  # the last layer's centre
     root.locator("#stack-rows tr").nth(2).locator("button.link-button").click()
     expect(root.locator("#probe-layer")).to_have_value("2")
-    expect(lit).to_have_count(len(_lit(query, 2, [8, 8])))
+    _shows_field(root, query, 2, [8, 8])
     root.locator('#probe-output [data-index="0,15"]').click()
-    expected = _lit(query, 2, [0, 15])
-    expect(lit).to_have_count(len(expected))
-    assert sorted(lit.evaluate_all("els => els.map(e => e.dataset.index)")) == expected
+    _shows_field(root, query, 2, [0, 15])
     root.locator("#probe-output .field-cells").focus()
     page.keyboard.press("ArrowDown")
-    expect(lit).to_have_count(len(_lit(query, 2, [1, 15])))
+    _shows_field(root, query, 2, [1, 15])
     expect(root.locator("#field-status")).to_contain_text("output cell (1, 15)")
     slider = root.locator("#field-step")
     slider.fill("1")  # the field after the first layer only: the stem's 7×7 window
