@@ -13,10 +13,15 @@ way are not found: write them as literals or templates (``static/js/views/README
 ['count.one', 'count.other', 'player.play', 'view.matrix.rows.cell']
 """
 
+import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
 
-from app.i18n.messages import PLURAL_FORMS
+from app.i18n.messages import PLURAL_FORMS, catalogue
+from app.web.assets import module_imports
+from app.web.paths import STATIC_DIR
 
 _SEGMENT = r"[a-z0-9_-]+"
 # a quoted literal that looks like a key: "player.play", 'tagline'
@@ -49,3 +54,33 @@ def used(words: Mapping[str, str], *texts: str, keys: Iterable[str] = ()) -> dic
         return key in literals or plural or bool(template and template.fullmatch(key))
 
     return {key: value for key, value in words.items() if named(key)}
+
+
+@cache
+def scripts(entry: str) -> str:
+    """The text of every script a page whose entry is ``entry`` may run (``import()`` too)."""
+    paths = [entry, *module_imports(entry, dynamic=True)]
+    return "\n".join((STATIC_DIR / path).read_text(encoding="utf-8") for path in paths)
+
+
+@cache
+def _page_words(entry: str, language: str) -> dict[str, str]:
+    return used(catalogue(language), scripts(entry))
+
+
+def page_catalogue(entry: str, language: str, *data: Any) -> dict[str, str]:
+    """What a page embeds for its ``t()``: the messages in ``language`` (English where it has
+    none) that the scripts of ``entry`` name, and the keys named in ``data`` it embeds too
+    (a tour's stops: ``{"title": "tour.1x1.1.title"}``).
+
+    >>> words = page_catalogue("js/embed.js", "en")
+    >>> "player.play" in words, "stack_page.title" in words, "too_small" in words
+    (True, False, False)
+    >>> "tour.1x1.1.title" in page_catalogue("js/embed.js", "en", {"title": "tour.1x1.1.title"})
+    True
+    """
+    words = _page_words(entry, language)
+    named = [item for item in data if item]
+    if not named:
+        return words
+    return {**words, **used(catalogue(language), json.dumps(named, ensure_ascii=False))}
