@@ -226,4 +226,9 @@ def test_each_view_the_file_offers_is_carried_and_shows(
     if not views:
         expect(page.locator(".diagram[data-view=volume]")).to_have_count(1)
         expect(page.locator(".diagram [data-grid=output]").first).to_be_visible()
+    # what needs the server (links to other pages, a learner's own picture) is not shown
+    for needs_server in (".grad-twin", ".grad-learn", ".picture-demos", ".picture-own"):
+        expect(page.locator(needs_server)).to_be_hidden()
+    shot = "-".join(views) or "volume"
+    page.screenshot(path=str(ROOT / ".tmp" / f"offline-views-{shot}.png"))
     assert offline.outside == [] and offline.failed == [] and offline.errors == []
