@@ -12,7 +12,8 @@ from app.api.body import StrictJSONRoute
 from app.api.pages import _script_json, public_url
 from app.api.trace import ERRORS, TraceJSONResponse
 from app.arithmetic.learning import TASKS
-from app.i18n.messages import catalogue, t
+from app.i18n.messages import LANGUAGE, t
+from app.i18n.used import page_catalogue
 from app.learning.schema import LearnRequest, LearnResponse
 from app.learning.service import run_learn
 from app.limits import LIMITS
@@ -50,7 +51,12 @@ def learn_page(request: Request) -> HTMLResponse:
         "images": names(),
         "limits": limits,
         "initial": _script_json(
-            {"catalogue": catalogue(), "defaults": defaults, "limits": limits, "images": names()}
+            {
+                "catalogue": page_catalogue("js/learn/main.js", LANGUAGE),
+                "defaults": defaults,
+                "limits": limits,
+                "images": names(),
+            }
         ),
     }
     return templates.TemplateResponse(request, "learn.html", context)

@@ -28,6 +28,7 @@ from app.api.language import REFUSED_KEY
 from app.arithmetic.errors import ConfigError
 from app.i18n.languages import NAMES, current, language
 from app.i18n.messages import catalogue, t
+from app.i18n.used import page_catalogue
 from app.layer.fields import LINK_FIELDS, PAGE, form_fields
 from app.layer.query import SPACES, Pairs, parse_param, request_from_query
 from app.layer.tracing import run_trace
@@ -269,7 +270,10 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
                 "messages": state.messages,
                 # the page reads axes × channel_taps: no per-step list in its first paint
                 "trace": {k: v for k, v in state.trace.items() if k != "steps"},
-                "catalogue": catalogue(language()),
+                # the messages its scripts name, and its tour's (app/i18n/used.py)
+                "catalogue": page_catalogue(
+                    "js/embed.js" if embed else "js/main.js", language(), tour_state(state.page)
+                ),
                 # larger inputs (a picture, steps=0) are drawn by the picture view only
                 "cell_limit": LIMITS.max_spatial_size_2d,
                 "tour": tour_state(state.page),

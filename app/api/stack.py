@@ -18,7 +18,8 @@ from fastapi.templating import Jinja2Templates
 from app.api.pages import _script_json, languages_context, public_url
 from app.api.trace import TraceJSONResponse
 from app.i18n.languages import current
-from app.i18n.messages import catalogue, t
+from app.i18n.messages import t
+from app.i18n.used import page_catalogue
 from app.layer.schemas import ErrorResponse
 from app.offline.stack_page import cost, stack_page_from_query
 from app.stack.build import StackRefusal, run_stack
@@ -104,7 +105,7 @@ def _page(request: Request, embed: bool) -> HTMLResponse:
         "t": t,
         "initial": _script_json(
             {
-                "catalogue": catalogue(current().language),
+                "catalogue": page_catalogue("js/stack/main.js", current().language),
                 "lang": current().language,
                 "lang_explicit": current().explicit,
                 "presets": presets(),

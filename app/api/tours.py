@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.pages import _script_json, public_url, questions, templates
-from app.i18n.messages import catalogue, t
+from app.i18n.messages import t
 
 router = APIRouter(tags=["pages"])
 
@@ -19,6 +19,6 @@ def tours_page(request: Request) -> HTMLResponse:
         "page_url": f"{base}/tours",
         "theme": "light",
         "questions": questions(),
-        "initial": _script_json({"catalogue": catalogue()}),
+        "initial": _script_json({}),  # no script on this page: no messages to embed
     }
     return templates.TemplateResponse(request, "tours.html", context)

@@ -76,15 +76,22 @@ class Bundle:
         return sum(len(url) for url in self.imports.values())
 
 
-def _rewrite(current: str, source: str, found: list[str], directory: Path = STATIC_DIR) -> str:
-    """``source`` with its relative specifiers made bare (each target appended to ``found``)
-    and the files it fetches by its own URL (``new URL("./x.json", import.meta.url)``)
-    inlined as ``data:`` URLs, since a ``data:`` module has no folder to resolve them from."""
+def _rewrite(
+    current: str,
+    source: str,
+    found: list[str],
+    directory: Path = STATIC_DIR,
+    dynamic: list[str] | None = None,
+) -> str:
+    """``source`` with its relative specifiers made bare (each target appended to ``found``,
+    or to ``dynamic`` when given and the target is loaded by ``import()``) and the files it
+    fetches by its own URL (``new URL("./x.json", import.meta.url)``) inlined as ``data:``
+    URLs, since a ``data:`` module has no folder to resolve them from."""
 
     def bare(match: re.Match[str]) -> str:
         lead, quote_mark, relative = match.groups()
         target = posixpath.normpath(posixpath.join(posixpath.dirname(current), relative))
-        found.append(target)
+        (dynamic if dynamic is not None and "(" in lead else found).append(target)
         return f"{lead}{quote_mark}{specifier(target)}{quote_mark}"
 
     def inline(match: re.Match[str]) -> str:
@@ -98,14 +105,22 @@ def _rewrite(current: str, source: str, found: list[str], directory: Path = STAT
 
 
 @cache
-def bundle(entry: str, directory: Path = STATIC_DIR) -> Bundle:
-    """Every module ``entry`` reaches, statically or by ``import()``, as one import map.
+def bundle(
+    entry: str, directory: Path = STATIC_DIR, leave_out: frozenset[str] = frozenset()
+) -> Bundle:
+    """Every module ``entry`` reaches, statically or by ``import()``, as one import map;
+    a module in ``leave_out`` (a path under ``static/``) is left out where it is only loaded
+    by ``import()`` (that ``import()`` then rejects, as a module that fails to load does,
+    and requests nothing: its bare name has no entry in the map).
 
     >>> b = bundle("js/offline/offline.js")
     >>> specifier("js/viewer.js") in b.imports, specifier("js/views/matrix.js") in b.imports
     (True, True)
     >>> any("from%20%22./" in url or 'from "./' in url for url in b.imports.values())
     False
+    >>> small = bundle("js/offline/offline.js", leave_out=frozenset({"js/views/matrix.js"}))
+    >>> specifier("js/views/matrix.js") in small.imports, small.size < b.size
+    (False, True)
     """
     imports: dict[str, str] = {}
     todo = [entry]
@@ -117,11 +132,13 @@ def bundle(entry: str, directory: Path = STATIC_DIR) -> Bundle:
         if not path.is_file():
             raise FileNotFoundError(f"{current} is imported but not under {directory}")
         found: list[str] = []
+        dynamic: list[str] = []
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".js":
-            text = _rewrite(current, text, found, directory)
+            text = _rewrite(current, text, found, directory, dynamic)
         imports[specifier(current)] = data_url(path, text)
         todo.extend(found)
+        todo.extend(target for target in dynamic if target not in leave_out)
     return Bundle(dict(sorted(imports.items())), specifier(entry))
 
 

@@ -9,7 +9,6 @@ embedded too. ``GET /api/render.html?<query>``, ``convscope render --format html
 ``convscope.show`` all come through ``offline_page``.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,12 +21,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app import __version__
 from app.arithmetic.errors import ConfigError
 from app.i18n.messages import I18N_DIR, LANGUAGE, catalogue, t
+from app.i18n.used import used
 from app.layer.fields import LINK_FIELDS, PAGE, PICTURE
 from app.layer.query import FlatValues, Pairs, parse_param, request_from_query, single
 from app.layer.schemas import TraceRequest
 from app.layer.tracing import config_of, run_matrix, run_trace
 from app.limits import LIMITS, check_picture
 from app.offline.bundle import bundle, stylesheet
+from app.offline.views import left_out, offered
 from app.render import filename, step_count
 from app.web.paths import TEMPLATES_DIR
 
@@ -126,18 +127,6 @@ def title(trace: dict[str, Any], lang: str = LANGUAGE) -> str:
     )
 
 
-def _used(words: dict[str, str], modules: str) -> dict[str, str]:
-    """The messages the modules may ask for: a key whose first part (``view`` of
-    ``view.matrix.note``) the modules write in a string; half the catalogue is the API's
-    errors and other pages' words, which the file would carry for nothing.
-
-    >>> _used({"player.play": "Play", "too_small": "…", "tour.next": "Next"}, 't("player." + x)')
-    {'player.play': 'Play'}
-    """
-    heads = set(re.findall(r"""["'`]([a-z_]+)[."'`]""", modules))
-    return {key: value for key, value in words.items() if key.split(".")[0] in heads}
-
-
 def _embedded(request: TraceRequest, flat: dict[str, FlatValues] | None, query: str,
               entries: int) -> dict[str, Any]:  # fmt: skip
     """What the views would fetch, answered ahead: ``{"/api/matrix?<query>": …}``."""
@@ -147,6 +136,21 @@ def _embedded(request: TraceRequest, flat: dict[str, FlatValues] | None, query: 
         return {f"/api/matrix?{query}": run_matrix(request, flat)}
     except ConfigError:
         return {}
+
+
+def _carries(request: TraceRequest, trace: dict[str, Any], data: dict[str, Any]) -> frozenset[str]:
+    """What the file carries besides the trace, that a view reads (``reads`` in views.json):
+    the matrix when embedded, the gradients when traced, a picture when the input is one (a
+    photograph, or larger than the cell views draw)."""
+    picture = (isinstance(request.input, str) and request.input.startswith("image:")) or any(
+        size > LIMITS.max_spatial_size_2d for size in trace["config"]["input_size"]
+    )
+    kinds = {
+        "matrix": any(key.startswith("/api/matrix?") for key in data),
+        "grad": trace.get("grad") is not None,
+        "picture": picture,
+    }
+    return frozenset(kind for kind, carried in kinds.items() if carried)
 
 
 def offline_page(
@@ -166,9 +170,11 @@ def offline_page(
     data = {} if config.pooling else _embedded(request, flat, trace["query"], entries)
     page = {"view": options.view, "step": str(options.step), "speed": str(options.speed),
             "autoplay": "1" if options.autoplay else "0"}  # fmt: skip
-    built = bundle(ENTRY)
+    views = offered(trace, _carries(request, trace, data), options.view)
+    built = bundle(ENTRY, leave_out=left_out(views))
     heading = title({**trace, "config": {**trace["config"], "op": config.op}}, lang)
-    words = _used({**catalogue(LANGUAGE), **catalogue(lang)}, built.text())
+    # the messages the carried modules name (app/i18n/used.py), and the chooser's labels
+    words = used(catalogue(lang), built.text(), keys=[f"view.{name}" for name in views])
     html = _env.get_template("offline.html").render(
         t=partial(t, language=lang),
         lang=lang,
@@ -189,6 +195,7 @@ def offline_page(
                 "messages": [],
                 "catalogue": words,
                 "data": data,
+                "views": views,
                 "trace": {k: v for k, v in trace.items() if k not in NOT_DRAWN},
             }
         ),

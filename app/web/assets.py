@@ -28,6 +28,7 @@ REVALIDATE = "public, max-age=0, must-revalidate"
 HASH_LENGTH = 12
 _HASHED = re.compile(rf"^[0-9a-f]{{{HASH_LENGTH}}}/")
 _IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*["'](\.{1,2}/[^"']+)["']""")
+_DYNAMIC = re.compile(r"""\bimport\s*\(\s*["'](\.{1,2}/[^"']+)["']""")
 
 
 def _files(directory: Path) -> list[Path]:
@@ -54,13 +55,17 @@ def static_url(path: str) -> str:
 
 
 @cache
-def module_imports(entry: str, directory: Path = STATIC_DIR) -> tuple[str, ...]:
+def module_imports(
+    entry: str, directory: Path = STATIC_DIR, dynamic: bool = False
+) -> tuple[str, ...]:
     """Every module ``entry`` imports statically, directly or not (paths under ``static/``).
 
-    Dynamic ``import()`` calls are left out: those load on first use; so are JSON modules
-    (``modulepreload`` is for scripts).
+    Dynamic ``import()`` calls are left out (those load on first use) unless ``dynamic``
+    (every script the page may run); so are JSON modules (``modulepreload`` is for scripts).
 
     >>> "js/state.js" in module_imports("js/embed.js")
+    True
+    >>> "js/views/matrix.js" in module_imports("js/embed.js", dynamic=True)
     True
     """
     seen: list[str] = []
@@ -68,7 +73,8 @@ def module_imports(entry: str, directory: Path = STATIC_DIR) -> tuple[str, ...]:
     while todo:
         current = todo.pop()
         source = (directory / current).read_text(encoding="utf-8")
-        for relative in _IMPORT.findall(source):
+        found = _IMPORT.findall(source) + (_DYNAMIC.findall(source) if dynamic else [])
+        for relative in found:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(current), relative))
             # JavaScript only: a JSON module (``with { type: "json" }``) cannot be modulepreloaded
             is_script = target.endswith(".js")

@@ -14,6 +14,7 @@ import {
 import { startGuides } from "./tours/page.js";
 import { Viewer } from "./viewer.js";
 import { windowReason } from "./views/common.js";
+import { applies } from "./views/index.js";
 
 const $ = (id) => document.getElementById(id);
 const state = initialState();
@@ -133,11 +134,16 @@ async function show(trace, { step = 0, push = false } = {}) {
   showing = true;
   const shown = await viewer.load(trace, { view: page.view || "canvas", step })
     .finally(() => { showing = false; });
-  for (const radio of document.querySelectorAll("input[name=view]")) radio.checked = radio.value === shown;
-  $("view-scatter").hidden = !trace.config.transposed;
-  const op = trace.config.op || "conv";
-  $("view-im2col").hidden = op !== "conv" || trace.config.input_size.length === 3;
-  $("view-matrix").hidden = viewer.trace.op === "max_pool";
+  // the views offered are those views.json's rule lets show this trace (views/index.js);
+  // a 3-D trace has one (volume, not a choice): no chooser
+  let offered = 0;
+  for (const radio of document.querySelectorAll("input[name=view]")) {
+    radio.checked = radio.value === shown;
+    const fits = applies(radio.value, viewer.trace);
+    radio.closest("label").hidden = !fits;
+    offered += fits ? 1 : 0;
+  }
+  $("view-toggle").hidden = offered < 2;
   showCanvasKinds(trace, shown);
   showNote(trace, shown);
   $("view-canvas-label").textContent = t(trace.config.transposed ? "view.canvas.transposed" : "view.canvas");

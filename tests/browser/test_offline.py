@@ -192,3 +192,43 @@ def test_the_notebooks_html_shows_and_plays_each_diagram(
     # nbconvert's own page asks for MathJax and RequireJS; nothing from the diagrams does
     from_frames = [r.url for r in offline.failed if r.frame != page.main_frame]
     assert from_frames == [] and offline.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "views"),
+    [
+        (SEED, ["canvas", "scatter", "matrix", "overlap"]),
+        ("input_size=5,5&kernel_size=3&grad_output=ones",
+         ["canvas", "matrix", "overlap", "gradients"]),
+        # the matrix of a 24×24 layer is above what a file embeds (MATRIX_ENTRIES): not offered
+        ("input_size=24,24&input=image:coffee&kernel_size=3", ["canvas", "overlap", "picture"]),
+        ("input_size=4,4,4&kernel_size=3", []),  # one view (volume): no chooser
+    ],
+)  # fmt: skip
+def test_each_view_the_file_offers_is_carried_and_shows(
+    page: Page, offline: Network, tmp_path: Path, query: str, views: list[str]
+) -> None:
+    """The file carries only the views it offers (app/offline/views.py); each one opens from
+    the chooser, offline, in words (the file's messages are only those its modules name)."""
+    path = tmp_path / "layer.html"
+    assert main(["render", query, "--format", "html", "-o", str(path)]) == 0
+    page.goto(path.as_uri())
+    expect(page.locator("html[data-ready='1']")).to_have_count(1)
+    radios = page.locator("[data-part=views] input[type=radio]")
+    expect(radios).to_have_count(len(views))
+    assert radios.evaluate_all("els => els.map(e => e.value)") == views
+    for name in views:
+        radios.and_(page.locator(f"[value={name}]")).check()
+        expect(page.locator(f".diagram[data-view={name}]")).to_have_count(1)
+        expect(page.locator(".diagram [data-grid], .diagram canvas").first).to_be_visible()
+        shown = page.locator("body").inner_text()
+        assert not [k for k in catalogue() if "." in k and k in shown], (name, "a key is shown")
+    if not views:
+        expect(page.locator(".diagram[data-view=volume]")).to_have_count(1)
+        expect(page.locator(".diagram [data-grid=output]").first).to_be_visible()
+    # what needs the server (links to other pages, a learner's own picture) is not shown
+    for needs_server in (".grad-twin", ".grad-learn", ".picture-demos", ".picture-own"):
+        expect(page.locator(needs_server)).to_be_hidden()
+    shot = "-".join(views) or "volume"
+    page.screenshot(path=str(ROOT / ".tmp" / f"offline-views-{shot}.png"))
+    assert offline.outside == [] and offline.failed == [] and offline.errors == []

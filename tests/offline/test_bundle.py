@@ -72,3 +72,13 @@ def test_json_modules_and_files_fetched_by_url_are_inlined(tmp_path: Path) -> No
     entry = _text(built.imports[specifier("js/entry.js")])
     assert 'from "@convscope/data.json"' in entry
     assert 'new URL("data:application/json,{\\"a\\": \\"%231\\"}")' in entry
+
+
+def test_a_view_left_out_is_missing_only_where_it_is_loaded_by_import() -> None:
+    views = frozenset({"js/views/matrix.js", "js/views/canvas.js"})
+    built = bundle(ENTRY, leave_out=views)
+    names = {name.removeprefix(PREFIX) for name in built.imports}
+    assert "js/views/matrix.js" not in names  # only import("./matrix.js"): left out
+    assert "js/views/canvas.js" in names  # imported statically by views/index.js: kept
+    index = _text(built.imports[specifier("js/views/index.js")])
+    assert 'import("@convscope/js/views/matrix.js")' in index  # rejects: no entry in the map

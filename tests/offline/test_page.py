@@ -11,10 +11,12 @@ from fastapi.testclient import TestClient
 from app.layer.query import request_from_query
 from app.layer.tracing import run_matrix, run_trace
 from app.offline import offline_from_query
+from app.offline.bundle import PREFIX
+from app.offline.views import rules
 
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 # The seed's 64×64 sizes are allowed; the file must stay small for a slide deck or an LMS
-MAX_BYTES = 330_000  # 309 kB for 64×64 × 2 channels with every view module (~190 kB)
+MAX_BYTES = 215_000  # 207 kB for 64×64 × 2 channels (canvas and overlap views; docs/offline.md)
 
 
 class _Resources(HTMLParser):
@@ -88,3 +90,42 @@ def test_the_route_names_the_file_and_refuses_by_field(client: TestClient) -> No
         assert response.status_code == 422, bad
         detail = response.json()["detail"][0]
         assert (detail["loc"][-1], detail["type"]) == (field, kind)
+
+
+def _state_and_modules(query: str) -> tuple[dict[str, object], set[str]]:
+    page = offline_from_query(_pairs(query))
+    parsed = _Resources()
+    parsed.feed(page.html)
+    found = re.search(r'<script type="importmap">(.*?)</script>', page.html)
+    assert found is not None
+    names = {name.removeprefix(PREFIX) for name in json.loads(found.group(1))["imports"]}
+    return json.loads(parsed.initial), names
+
+
+@pytest.mark.parametrize(
+    ("query", "views"),
+    [(QUERY, ["canvas", "matrix", "overlap"]),
+     ("input_size=4,4,4&kernel_size=3&transposed=1", ["volume"]),
+     ("input_size=5,5&transposed=1&grad_output=ones", ["canvas", "scatter", "matrix", "overlap",
+                                                        "gradients"]),
+     ("input_size=6,6&op=max_pool&kernel_size=2", ["canvas", "overlap"]),
+     ("input_size=64,64&kernel_size=3&in_channels=2&out_channels=2", ["canvas", "overlap"]),
+     # a matrix too large to embed is not offered, but opened when asked for (it says why)
+     ("input_size=24,24", ["canvas", "overlap"]),
+     ("input_size=24,24&view=matrix", ["canvas", "matrix", "overlap"]),
+     ("input_size=8,8&input=image:chelsea", ["canvas", "matrix", "overlap", "picture"])],
+)  # fmt: skip
+def test_the_file_carries_the_views_it_offers_and_no_other(query: str, views: list[str]) -> None:
+    """views.json's rule for the trace, less what reads data the file lacks (the im2col
+    answer, a gradient not traced, a picture not given), plus the view it opens with."""
+    state, modules = _state_and_modules(query)
+    assert state["views"] == views
+    carried = {name for name in rules() if f"js/views/{name}.js" in modules}
+    assert carried == {*views, "canvas"}  # canvas: every view falls back to it (views/index.js)
+    words: dict[str, str] = state["catalogue"]  # type: ignore[assignment]
+    if len(views) > 1:  # the chooser's labels (one view: no chooser)
+        assert {f"view.{name}" for name in views} <= words.keys()
+    # the messages of a view left out stay out too (app/i18n/used.py)
+    assert not any(key.startswith("im2col.") for key in words)
+    for name in rules().keys() - {*views, "canvas"}:
+        assert not any(key.startswith(f"view.{name}.") for key in words), name

@@ -7,8 +7,6 @@
 import { initialState, stepIndex } from "../state.js";
 import { t } from "../i18n.js";
 import { Viewer } from "../viewer.js";
-import { VIEWS } from "../views/index.js";
-import { readTrace } from "../trace.js";
 
 const state = initialState();
 const embedded = state.data || {};
@@ -50,9 +48,10 @@ const viewer = new Viewer(root, {
   height: () => (framed ? 520 : Math.max(240, window.innerHeight - below() - 16)),
 });
 
-function viewChooser(trace, shown) {
+// The views this file offers, and carries the modules of: views.json's rule for this trace,
+// less the views that read what the file does not hold (app/offline/views.py).
+function viewChooser(names, shown) {
   const box = root.querySelector("[data-part=views]");
-  const names = Object.keys(VIEWS).filter((name) => VIEWS[name].applies(trace));
   if (!box || names.length < 2) return;
   box.hidden = false;
   for (const name of names) {
@@ -80,7 +79,7 @@ function followHeight() {
 
 const shown = await viewer.load(state.trace, { view: page.view, step: stepIndex(page) });
 root.dataset.view = shown;
-viewChooser(readTrace(state.trace), shown);
+viewChooser(state.views || [], shown);
 if (page.speed) viewer.setSpeed(Number(page.speed) || 1);
 if (page.autoplay === "1") viewer.player.play();
 followHeight();

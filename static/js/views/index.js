@@ -31,23 +31,35 @@
 
 import { initialState } from "../state.js";
 import CanvasView from "./canvas.js";
-import ScatterView from "./scatter.js";
+// Which configurations each view applies to is data (views.json), read here and by the
+// offline page's maker (app/offline/views.py), which inlines only the views a file offers:
+// { name: { nd: [dimensions], transposed?: true, op?: [ops], reads?: what it needs besides
+// the trace (fetched here; carried by an offline file, or the view is not offered there) } }.
+import RULES from "./views.json" with { type: "json" };
+
+/** Whether the rule of views.json lets a view show a trace (as read by readTrace). */
+export function applies(name, trace) {
+  const rule = RULES[name];
+  return Boolean(rule) && rule.nd.includes(trace.nd)
+    && (rule.transposed === undefined || rule.transposed === trace.transposed)
+    && (rule.op === undefined || rule.op.includes(trace.op));
+}
 
 /** name → { View (when loaded) or load: () => Promise<module, default export ViewClass>,
- * applies(trace) }. canvas and scatter come with the page; the others load on first use. */
-export const VIEWS = {
-  canvas: { View: CanvasView, applies: (t) => t.nd < 3 },
-  scatter: { View: ScatterView, applies: (t) => t.transposed },
-  // max pooling is not linear: no matrix gives it (the API refuses it by name too)
-  // 3-D too: input and output drawn as volumes (the API refuses a matrix above its limit)
-  matrix: { load: () => import("./matrix.js"), applies: (t) => t.op !== "max_pool" },
-  overlap: { load: () => import("./overlap.js"), applies: () => true },
-  im2col: { load: () => import("./im2col.js"), applies: (t) => t.nd < 3 && t.op === "conv" },
-  // 3-D: depth as a row of slices (what the canvas view is for 1-D and 2-D)
-  volume: { load: () => import("./volume.js"), applies: (t) => t.nd === 3 },
-  gradients: { load: () => import("./gradients.js"), applies: (t) => t.nd < 3 },
-  picture: { load: () => import("./picture.js"), applies: (t) => t.nd === 2 },
+ * applies(trace) }. canvas comes with the page (every view falls back to it); the others
+ * load on first use (a module an offline file does not carry then falls back to canvas). */
+const LOADERS = {
+  canvas: { View: CanvasView },
+  scatter: { load: () => import("./scatter.js") },
+  matrix: { load: () => import("./matrix.js") },
+  overlap: { load: () => import("./overlap.js") },
+  im2col: { load: () => import("./im2col.js") },
+  volume: { load: () => import("./volume.js") }, // 3-D: depth as a row of slices
+  gradients: { load: () => import("./gradients.js") },
+  picture: { load: () => import("./picture.js") },
 };
+export const VIEWS = Object.fromEntries(Object.entries(LOADERS).map(([name, entry]) => [
+  name, { ...entry, applies: (trace) => applies(name, trace) }]));
 
 // A 2-D picture traced above the cell views' size (app/limits.py max_spatial_size_2d; the server
 // embeds it; a picture asked with steps=0 may be up to max_picture_size) is drawn as a picture.
