@@ -135,18 +135,21 @@ async function show(trace, { step = 0, push = false } = {}) {
   const shown = await viewer.load(trace, { view: page.view || "canvas", step })
     .finally(() => { showing = false; });
   // the views offered are those views.json's rule lets show this trace (views/index.js);
-  // a 3-D trace has one (volume, not a choice): no chooser
+  // in 3-D the first choice, "canvas", shows the volume view (viewFor), named for it
+  const volume = applies("volume", viewer.trace);
   let offered = 0;
   for (const radio of document.querySelectorAll("input[name=view]")) {
-    radio.checked = radio.value === shown;
-    const fits = applies(radio.value, viewer.trace);
+    radio.checked = radio.value === (shown === "volume" ? "canvas" : shown);
+    const fits = applies(radio.value, viewer.trace) || (radio.value === "canvas" && volume);
     radio.closest("label").hidden = !fits;
     offered += fits ? 1 : 0;
   }
   $("view-toggle").hidden = offered < 2;
   showCanvasKinds(trace, shown);
   showNote(trace, shown);
-  $("view-canvas-label").textContent = t(trace.config.transposed ? "view.canvas.transposed" : "view.canvas");
+  $("view-canvas-label").textContent = t(
+    volume ? "view.volume" : trace.config.transposed ? "view.canvas.transposed" : "view.canvas",
+  );
   $("title").textContent = title(trace);
   document.title = t("title.suffix", { title: title(trace) });
   showTwin(trace);

@@ -158,8 +158,12 @@ export class Viewer {
       maxCell: this.maxCell, height: this.height(), width: this.width, stack: this.stackOnPhone,
     });
     const phone = window.innerWidth < 600 && this.stackOnPhone;
+    // A 3-D layer's kernel is a row of slices beside rows of slices: kept at least 40 px it
+    // would take the row and leave the input and output a few pixels a cell.
+    const volume = this.view.t?.nd === 3;
+    const least = volume ? 18 : phone ? 28 : 40;
     // on a phone the kernel does not tower over the grids beside it
-    const kernel = (c) => root.style.setProperty("--kcell", `${Math.min(64, Math.max(c, phone ? 28 : 40))}px`);
+    const kernel = (c) => root.style.setProperty("--kcell", `${Math.min(64, Math.max(c, least))}px`);
     kernel(cell);
     // A phone keeps the numbers of a small layer readable (≥ 20 px cells) and lets a long
     // row (a 1-D signal) scroll sideways; a big grid stays an overview.
@@ -174,7 +178,8 @@ export class Viewer {
     // One row where the screen is wide: the estimate leaves out the operators, captions and
     // the kernel's own cells, so measure the row and shrink the cells until nothing wraps.
     // Small grids keep readable numbers (≥ 18 px) and wrap instead; big ones shrink to fit.
-    const floor = widest <= 16 ? Math.min(cell, 18) : 4;
+    // (a 3-D grid's columns are its slices side by side: 4×4×4 is 18 columns, still small)
+    const floor = widest <= (volume ? 40 : 16) ? Math.min(cell, 18) : 4;
     for (let tries = 0; tries < 6 && cell > floor; tries += 1) {
       const needed = rowWidth(root);
       if (needed <= root.clientWidth + 1) break;

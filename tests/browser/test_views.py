@@ -179,3 +179,44 @@ def test_overlap_view_even_when_the_stride_divides_the_kernel(page: Page, live_s
     counts = shown_counts(page)
     assert counts == overlap_counts(3, 4, 2)
     assert {c for row in counts[2:-2] for c in row[2:-2]} == {4}  # every inner cell alike
+
+
+def test_switching_views_leaves_only_the_view_shown(page: Page, live_server: str) -> None:
+    """Every view offered for a 3-D transposed layer (depth slices, scatter, matrix, overlap),
+    chosen in turn and back: the diagram holds only the chosen view's drawing (the volume
+    view used to draw below the view shown before it), and the chooser names "depth slices"."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server}/?input_size=2,2,2&kernel_size=2&stride=2&transposed=1")
+    diagram = page.locator(".diagram")
+    expect(diagram).to_have_attribute("data-view", "volume")
+    expect(page.locator("#view-canvas-label")).to_have_text("depth slices")
+    offered = page.locator("input[name=view]:visible")
+    expect(offered).to_have_count(4)
+    alone: dict[str, int] = {}
+    for name in ["canvas", "scatter", "matrix", "overlap", "canvas", "overlap", "matrix"]:
+        page.locator(f"input[name=view][value={name}]").check()
+        drawn = "volume" if name == "canvas" else name
+        expect(diagram).to_have_attribute("data-view", drawn)
+        expect(diagram.locator("[data-grid=output]").first).to_be_visible()
+        figures = diagram.locator("figure").count()
+        assert alone.setdefault(drawn, figures) == figures, (drawn, figures, alone)
+
+
+def test_a_small_3d_layer_keeps_readable_cells(page: Page, live_server: str) -> None:
+    """A 4×4×4 input with a 3×3×3 kernel at 1280×800: the input's cells used to be 5 px (the
+    kernel's slices kept 40 px cells and took the row); every grid now shows its numbers at
+    18 px or more, on one row."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server}/?input_size=4,4,4&kernel_size=3")
+    diagram = page.locator(".diagram")
+    expect(diagram).to_have_attribute("data-view", "volume")
+    for grid in ("input", "output"):
+        cells = diagram.locator(f"[data-grid={grid}]")
+        expect(cells.first).to_be_visible()
+        sides = cells.evaluate_all(
+            "cs => cs.map(c => c.getBoundingClientRect()).map(r => Math.min(r.width, r.height))"
+        )
+        assert min(sides) >= 17.5, (grid, min(sides))
+    first, last = (diagram.locator(f".{part}-stage").bounding_box() for part in ("in", "out"))
+    assert first is not None and last is not None
+    assert last["y"] < first["y"] + first["height"] and last["x"] > first["x"]  # one row

@@ -10,14 +10,14 @@
 // step). Values come from /api/matrix, windows from the trace; nothing is derived here.
 // A 3-D layer (Conv3d, ConvTranspose3d, AvgPool3d) flattens channel, then z, y, x, as
 // PyTorch does; its input and output are drawn as the volume view draws them (rows of
-// depth slices, volume.js), and a row or column lights its cells in the slices.
+// depth slices, slices.js), and a row or column lights its cells in the slices.
 
 import { fetchMatrix } from "../api.js";
 import { arrow, figure, listed, makeCell, named, stage, tabStop, term, writeNumber } from "../cells.js";
 import { neighbour } from "../explore.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, light } from "./common.js";
-import { valueVolumes, volumeNeighbour, writeVolumeUpTo } from "./volume.js";
+import { valueVolumes, volumeNeighbour, writeVolumeUpTo } from "./slices.js";
 
 // The smallest cell the equation shrinks to in order to fit the window's height: its
 // numbers stay legible (10 px text and more, views.css); a taller matrix scrolls instead.
@@ -69,7 +69,7 @@ export default class MatrixView extends ValueGrids {
     this.ready = fetchMatrix(ctx.query, this.abort.signal).then((r) => this.loaded(r), () => {});
   }
 
-  /** 3-D: the input and output as rows of depth slices (volume.js), cells "c,z,y,x". */
+  /** 3-D: the input and output as rows of depth slices (slices.js), cells "c,z,y,x". */
   volumes(inStage, outStage) {
     const t = this.t;
     const tr = this.ctx.t;

@@ -6,13 +6,13 @@
 // Hover, focus or the player show which input cells land on an output cell: the trace's
 // taps of output channel 0 on input channel 0 (every channel pair alike); nothing derived.
 // A 3-D layer's input and overlap map are drawn per depth slice as the volume view draws
-// them (volume.js); the counts are the trace's `overlap` as the API sends it.
+// them (slices.js); the counts are the trace's `overlap` as the API sends it.
 
 import { arrow, cellName, figure, listed, makeCell, named, stage, tabStop } from "../cells.js";
 import { neighbour } from "../explore.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, light } from "./common.js";
-import { valueVolumes, volumeNeighbour } from "./volume.js";
+import { valueVolumes, volumeNeighbour } from "./slices.js";
 
 const at = (nested, p) => p.reduce((v, i) => v[i], nested);
 
@@ -73,7 +73,7 @@ export default class OverlapView extends ValueGrids {
     this.view.append(note, grids, this.legend());
   }
 
-  /** The input cell and overlap cell of a 3-D layer, one volume each (volume.js). */
+  /** The input cell and overlap cell of a 3-D layer, one volume each (slices.js). */
   volumes(inStage, outStage) {
     const t = this.t;
     const tr = this.ctx.t;

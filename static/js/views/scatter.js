@@ -2,14 +2,14 @@
 // kernel and adds it into a window of the output; overlaps accumulate. One step per
 // input cell (channel, then row-major). The contributions are the trace's taps read
 // backwards (trace.feeds), never re-derived. A 3-D layer (ConvTranspose3d) is drawn as the
-// volume view draws it (volume.js): input, kernel and output as rows of depth slices; its
+// volume view draws it (slices.js): input, kernel and output as rows of depth slices; its
 // contributions are the trace's taps of every step, gathered per input cell.
 
 import { arrow, figure, listed, makeCell, named, sizeClass, stage, term } from "../cells.js";
 import { neighbour } from "../explore.js";
 import { cellKey, fmt } from "../trace.js";
 import { ValueGrids, light } from "./common.js";
-import { valueVolumes, volumeNeighbour } from "./volume.js";
+import { valueVolumes, volumeNeighbour } from "./slices.js";
 
 const at = (nested, p) => p.reduce((v, i) => v[i], nested);
 
