@@ -901,6 +901,9 @@ class Evaluator:
         tensor = args[0]
         if name in POOLS:
             layer, params = POOLS[name]
+            if len(args) - 1 > len(params):  # as PyTorch's TypeError, by name
+                raise self.refuse("parse_too_many_arguments", name=f"F.{name}",
+                                  limit=len(params), value=len(args) - 1)  # fmt: skip
             bound = dict(zip(params, args[1:], strict=False))
             if not plain(bound.get("kernel_size", kwargs.get("kernel_size"))):
                 # F.avg_pool1d(x, x.shape[-1]): a window as large as the input, a global pool

@@ -53,6 +53,7 @@ TORCH_CONV_T = ("in_channels", "out_channels", "kernel_size", "stride", "padding
 TORCH_MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
 TORCH_AVG = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
              "divisor_override")  # fmt: skip
+TORCH_AVG_1D = TORCH_AVG[:-1]  # AvgPool1d has no divisor_override (PyTorch refuses it)
 KERAS_CONV = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
               "groups", "activation", "use_bias")  # fmt: skip
 KERAS_CONV_T = ("filters", "kernel_size", "strides", "padding", "output_padding", "data_format",
@@ -64,7 +65,9 @@ for _n in (1, 2, 3):
     KINDS[f"Conv{_n}d"] = Kind("pytorch", "conv", _n, False, TORCH_CONV)
     KINDS[f"ConvTranspose{_n}d"] = Kind("pytorch", "conv", _n, True, TORCH_CONV_T)
     KINDS[f"MaxPool{_n}d"] = Kind("pytorch", "max_pool", _n, False, TORCH_MAX)
-    KINDS[f"AvgPool{_n}d"] = Kind("pytorch", "avg_pool", _n, False, TORCH_AVG)
+    KINDS[f"AvgPool{_n}d"] = Kind(
+        "pytorch", "avg_pool", _n, False, TORCH_AVG_1D if _n == 1 else TORCH_AVG
+    )
     for _kname in (f"Conv{_n}D", f"Convolution{_n}D"):
         KINDS[_kname] = Kind("keras", "conv", _n, False, KERAS_CONV)
     for _kname in (f"Conv{_n}DTranspose", f"Convolution{_n}DTranspose"):

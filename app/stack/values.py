@@ -46,8 +46,8 @@ POOLS = {
     **{f"max_pool{n}d": (f"MaxPool{n}d", ("kernel_size", "stride", "padding", "dilation",
                                           "ceil_mode", "return_indices")) for n in (1, 2, 3)},
     **{f"avg_pool{n}d": (f"AvgPool{n}d", ("kernel_size", "stride", "padding", "ceil_mode",
-                                          "count_include_pad", "divisor_override"))
-       for n in (1, 2, 3)},
+                                          "count_include_pad", "divisor_override")[:5 + (n > 1)])
+       for n in (1, 2, 3)},  # avg_pool1d has no divisor_override
 }  # fmt: skip
 PASS_FUNCTIONS = frozenset((
     "relu", "relu_", "relu6", "leaky_relu", "gelu", "silu", "sigmoid", "tanh", "elu", "selu",

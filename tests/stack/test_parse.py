@@ -236,6 +236,13 @@ def test_names_are_refused_not_looked_up() -> None:
     assert "out_channels" in detail["msg"] and "line 1" in detail["msg"]
 
 
+AVG_POOL_1D_SEVEN = """\
+class Net(nn.Module):
+    def forward(self, x):
+        return F.avg_pool1d(x, 2, 2, 0, False, True, 3)
+"""
+
+
 @pytest.mark.parametrize(
     ("code", "type"),
     [
@@ -256,10 +263,22 @@ def test_names_are_refused_not_looked_up() -> None:
         ("x" * 20_001, "parse_too_long"),
         ("layers.Conv2D(8, 3, padding='causal')", "parse_bad_value"),
         ("nn.Conv2d(*args)", "parse_not_literal"),
+        ("nn.AvgPool1d(2, divisor_override=3)", "parse_bad_argument"),
+        (AVG_POOL_1D_SEVEN, "parse_too_many_arguments"),
     ],
 )
 def test_refusals_have_a_stable_type(code: str, type: str) -> None:
     assert refusal(code)["type"] == type
+
+
+def test_pytorch_refuses_a_1d_average_pools_divisor_too() -> None:
+    """The witness for the two refusals above: AvgPool1d and F.avg_pool1d have no
+    divisor_override (the 2-D and 3-D ones do)."""
+    with pytest.raises(TypeError):
+        torch.nn.AvgPool1d(2, divisor_override=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        torch.nn.functional.avg_pool1d(torch.zeros(1, 1, 4), 2, 2, 0, False, True, 3)  # type: ignore[call-arg]
+    assert torch.nn.AvgPool2d(2, divisor_override=3).divisor_override == 3
 
 
 def test_pytorch_positional_order_differs_for_transposed_layers() -> None:
