@@ -20,6 +20,12 @@ const DENSE_GRID = 1024;
 const LIVE = ["hl", "tap", "current", "pinned", "max"];
 const grids = new WeakMap();
 const NO_PROPS = new Map();
+const WORDS = new Map(); // a class attribute → its class names (thousands of cells share a few)
+const words = (className) => {
+  let list = WORDS.get(className);
+  if (!list) WORDS.set(className, (list = className.split(" ").filter(Boolean)));
+  return list;
+};
 
 /** Is a grid of rows × cols drawn on a canvas? (1-D grids stay DOM: one row, aligned.) */
 export function isDenseGrid(rows, cols) {
@@ -58,13 +64,17 @@ class Classes {
 
   add(...names) {
     for (const name of names) this.cell.classes.add(name);
+    this.cell.key = null;
     this.cell.changed();
   }
 
   remove(...names) {
     let gone = false;
     for (const name of names) gone = this.cell.classes.delete(name) || gone;
-    if (gone) this.cell.changed();
+    if (gone) {
+      this.cell.key = null;
+      this.cell.changed();
+    }
   }
 
   toggle(name, force) {
@@ -72,6 +82,7 @@ class Classes {
     if (on !== this.cell.classes.has(name)) {
       if (on) this.cell.classes.add(name);
       else this.cell.classes.delete(name);
+      this.cell.key = null;
       this.cell.changed();
     }
     return on;
@@ -84,7 +95,8 @@ export class VirtualCell {
     this.grid = grid;
     this.r = r;
     this.c = c;
-    this.classes = new Set(className.split(" ").filter(Boolean));
+    this.classes = new Set(words(className));
+    this.key = className; // what its colours are looked up by (null: made from classes)
     this.text = "";
     this.attrs = new Map();
     this.props = NO_PROPS; // custom properties (the matrix's --a), made on first use
@@ -112,7 +124,8 @@ export class VirtualCell {
 
   get className() { return [...this.classes].join(" "); }
   set className(value) {
-    this.classes = new Set(String(value).split(" ").filter(Boolean));
+    this.classes = new Set(words(String(value)));
+    this.key = null;
     this.changed();
   }
 
@@ -180,7 +193,11 @@ export class DenseGrid {
     this.layer.addEventListener("focusout", (e) => {
       queueMicrotask(() => e.target.virtual && this.settle(e.target.virtual));
     });
-    this.resize = new ResizeObserver(() => this.paintAll());
+    // painted once laid out, and again only when its size changes (the Viewer's fit may
+    // resize it in the same frame)
+    this.resize = new ResizeObserver(() => {
+      if (!this.ctx || this.size() !== this.cell) this.paintAll();
+    });
     this.resize.observe(gridEl);
   }
 
@@ -234,6 +251,7 @@ export class DenseGrid {
       const now = new Set(el.classList);
       for (const name of now) if (!before.has(name)) cell.classes.add(name);
       for (const name of before) if (!now.has(name) && name !== "vcell") cell.classes.delete(name);
+      cell.key = null;
     }
     const cls = cell.elementClass();
     if (el.className !== cls) el.className = cls;
@@ -340,14 +358,19 @@ function paintBatched(ctx, cells, size, p, withText) {
     if (!list) map.set(colour, (list = []));
     list.push(x, y);
   };
+  const looks = new Map(); // cells of the same classes (and shade) share their colours
   for (const cell of cells) {
     if (!cell) continue;
-    const [fill, edge, ink] = colours(cell, p);
+    const shade = cell.props.get("--a"); // the matrix's entries: one shade per value
+    const key = shade === undefined ? (cell.key ??= cell.className) : `${(cell.key ??= cell.className)}|${shade}`;
+    let look = looks.get(key);
+    if (!look) looks.set(key, (look = [...colours(cell, p), ring(cell, p)]));
+    const [fill, edge, ink, around] = look;
     const x = cell.c * size;
     const y = cell.r * size;
     if (inset) group(edges, edge, x, y);
     group(fills, fill, x, y);
-    if (ring(cell, p) || (withText && ink && cell.text)) special.push(cell);
+    if (around || (withText && ink && cell.text)) special.push(cell);
   }
   const draw = (map, off, side) => {
     for (const [colour, xy] of map) {

@@ -128,7 +128,20 @@ function showLegend(trace) {
   }
 }
 
+/** Run work once the next frame is painted (a task queued from requestAnimationFrame runs
+ * after that frame); in a hidden tab, which paints no frame, after a moment. */
+function afterPaint(work) {
+  let done = false;
+  const once = () => {
+    if (!done) work();
+    done = true;
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, 250);
+}
+
 let showing = false;
+let panels = null; // the show() whose formulas and code are due
 async function show(trace, { step = 0, push = false } = {}) {
   raw = trace;
   showing = true;
@@ -154,8 +167,13 @@ async function show(trace, { step = 0, push = false } = {}) {
   document.title = t("title.suffix", { title: title(trace) });
   showTwin(trace);
   showLegend(trace);
-  renderFormulas($("formulas"), trace);
-  renderCode($("code-card"), $("code"), trace, fetchCode);
+  // below the diagram: drawn after its first paint, not before it (the last show() wins)
+  const token = (panels = {});
+  afterPaint(() => {
+    if (panels !== token) return;
+    renderFormulas($("formulas"), trace);
+    renderCode($("code-card"), $("code"), trace, fetchCode);
+  });
   writeUrl(withLang(hooks.link(trace, shown, viewer.cur)), { push });
   updateLanguageLinks();
   updateDownloads(inPageLang(trace.query), shown, viewer.cur);

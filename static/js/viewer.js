@@ -92,10 +92,11 @@ export class Viewer {
     const used = () => { lastUsed = this; };
     root.addEventListener("pointerdown", used);
     root.addEventListener("focusin", used);
-    let width = 0;
+    // The first observation after mount() reports the width fit() has just used: refitting
+    // then would only force the layout again before the first paint.
     this.resize = new ResizeObserver(([entry]) => {
-      if (Math.round(entry.contentRect.width) === width) return; // height follows the cells
-      width = Math.round(entry.contentRect.width);
+      const width = Math.round(entry.contentRect.width);
+      if (width === this.fitted) return; // height follows the cells
       this.width = entry.contentRect.width;
       this.fit();
     });
@@ -154,6 +155,7 @@ export class Viewer {
   fit() {
     if (!this.view) return;
     const root = this.diagramEl;
+    this.fitted = Math.round(this.width ?? root.clientWidth);
     let cell = fitCells(root, this.view.stages(), {
       maxCell: this.maxCell, height: this.height(), width: this.width, stack: this.stackOnPhone,
     });
@@ -180,10 +182,22 @@ export class Viewer {
     // Small grids keep readable numbers (≥ 18 px) and wrap instead; big ones shrink to fit.
     // (a 3-D grid's columns are its slices side by side: 4×4×4 is 18 columns, still small)
     const floor = widest <= (volume ? 40 : 16) ? Math.min(cell, 18) : 4;
+    // Each measurement is a forced layout of the whole diagram, so the next size is a guess
+    // from the last two: the row is some fixed width (operators, captions, gaps) plus a part
+    // that grows with the cell, so two measurements give the size that fits (one more
+    // layout checks it). Only the first guess is proportional.
+    const room = root.clientWidth;
+    let before = null;
     for (let tries = 0; tries < 6 && cell > floor; tries += 1) {
       const needed = rowWidth(root);
-      if (needed <= root.clientWidth + 1) break;
-      cell = setCell(root, Math.max(floor, Math.floor((cell * root.clientWidth) / needed) - 1));
+      if (needed <= room + 1) break;
+      let next = Math.floor((cell * room) / needed) - 1;
+      if (before && before.cell !== cell && before.needed > needed) {
+        const perPixel = (before.needed - needed) / (before.cell - cell);
+        next = Math.min(next + 1, Math.floor(cell - (needed - room) / perPixel));
+      }
+      before = { cell, needed };
+      cell = setCell(root, Math.max(floor, Math.min(cell - 1, next)));
       kernel(cell);
     }
   }
