@@ -156,7 +156,10 @@ export class VirtualCell {
   removeAttribute(name) { this.attrs.delete(name); this.el?.removeAttribute(name); }
   append() {} // a window weight or a note: nothing to show in a painted cell
   get lazy() { return true; } // takes names as functions (cells.js named())
-  get live() { return LIVE.some((name) => this.classes.has(name)); }
+  get live() {
+    for (const name of LIVE) if (this.classes.has(name)) return true; // asked on every change
+    return false;
+  }
 }
 
 /**
@@ -305,7 +308,7 @@ export class DenseGrid {
     this.cell = cell;
     this.colours = palette(this.gridEl);
     this.text = cell >= 18;
-    paintBatched(this.ctx, this.cells, cell, this.colours, this.text);
+    paintBatched(this.ctx, this, cell, this.colours, this.text);
   }
 
   paint(cell) {
@@ -346,10 +349,55 @@ function colours(cell, p) {
   return [p.panel, p.line, null];
 }
 
-/** Every cell at once: squares grouped by colour (one path and one fill per colour, not two
- * fills per cell: 65,536 cells in tens of milliseconds), then what only a few cells have. */
-function paintBatched(ctx, cells, size, p, withText) {
+/** Every cell at once. The look most cells share is the background: one fill of the whole
+ * grid and its lines (a column or row of edges is one rectangle), as cell-by-cell painting
+ * would draw it; the other cells are squares grouped by colour (one path and one fill per
+ * colour), then what only a few cells have. 65,536 cells in a few milliseconds. */
+function paintBatched(ctx, grid, size, p, withText) {
+  const { cells, rows, cols } = grid;
   const inset = size >= 6 ? 1 : 0;
+  const looks = new Map(); // cells of the same classes (and shade) share their colours
+  const lookOf = new Array(cells.length);
+  const counts = new Map();
+  let whole = true;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!cell) {
+      whole = false;
+      continue;
+    }
+    const shade = cell.props.get("--a"); // the matrix's entries: one shade per value
+    const key = shade === undefined ? (cell.key ??= cell.className) : `${(cell.key ??= cell.className)}|${shade}`;
+    let look = looks.get(key);
+    if (!look) {
+      const [fill, edge, ink] = colours(cell, p);
+      looks.set(key, (look = { fill, edge, ink, ring: ring(cell, p), pair: `${fill} ${edge}` }));
+    }
+    lookOf[i] = look;
+    counts.set(look.pair, (counts.get(look.pair) || 0) + 1);
+  }
+  let common = null; // the fill and edge most cells have (when no cell is missing)
+  if (whole && counts.size) {
+    const pair = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    common = [...looks.values()].find((look) => look.pair === pair);
+    const width = cols * size;
+    const height = rows * size;
+    ctx.fillStyle = common.fill;
+    ctx.fillRect(0, 0, width, height);
+    if (inset) { // each cell's 1 px edge: 2 px between two cells, 1 px at the border
+      ctx.fillStyle = common.edge;
+      ctx.beginPath();
+      for (let c = 0; c <= cols; c++) {
+        const x = Math.max(0, c * size - 1);
+        ctx.rect(x, 0, Math.min(width, c * size + 1) - x, height);
+      }
+      for (let r = 0; r <= rows; r++) {
+        const y = Math.max(0, r * size - 1);
+        ctx.rect(0, y, width, Math.min(height, r * size + 1) - y);
+      }
+      ctx.fill();
+    }
+  }
   const edges = new Map();
   const fills = new Map();
   const special = [];
@@ -358,19 +406,17 @@ function paintBatched(ctx, cells, size, p, withText) {
     if (!list) map.set(colour, (list = []));
     list.push(x, y);
   };
-  const looks = new Map(); // cells of the same classes (and shade) share their colours
-  for (const cell of cells) {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
     if (!cell) continue;
-    const shade = cell.props.get("--a"); // the matrix's entries: one shade per value
-    const key = shade === undefined ? (cell.key ??= cell.className) : `${(cell.key ??= cell.className)}|${shade}`;
-    let look = looks.get(key);
-    if (!look) looks.set(key, (look = [...colours(cell, p), ring(cell, p)]));
-    const [fill, edge, ink, around] = look;
-    const x = cell.c * size;
-    const y = cell.r * size;
-    if (inset) group(edges, edge, x, y);
-    group(fills, fill, x, y);
-    if (around || (withText && ink && cell.text)) special.push(cell);
+    const look = lookOf[i];
+    if (look.pair !== common?.pair) {
+      const x = cell.c * size;
+      const y = cell.r * size;
+      if (inset) group(edges, look.edge, x, y);
+      group(fills, look.fill, x, y);
+    }
+    if (look.ring || (withText && look.ink && cell.text)) special.push(cell);
   }
   const draw = (map, off, side) => {
     for (const [colour, xy] of map) {
