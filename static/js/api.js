@@ -30,8 +30,27 @@ export async function fetchCode(query, signal) {
   return result.trace ? { code: result.trace.code } : result;
 }
 
+// Answers asked for before their view exists (prefetchMatrix), by route and query.
+const early = new Map();
+
+/** Ask for a matrix now, while the page is still loading its view's module: the view's
+ * fetchMatrix of the same route and query takes this answer (once) instead of asking again. */
+export function prefetchMatrix(query, route = "matrix") {
+  const key = `${route}?${query}`;
+  if (!early.has(key)) early.set(key, fetchMatrix(query, undefined, route));
+}
+
 /** GET /api/matrix?query → { matrix: { matrix, rows, columns, … } } or { errors: [{ field, msg }] }. */
 export async function fetchMatrix(query, signal, route = "matrix") {
+  const asked = early.get(`${route}?${query}`);
+  if (asked) {
+    early.delete(`${route}?${query}`);
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+      asked.then(resolve, reject);
+    });
+  }
   let response;
   try {
     response = await fetch(`/api/${route}?${query}&lang=${lang}`, { signal });

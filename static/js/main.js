@@ -2,7 +2,7 @@
 // API → viewer; the address bar always holds the share link. The only module that
 // looks elements up by id.
 
-import { fetchCode, fetchTrace } from "./api.js";
+import { fetchCode, fetchTrace, prefetchMatrix } from "./api.js";
 import { readForm, showErrors, watchForm, writeForm } from "./controls.js";
 import { renderCode, renderFormulas } from "./formulas.js";
 import { inPageLang, t, updateLanguageLinks, withLang } from "./i18n.js";
@@ -21,6 +21,9 @@ const state = initialState();
 const page = { ...state.page };
 let raw = state.trace;
 let extra = {}; // fields of a preset or link that the form has no control for (op, …)
+// A link that opens the matrix view: its matrix is asked for now, while the view's module
+// loads, not once the view is built.
+if (page.view === "matrix" && raw) prefetchMatrix(raw.query);
 
 // What is on screen as a share query: configuration, view and step ("Step 5" is step=5);
 // a tour or compare mode replaces hooks.link with its own link.
