@@ -124,8 +124,8 @@ export class VirtualCell {
 
   get className() { return [...this.classes].join(" "); }
   set className(value) {
-    this.classes = new Set(words(String(value)));
-    this.key = null;
+    this.key = String(value);
+    this.classes = new Set(words(this.key));
     this.changed();
   }
 
