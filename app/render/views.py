@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import product
 from math import prod
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,11 +31,7 @@ from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import TapTable, Trace, pool_divisor, tap_table
 from app.i18n.messages import t
-from app.limits import Limits
 from app.render.look import scale_class
-
-if TYPE_CHECKING:
-    from app.render.scene import Layout
 
 OVERLAP_CLASSES = 9  # the overlap scale's colours (static/look.json)
 MATRIX_CLASSES = 5  # steps of |weight| / largest in the matrix view
@@ -295,10 +290,6 @@ class View(ABC):
     @property
     def grids(self) -> list[Grid]:
         return [p for p in self.parts if isinstance(p, Grid)]
-
-    def layout(self, theme: str, limits: Limits) -> "Layout | None":
-        """A layout of the view's own, or None: ``app.render.scene.Diagram`` lays out its grids."""
-        return None
 
     @property
     def one_d(self) -> bool:
