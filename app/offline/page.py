@@ -185,7 +185,7 @@ def offline_page(
         query=trace["query"],
         messages=[],
         controls=True,
-        stylesheets=[stylesheet(path, lang=lang) for path in STYLESHEETS],
+        inline_styles=[stylesheet(path, lang=lang) for path in STYLESHEETS],
         importmap=built.importmap(),
         entry=built.entry,
         initial=_script_json(

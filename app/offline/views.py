@@ -14,7 +14,7 @@ what a view reads; an offline file offers the view only when it carries it.
 ['canvas', 'overlap']
 >>> offered({"config": {"input_size": [4, 4, 4], "transposed": True, "op": "conv"}},
 ...         frozenset({"matrix", "grad"}))
-['volume']
+['scatter', 'matrix', 'overlap', 'volume']
 """
 
 import json

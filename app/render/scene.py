@@ -10,7 +10,7 @@ How a cell looks comes from ``static/look.json`` (``app.render.look``), nowhere 
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -593,9 +593,17 @@ class Layout(Protocol):
     def step_title(self, step: int) -> str: ...
 
 
+@runtime_checkable
+class LaysOut(Protocol):
+    """A view that lays itself out (the picture view lays out images, not cells)."""
+
+    def layout(self, theme: str, limits: Limits) -> Layout: ...
+
+
 def diagram_for(
     view: View, theme: str = "light", limits: Limits = LIMITS, cell_max: int = CELL_MAX
 ) -> Layout:
     """The layout of ``view``: its own when it has one, else a ``Diagram`` of its grids."""
-    own = view.layout(theme, limits)
-    return own if own is not None else Diagram(view, theme, limits, cell_max)
+    if isinstance(view, LaysOut):
+        return view.layout(theme, limits)
+    return Diagram(view, theme, limits, cell_max)

@@ -17,11 +17,11 @@ holds what stays put while the phase (an output or input channel) does.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import product
 from math import prod
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,11 +31,7 @@ from app.arithmetic.geometry import Axis
 from app.arithmetic.matrix import conv_matrix
 from app.arithmetic.trace import TapTable, Trace, pool_divisor, tap_table
 from app.i18n.messages import t
-from app.limits import Limits
 from app.render.look import scale_class
-
-if TYPE_CHECKING:
-    from app.render.scene import Layout
 
 OVERLAP_CLASSES = 9  # the overlap scale's colours (static/look.json)
 MATRIX_CLASSES = 5  # steps of |weight| / largest in the matrix view
@@ -253,6 +249,23 @@ def input_caption(config: ConvConfig) -> str:
     return t("picture.input.padded" if any(b or a for b, a in config.padding) else "picture.input")
 
 
+def canvas_legend(
+    kinds: Collection[CellKind], axes: Sequence[Axis], unused: Sequence[Iterable[int]]
+) -> list[tuple[Cell, str]]:
+    """The legend of a canvas (2-D, or a 3-D volume's slices): input, the input cells no window
+    reads with the page's own sentence of why, then padding and inserted zeros if it has any."""
+    entries = [(Cell("input"), t("legend.input"))]
+    reasons = {
+        unused_reason(axis, i) for axis, cells in zip(axes, unused, strict=True) for i in cells
+    }
+    entries += [(Cell("unused"), t(f"unused.why.{why}")) for why in sorted(reasons)]
+    if "padding" in kinds:
+        entries.append((Cell("padding"), t("legend.padding")))
+    if "zero" in kinds:
+        entries.append((Cell("zero"), t("legend.zero")))
+    return entries
+
+
 class View(ABC):
     """What one view draws; ``app.render.scene`` places it."""
 
@@ -277,10 +290,6 @@ class View(ABC):
     @property
     def grids(self) -> list[Grid]:
         return [p for p in self.parts if isinstance(p, Grid)]
-
-    def layout(self, theme: str, limits: Limits) -> "Layout | None":
-        """A layout of the view's own, or None: ``app.render.scene.Diagram`` lays out its grids."""
-        return None
 
     @property
     def one_d(self) -> bool:
@@ -330,19 +339,7 @@ class View(ABC):
     def kind_legend(self) -> list[tuple[Cell, str]]:
         """Legend entries for the canvas kinds this layer has."""
         kinds = {self.r.canvas(cy, cx)[0] for cy, cx in product(*map(range, self._canvas_size))}
-        entries = [(Cell("input"), t("legend.input"))]
-        reasons = {
-            unused_reason(axis, i)
-            for axis, unused in zip(self.r.axes, self.r.unused, strict=True)
-            for i in unused
-        }
-        # the page's own sentences: why no window reads them
-        entries += [(Cell("unused"), t(f"unused.why.{why}")) for why in sorted(reasons)]
-        if "padding" in kinds:
-            entries.append((Cell("padding"), t("legend.padding")))
-        if "zero" in kinds:
-            entries.append((Cell("zero"), t("legend.zero")))
-        return entries
+        return canvas_legend(kinds, self.r.axes, self.r.unused)
 
     @property
     def _canvas_size(self) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from math import prod
 
 import numpy as np
 
-from app.arithmetic.canvas import CellKind, canvas_cell, combine, unused_reason, window
+from app.arithmetic.canvas import CellKind, canvas_cell, combine, window
 from app.arithmetic.trace import TapTable, Trace, pool_divisor, tap_table
 from app.i18n.messages import t
 from app.render.views import (
@@ -25,6 +25,7 @@ from app.render.views import (
     Key,
     Sum,
     View,
+    canvas_legend,
     factor,
     input_caption,
     number,
@@ -245,17 +246,7 @@ class VolumeView(View):
     def legend(self) -> list[tuple[Cell, str]]:
         per_axis = [{kind for kind, _ in axis} for axis in self.kinds]
         kinds = {combine(list(p)) for p in product(*per_axis)}  # a cell's kind: its axes' kinds
-        entries = [(Cell("input"), t("legend.input"))]
-        reasons = {
-            unused_reason(axis, i)
-            for axis, unused in zip(self.config.axes, self.unused, strict=True)
-            for i in unused
-        }
-        entries += [(Cell("unused"), t(f"unused.why.{why}")) for why in sorted(reasons)]
-        if "padding" in kinds:
-            entries.append((Cell("padding"), t("legend.padding")))
-        if "zero" in kinds:
-            entries.append((Cell("zero"), t("legend.zero")))
+        entries = canvas_legend(kinds, self.config.axes, self.unused)
         window_label = t("picture.pool_window") if self.pool else t("legend.kernel")
         entries.append((Cell("input", shade=True), window_label))
         if self.config.op == "max_pool":

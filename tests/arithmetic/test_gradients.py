@@ -1,11 +1,8 @@
 """The backward pass (app/arithmetic/gradients.py) against torch.autograd, and its per-cell
 contributions against the whole gradient (SPEC.md, "Gradients")."""
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
-import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,13 +21,7 @@ SETTINGS = settings(
 )
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """Tiny tensors: PyTorch's thread pool only fights the other processes for the cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _values(config: ConvConfig, seed: int, bias: bool):

@@ -158,13 +158,13 @@ def test_3d_trace_matches_keras(layer: tuple[dict[str, Any], dict[str, Any]], se
 POOLS = {"max_pool": "MaxPooling", "avg_pool": "AveragePooling"}
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.filter_too_much])
-@given(st.sampled_from([1, 2, 3]), st.sampled_from(list(POOLS)), st.sampled_from(["valid", "same"]),
-       st.data())  # fmt: skip
-def test_pools_match_keras(n: int, op: str, padding: str, data: st.DataObject) -> None:
-    """Keras pooling, "valid" and "same": "same" pads as TensorFlow does and its average
-    leaves the padding out, which is PyTorch's count_include_pad=False on the same padding
-    (drawn only where PyTorch can say that padding: symmetric, at most half the kernel)."""
+def keras_pool(
+    data: st.DataObject, n: int, op: str, padding: str
+) -> tuple[ConvConfig, dict[str, Any]]:
+    """A pool Keras can build (``padding`` "valid" or "same") and the same pool as ConvScope's
+    fields: "same" pads as TensorFlow does and its average leaves the padding out, which is
+    PyTorch's count_include_pad=False on the same padding (drawn only where PyTorch can say
+    that padding: symmetric, at most half the kernel)."""
     from app.arithmetic.geometry import same_padding
 
     dims = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
@@ -182,10 +182,19 @@ def test_pools_match_keras(n: int, op: str, padding: str, data: st.DataObject) -
     except ConfigError:
         assume(False)
         raise
+    return config, {"pool_size": tuple(kernel), "strides": tuple(stride), "padding": padding}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.sampled_from([1, 2, 3]), st.sampled_from(list(POOLS)), st.sampled_from(["valid", "same"]),
+       st.data())  # fmt: skip
+def test_pools_match_keras(n: int, op: str, padding: str, data: st.DataObject) -> None:
+    """Keras pooling, "valid" and "same": "same" pads as TensorFlow does and its average
+    leaves the padding out, which is PyTorch's count_include_pad=False on the same padding
+    (drawn only where PyTorch can say that padding: symmetric, at most half the kernel)."""
+    config, args = keras_pool(data, n, op, padding)
     x, w, _ = resolve_values(config, seed=n)
-    layer = getattr(keras.layers, f"{POOLS[op]}{n}D")(
-        pool_size=tuple(kernel), strides=tuple(stride), padding=padding
-    )
+    layer = getattr(keras.layers, f"{POOLS[op]}{n}D")(**args)
     y = layer(np.transpose(x, (*range(1, n + 1), 0))[None].astype("float32"))
     y = y.detach().numpy() if hasattr(y, "detach") else np.asarray(y)
     expected = np.moveaxis(y[0], -1, 0)

@@ -27,11 +27,10 @@ from hypothesis import strategies as st
 
 from app.arithmetic.config import ConvConfig, build_config
 from app.arithmetic.errors import ConfigError
-from app.arithmetic.geometry import same_padding
 from app.arithmetic.gradients import backward
 from app.arithmetic.trace import trace
 from app.arithmetic.values import resolve_values
-from tests.arithmetic.test_keras import keras_layers
+from tests.arithmetic.test_keras import keras_layers, keras_pool
 
 WORKER = Path(__file__).resolve().parents[1] / "keras_grad_worker.py"
 XLA_FLAGS = (
@@ -184,22 +183,6 @@ POOLS = {"max_pool": "MaxPooling", "avg_pool": "AveragePooling"}
 def test_pool_gradients_match_keras(
     keras_jax: KerasJax, n: int, op: str, padding: str, seed: int, data: st.DataObject
 ) -> None:
-    """Keras's "same" pads as TensorFlow does and its average leaves the padding out: PyTorch's
-    count_include_pad=False on the same padding (drawn where PyTorch can say it)."""
-    dims = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
-    size = data.draw(dims(1, {1: 12, 2: 7, 3: 5}[n]))
-    kernel, stride = data.draw(dims(1, 3)), data.draw(dims(1, 3))
-    assume(all(k <= i for k, i in zip(kernel, size, strict=True)))
-    pads: Any = "valid"
-    if padding == "same":
-        pairs = [same_padding(i, k, s)[:2] for i, k, s in zip(size, kernel, stride, strict=True)]
-        assume(all(b == a and b <= k // 2 for (b, a), k in zip(pairs, kernel, strict=True)))
-        pads = [b for b, _ in pairs]
-    try:
-        config = build_config(size, kernel_size=kernel, stride=stride, padding=pads, op=op,
-                              in_channels=2, count_include_pad=op == "max_pool")  # fmt: skip
-    except ConfigError:
-        assume(False)
-        raise
-    args = {"pool_size": tuple(kernel), "strides": tuple(stride), "padding": padding}
+    """Keras's pools against the same pools in ConvScope's fields (test_keras.keras_pool)."""
+    config, args = keras_pool(data, n, op, padding)
     check(keras_jax, config, f"{POOLS[op]}{n}D", args, seed, False)

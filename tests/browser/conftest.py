@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 import uvicorn
+from playwright.sync_api import Page
 
 from app.main import create_app
 from app.web.settings import Settings
+from tests.browser.network import Network, only_files
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -74,3 +76,9 @@ def live_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def offline(page: Page) -> Network:
+    """The page with every request but a file: one aborted (tests/browser/network.py)."""
+    return only_files(page)

@@ -3,8 +3,6 @@ download route, from ``convscope render --format html``, and inside a notebook e
 real kernel and exported by ``jupyter nbconvert --to html``. Each diagram shows, plays, steps
 by keyboard and lights what a cell reads, and no request leaves the file."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -13,43 +11,18 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
-from playwright.sync_api import FrameLocator, Page, Request, Route, expect
+from playwright.sync_api import FrameLocator, Page, expect
 
 from app.cli import main
 from app.i18n.messages import catalogue
 from app.layer.query import request_from_query
 from app.layer.tracing import run_trace
+from tests.browser.network import Network
 from tests.browser.reading import key
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
 SEED = "input_size=2,2&kernel_size=3&stride=2&padding=same&transposed=1&input=1,2;3,4&fill=ones"
-
-
-@dataclass
-class Network:
-    """Every request the page made beyond its own file, and every one that failed."""
-
-    outside: list[str] = field(default_factory=list)
-    failed: list[Request] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def offline(page: Page) -> Iterator[Network]:
-    seen = Network()
-
-    def only_files(route: Route) -> None:
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            seen.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_files)
-    page.on("requestfailed", lambda request: seen.failed.append(request))
-    page.on("pageerror", lambda error: seen.errors.append(str(error)))
-    yield seen
 
 
 def _trace(query: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ small ResNet and exported by ``jupyter nbconvert --to html``. The stack shows, a
 picked, a cell is clicked or moved to by keyboard, the receptive field lights exactly the
 input cells the API lists, and no request leaves the file."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,41 +11,18 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
-from playwright.sync_api import FrameLocator, Page, Request, Route, expect
+from playwright.sync_api import FrameLocator, Page, expect
 
 from app.stack.build import run_stack
 from app.stack.link import stack_request
 from app.stack.schemas import StackProbe
+from tests.browser.network import Network, only_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / ".tmp"
 RESNET = ("input_size=64,64&in_channels=3&layer=conv,c8,k7,s2,p3&layer=maxpool,k3,s2,p1"
           "&layer=conv,c8,k3,p1&layer=conv,c8,k3,p1&layer=conv,c16,k3,s2,p1"
           "&layer=conv,c16,k3,p1&layer=conv,c16,k3,p1&layer=conv,c16,k3,p1")  # fmt: skip
-
-
-class Network:
-    def __init__(self) -> None:
-        self.outside: list[str] = []
-        self.failed: list[Request] = []
-        self.errors: list[str] = []
-
-
-@pytest.fixture
-def offline(page: Page) -> Iterator[Network]:
-    seen = Network()
-
-    def only_files(route: Route) -> None:
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            seen.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_files)
-    page.on("requestfailed", lambda request: seen.failed.append(request))
-    page.on("pageerror", lambda error: seen.errors.append(str(error)))
-    yield seen
 
 
 def _lit(query: str, layer: int, index: list[int]) -> list[str]:
@@ -111,11 +87,7 @@ def test_the_stack_pages_download_opens_offline_and_works(
     download.value.save_as(path)
     size = path.stat().st_size
     assert size < 150_000, size
-    seen = Network()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
-               else (seen.outside.append(r.request.url), r.abort()))  # fmt: skip
-    page.on("requestfailed", lambda request: seen.failed.append(request))
-    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    seen = only_files(page)  # the download came from the server; the file must not call it
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(path.as_uri())
     _explores(page, page, RESNET, 8)

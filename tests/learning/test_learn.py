@@ -1,8 +1,6 @@
 """``POST /api/learn`` against ``torch.optim.SGD`` step by step, the tasks' known answers,
 and its limits (SPEC.md, "Learning")."""
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 import torch
@@ -14,13 +12,7 @@ from app.arithmetic.learning import BILINEAR, SOBEL_X
 LAPLACE = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """Small tensors: PyTorch's thread pool only fights the other processes for the cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def torch_trajectory(body: dict) -> list[tuple[float, np.ndarray, np.ndarray]]:

@@ -7,6 +7,7 @@
 import { initialState, stepIndex } from "../state.js";
 import { t } from "../i18n.js";
 import { Viewer } from "../viewer.js";
+import { followHeight } from "./frame.js";
 
 const state = initialState();
 const embedded = state.data || {};
@@ -67,15 +68,6 @@ function viewChooser(names, shown) {
   }
 }
 
-// In a notebook the file is an iframe's srcdoc: grow the frame to the diagram's height.
-function followHeight() {
-  let frame = null;
-  try { frame = window.frameElement; } catch { return; }
-  if (!frame) return;
-  const fit = () => { frame.style.height = `${document.documentElement.scrollHeight + 4}px`; };
-  new ResizeObserver(fit).observe(document.body);
-  fit();
-}
 
 const shown = await viewer.load(state.trace, { view: page.view, step: stepIndex(page) });
 root.dataset.view = shown;

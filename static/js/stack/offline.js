@@ -7,6 +7,7 @@
 
 import { initialState } from "../state.js";
 import { t } from "../i18n.js";
+import { followHeight } from "../offline/frame.js";
 
 const initial = initialState();
 
@@ -63,15 +64,6 @@ globalThis.fetch = async (url, options = {}) => {
   throw new TypeError(`offline: ${path} is not in this file`);
 };
 
-// In a notebook the file is an iframe's srcdoc: grow the frame to the page's height.
-function followHeight() {
-  let frame = null;
-  try { frame = window.frameElement; } catch { return; }
-  if (!frame) return;
-  const fit = () => { frame.style.height = `${document.documentElement.scrollHeight + 4}px`; };
-  new ResizeObserver(fit).observe(document.body);
-  fit();
-}
 
 await import("./main.js");
 followHeight();
