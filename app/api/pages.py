@@ -37,7 +37,7 @@ from app.tours.files import tours
 from app.tours.links import expand, own_link, tour_state, tour_title
 from app.web.assets import module_imports, static_url
 from app.web.capacity import cost_of_query, offload
-from app.web.paths import TEMPLATES_DIR
+from app.web.paths import STATIC_DIR, TEMPLATES_DIR
 from app.web.settings import Settings
 
 router = APIRouter(tags=["pages"])
@@ -238,6 +238,26 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def view_modules(view: object, entry: str) -> tuple[str, ...]:
+    """The modules a link's view loads on first use (``import()``), and what they import,
+    beyond what ``entry`` preloads already: preloaded with the page, so ``view=matrix`` does
+    not wait for its module after the page's own.
+
+    >>> view_modules("matrix", "js/main.js")
+    ('js/views/matrix.js', 'js/views/slices.js')
+    >>> view_modules("canvas", "js/main.js"), view_modules("../main", "js/main.js")
+    ((), ())
+    """
+    name = f"js/views/{view}.js"
+    if not isinstance(view, str) or not re.fullmatch(r"[a-z0-9]+", view):
+        return ()
+    if not (STATIC_DIR / name).is_file():
+        return ()
+    static = set(module_imports(entry))
+    wanted = (name, *module_imports(name))
+    return tuple(m for m in wanted if m not in static and m != entry)
+
+
 def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
     query = state.trace["query"]
     languages = languages_context("/embed" if embed else "/", _page_query(state))
@@ -263,6 +283,9 @@ def _context(base: str, state: PageState, embed: bool) -> dict[str, Any]:
         "controls": state.page.get("controls", "1") != "0",
         "present": state.page.get("present") == "1",
         "tour": tour_state(state.page),
+        "view_modules": view_modules(
+            state.page.get("view"), "js/embed.js" if embed else "js/main.js"
+        ),
         "initial": _script_json(
             {
                 "fields": state.fields,

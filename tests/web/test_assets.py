@@ -41,6 +41,19 @@ def test_pages_load_their_scripts_and_styles_by_hashed_url(client: TestClient) -
                 assert client.get(url).status_code == 200, url
 
 
+def test_a_link_to_a_lazily_loaded_view_preloads_its_module(client: TestClient) -> None:
+    preload = '<link rel="modulepreload" href="{}">'
+    for path in ("/", "/embed"):
+        head = client.get(f"{path}?input_size=16,16&kernel_size=3&view=matrix").text
+        head = head.split("</head>")[0]
+        for module in ("js/views/matrix.js", "js/views/slices.js"):
+            assert head.count(preload.format(static_url(module))) == 1, (path, module)
+        # a view the page imports statically, or none named: nothing more is preloaded
+        for query in ("input_size=5,5", "input_size=5,5&view=canvas"):
+            other = client.get(f"{path}?{query}").text.split("</head>")[0]
+            assert "js/views/matrix.js" not in other
+
+
 def test_module_imports_follow_relative_imports_only() -> None:
     imports = module_imports("js/main.js")
     assert "js/state.js" in imports and "js/main.js" not in imports
