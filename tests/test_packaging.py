@@ -39,6 +39,12 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> Non
     assert rendered.returncode == 0, rendered.stderr
     page = (elsewhere / "conv2d-4x4-k3.html").read_text(encoding="utf-8")
     assert '<script type="importmap">' in page
+    # the offline stack explorer too: /stack's own modules, from the installed package
+    stack = subprocess.run([*run, "stack", "input_size=32,32&in_channels=3&layer=conv,c8,k3",
+                            "-o", "stack.html"], cwd=elsewhere, env=env, capture_output=True,
+                           text=True)  # fmt: skip
+    assert stack.returncode == 0, stack.stderr
+    assert "stack/offline.js" in (elsewhere / "stack.html").read_text(encoding="utf-8")
     where = subprocess.run(
         [sys.executable, "-c", "import app, convscope; print(app.__file__, convscope.__file__)"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
