@@ -198,6 +198,7 @@ def test_switching_views_leaves_only_the_view_shown(page: Page, live_server: str
         drawn = "volume" if name == "canvas" else name
         expect(diagram).to_have_attribute("data-view", drawn)
         expect(diagram.locator("[data-grid=output]").first).to_be_visible()
+        expect(diagram.locator("[aria-busy=true]")).to_have_count(0)  # the matrix has come
         figures = diagram.locator("figure").count()
         assert alone.setdefault(drawn, figures) == figures, (drawn, figures, alone)
 
