@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbconvert import HTMLExporter
 from playwright.sync_api import FrameLocator, Page, expect
 
 from app.cli import main
@@ -19,6 +16,7 @@ from app.layer.query import request_from_query
 from app.layer.tracing import run_trace
 from tests.browser.network import Network
 from tests.browser.reading import key
+from tests.notebook.execute import run_and_export
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERY = "input_size=5,5&kernel_size=3&stride=2&padding=1"
@@ -130,17 +128,11 @@ NOTEBOOK = [
 def notebook_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The notebook executed in a fresh kernel (an assert in a cell fails the run), then
     exported as ``jupyter nbconvert --to html`` does."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in NOTEBOOK])
-    NotebookClient(nb, kernel_name="python3", timeout=120,
-                   resources={"metadata": {"path": str(ROOT)}}).execute()  # fmt: skip
-    html_outputs = [o["data"]["text/html"] for cell in nb.cells for o in cell.get("outputs", [])
-                    if "text/html" in o.get("data", {})]  # fmt: skip
+    path = tmp_path_factory.mktemp("notebook") / "notebook.html"
+    html_outputs = run_and_export(NOTEBOOK, path)
     assert len(html_outputs) == 4
     assert sum(h.count("<iframe srcdoc=") for h in html_outputs) == 4  # the stack's page too
     assert "layer2.0.downsample.0" in html_outputs[2]
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    path = tmp_path_factory.mktemp("notebook") / "notebook.html"
-    path.write_text(body, encoding="utf-8")
     return path
 
 

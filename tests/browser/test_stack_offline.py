@@ -7,16 +7,14 @@ input cells the API lists, and no request leaves the file."""
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbconvert import HTMLExporter
 from playwright.sync_api import FrameLocator, Page, expect
 
 from app.stack.build import run_stack
 from app.stack.link import stack_request
 from app.stack.schemas import StackProbe
 from tests.browser.network import Network, only_files
+from tests.notebook.execute import run_and_export
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / ".tmp"
@@ -117,17 +115,11 @@ NOTEBOOK = [
 
 @pytest.fixture(scope="module")
 def notebook_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in NOTEBOOK])
-    NotebookClient(nb, kernel_name="python3", timeout=120,
-                   resources={"metadata": {"path": str(ROOT)}}).execute()  # fmt: skip
-    outputs = [o["data"]["text/html"] for cell in nb.cells for o in cell.get("outputs", [])
-               if "text/html" in o.get("data", {})]  # fmt: skip
+    path = tmp_path_factory.mktemp("notebook") / "stack.html"
+    outputs = run_and_export(NOTEBOOK, path)
     assert len(outputs) == 1
     assert "layer2.0.downsample.0" in outputs[0]  # the table: every layer, shortcuts too
     assert outputs[0].count('<iframe srcdoc="') == 1  # and the stack page
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    path = tmp_path_factory.mktemp("notebook") / "stack.html"
-    path.write_text(body, encoding="utf-8")
     return path
 
 
