@@ -43,6 +43,14 @@ export function unlight(view) {
   view.root.classList.remove("exploring");
 }
 
+/** The sizes of a view's grids, stage by stage (what the Viewer fits to the width): each
+ * `.stage` of `root` with the { rows, cols } of the figures it holds. */
+export function stagesOf(root, figures) {
+  return [...root.querySelectorAll(".stage")].map((s) => figures
+    .filter((f) => s.contains(f.fig)).map((f) => ({ rows: f.rows, cols: f.cols })))
+    .filter((s) => s.length);
+}
+
 export class ValueGrids {
   constructor(root, trace, ctx) {
     this.root = root;
@@ -205,9 +213,7 @@ export class ValueGrids {
   }
 
   stages() {
-    return [...this.root.querySelectorAll(".stage")].map((s) => this.figures
-      .filter((f) => s.contains(f.fig)).map((f) => ({ rows: f.rows, cols: f.cols })))
-      .filter((s) => s.length);
+    return stagesOf(this.root, this.figures);
   }
 
   destroy() {

@@ -11,7 +11,7 @@
 
 import { arrow, cellName, figure, listed, named, sizeClass, stage, tabStop, term } from "../cells.js";
 import { cellKey, fmt } from "../trace.js";
-import { light, unlight } from "./common.js";
+import { light, stagesOf, unlight } from "./common.js";
 
 const KINDS = ["input", "kernel", "grad-output", "grad-input", "grad-weight", "output", "target"];
 
@@ -432,9 +432,7 @@ export default class GradientsView {
   }
 
   stages() {
-    return [...this.root.querySelectorAll(".stage")].map((s) => this.figures
-      .filter((f) => s.contains(f.fig)).map((f) => ({ rows: f.rows, cols: f.cols })))
-      .filter((s) => s.length);
+    return stagesOf(this.root, this.figures);
   }
 
   destroy() {
