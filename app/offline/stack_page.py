@@ -32,7 +32,9 @@ from pydantic import ValidationError
 from app import __version__
 from app.arithmetic.errors import ConfigError
 from app.arithmetic.stack import AxisProbe, Reach, StackLayer, growing_axis
-from app.i18n.messages import LANGUAGE, catalogue, t
+from app.i18n.languages import using
+from app.i18n.messages import LANGUAGE, t
+from app.i18n.used import page_catalogue
 from app.offline.bundle import bundle, stylesheet
 from app.offline.page import _script_json, languages
 from app.stack.build import probe, resolve, run_stack
@@ -41,9 +43,6 @@ from app.stack.schemas import StackProbe, StackRequest
 from app.web.paths import TEMPLATES_DIR
 
 ENTRY = "js/stack/offline.js"
-# The catalogue parts the stack page's modules ask for (t("stack_page.…"), t(`label.${name}`));
-# the file carries these only, not the whole catalogue (the tours alone are 13 kB).
-PARTS = ("stack_page", "stack_offline", "stack", "label", "help")
 STYLESHEETS = ("css/convscope.css", "css/stack.css")
 # Per-dimension field entries (layer × position × steps back) embedded for any cell;
 # above, only each layer's centre cell (a deep stack on a large input: ResNet-50 at 224).
@@ -170,7 +169,9 @@ def stack_page(
     ``names`` label the layers (a model's module names), ``left_out`` lists the pasted
     model's head and side branches as ``/api/stack/parse`` gives them."""
     last = len(request.layers) - 1
-    result = run_stack(request)  # refuses a probe outside the stack, by name
+    lang = lang if lang in languages() else LANGUAGE
+    with using(lang):  # the answer's own words (a layer too big for the one-layer page) too
+        result = run_stack(request)  # refuses a probe outside the stack, by name
     result.pop("code")  # the export card (PyTorch, Keras) stays on the server's page
     result["probe"] = None  # answered per cell by static/js/stack/offline.js
     chosen = request.probe
@@ -192,14 +193,14 @@ def stack_page(
         "preset": None,
     }
     built = bundle(ENTRY)
-    merged = {**catalogue(LANGUAGE), **catalogue(lang)}
-    words = {key: text for key, text in merged.items() if key.split(".")[0] in PARTS}
+    # the messages the page's modules name, as the server's pages embed them (app/i18n/used.py)
+    words = page_catalogue(ENTRY, lang)
     shape = "×".join(map(str, [request.in_channels, *request.input_size]))
     title = t("stack_offline.title", language=lang, count=len(request.layers), shape=shape)
     html = _env.get_template("stack.html").render(
         layout="offline_base.html",
         t=partial(t, language=lang),
-        lang=lang if lang in languages() else LANGUAGE,
+        lang=lang,
         theme=theme,
         title=title,
         description=title,

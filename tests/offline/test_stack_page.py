@@ -20,6 +20,7 @@ from app.stack.link import stack_request
 from app.stack.schemas import StackProbe
 from tests.offline.test_page import _Resources
 
+ROOT = Path(__file__).resolve().parents[2]
 RESNET = ("input_size=64,64&in_channels=3&layer=conv,c8,k7,s2,p3&layer=maxpool,k3,s2,p1"
           "&layer=conv,c8,k3,p1&layer=conv,c8,k3,p1&layer=conv,c16,k3,s2,p1"
           "&layer=conv,c16,k3,p1&layer=conv,c16,k3,p1&layer=conv,c16,k3,p1")  # fmt: skip
@@ -126,6 +127,19 @@ def test_the_page_holds_the_stacks_answer_and_is_small() -> None:
     assert len(page.html.encode()) < MAX_BYTES
     assert page.filename == "stack-3x64x64-8-layers.html"
     assert "/stack?input_size=64,64&amp;in_channels=3&amp;layer=conv,c8,k7,s2,p3" in page.html
+
+
+def test_the_answer_speaks_the_pages_language() -> None:
+    """A Hindi file's own answer (a layer too big for the one-layer page) is in Hindi, as the
+    catalogue says it, outside any request too (the command line, a notebook)."""
+    state = _state(stack_page_from_query(RESNET, lang="hi").html)
+    hindi = json.loads((ROOT / "static/i18n/hi/learner.json").read_text(encoding="utf-8"))
+    english = json.loads((ROOT / "static/i18n/en/learner.json").read_text(encoding="utf-8"))
+    refusals = [row["trace_refusal"] for row in state["result"]["layers"] if row["trace_refusal"]]
+    assert refusals, "the 64×64 stem's first layer is too big for the one-layer page"
+    start = hindi["stack.too_big"].split("{")[0]
+    assert all(r.startswith(start) for r in refusals), refusals
+    assert not any(english["stack.too_big"].split("{")[0] in r for r in refusals)
 
 
 def test_a_deep_stack_on_a_large_input_embeds_each_layers_centre(
